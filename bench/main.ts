@@ -1,0 +1,20 @@
+// `npm run bench` runs every benchmark; `npm run bench -- <name>` runs one.
+import { printTable, writeResult, type Benchmark, type BenchmarkResult } from './harness.js';
+
+const benchmarks: Record<string, () => Promise<Benchmark>> = {};
+
+const wanted = process.argv.slice(2);
+const unknown = wanted.filter((name) => !(name in benchmarks));
+if (unknown.length > 0) {
+  console.error(`unknown benchmark: ${unknown.join(', ')}; known: ${Object.keys(benchmarks).join(', ') || '(none yet)'}`);
+  process.exit(3);
+}
+const results: BenchmarkResult[] = [];
+for (const name of wanted.length > 0 ? wanted : Object.keys(benchmarks)) {
+  console.error(`bench: running ${name} …`);
+  const run = await benchmarks[name]();
+  const result = await run();
+  console.error(`bench: ${name} written to ${writeResult(result)}`);
+  results.push(result);
+}
+printTable(results);

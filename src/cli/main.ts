@@ -1,0 +1,19 @@
+import { Command } from 'commander';
+import { createRequire } from 'node:module';
+import type { CommandRegistration } from './command.js';
+
+// Each verb lives in its own module beside this one and registers itself; this file only lists them.
+const registrations: CommandRegistration[] = [];
+
+const require = createRequire(import.meta.url);
+const { version } = require('../../../package.json') as { version: string };
+
+const program = new Command()
+  .name('gameday')
+  .description('Practise failure safely: chaos experiments, fault proxy, load, levers, region drills.')
+  .version(version)
+  .showHelpAfterError();
+
+for (const register of registrations) register(program);
+
+await program.parseAsync(process.argv);
