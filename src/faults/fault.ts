@@ -1,0 +1,47 @@
+import type { z } from 'zod';
+import type { Logger } from '../observe/log.js';
+
+// STYLE §1: one kind of trouble = one small file behind this interface, listed in ./registry.ts.
+// The engine, the CLI, the JSON Schema and the docs all read the registry; none switches over kinds.
+
+/** Undoes one injected fault. Must be safe to call twice (a guardrail and a rollback may race). */
+export type Revert = () => Promise<void>;
+
+/** A declared target, resolved to the component that will hold the fault. */
+export interface ResolvedTarget {
+  /** The name the experiment gave it. */
+  name: string;
+  /** 'proxy' | 'fleet' | 'gateway' | 'levers' … — open to extension. */
+  kind: string;
+  /** Base URL of the holding component's control API (it speaks the lease protocol, docs/leases.md). */
+  controlUrl: string;
+  token?: string;
+  /** What inside the component: a proxy name, a service, a region, a lever. */
+  selector: string;
+  /** The most this target may touch (e.g. instances), from the experiment's declared blast radius. */
+  blastRadius?: { maxInstances?: number };
+}
+
+export interface FaultContext {
+  runId: string;
+  /** The lease id the run holds on `target.controlUrl` (send it as the X-GameDay-Lease header). */
+  leaseFor(target: ResolvedTarget): Promise<string>;
+  signal: AbortSignal;
+  log: Logger;
+  /** Adds an event to the run's journal. */
+  note(event: string, data?: Record<string, unknown>): void;
+}
+
+export interface FaultDefinition<Params = unknown> {
+  kind: string;
+  /** One line for `gameday faults`, the docs and the JSON Schema description. */
+  summary: string;
+  /** Which target kind this fault acts on. */
+  targetKind: string;
+  params: z.ZodType<Params>;
+  /** Exactly what would be touched, for --dry-run and the blast radius, e.g. "SIGKILL 1 of 3 instances of pricing in us-east". */
+  describe(target: ResolvedTarget, params: Params): string;
+  /** Refuses (throws) before anything is touched when the fault would exceed the blast radius or is impossible. */
+  preflight?(target: ResolvedTarget, params: Params, ctx: FaultContext): Promise<void>;
+  inject(target: ResolvedTarget, params: Params, ctx: FaultContext): Promise<Revert>;
+}
