@@ -1,6 +1,7 @@
 // The typed contract of the fault proxy's control plane. The orchestrator drives proxies through
 // `ProxyControl`, either in-process (the ProxyServer itself) or over HTTP (the client), and never
 // needs to know which.
+import type { LeaseView } from '../leases/lease-book.js';
 
 export type Stream = 'upstream' | 'downstream';
 
@@ -44,15 +45,8 @@ export interface Proxy {
   toxics: Toxic[];
 }
 
-export interface Lease {
-  id: string;
-  /** Who holds it, e.g. "run 2026-11-25T08-00-00-latency-on-recs (pid 4242)". */
-  owner: string;
-  ttlMs: number;
-  /** ISO time at which the proxy reverts this lease's toxics unless it is renewed. */
-  expiresAt: string;
-  toxics: { proxy: string; toxic: string }[];
-}
+/** A lease as every component's lease protocol reports it (docs/leases.md). */
+export type Lease = LeaseView;
 
 export interface ProxyControl {
   version(): Promise<string>;
