@@ -1,0 +1,77 @@
+// The journal is the complete, machine-readable record of one run: it is written to journal.json in the
+// run folder, stored in SQLite, and it is the only input of the reports (HTML, Markdown) — a report never
+// asks the engine anything the journal does not say.
+
+export type Verdict = 'held' | 'violated' | 'aborted' | 'invalid' | 'error';
+
+export interface JournalEvent {
+  /** Milliseconds since the run started. */
+  atMs: number;
+  /** ISO wall-clock time. */
+  at: string;
+  /**
+   * e.g. 'phase.start', 'phase.end', 'step.start', 'step.end', 'fault.injected', 'fault.reverted',
+   * 'load.started', 'load.stopped', 'guardrail.breach', 'hypothesis.checked', 'probe', 'lever.pulled',
+   * 'lease.renew-failed', 'halt', 'error'.
+   */
+  type: string;
+  message: string;
+  data?: Record<string, unknown>;
+}
+
+/** One SLI sample of one load (every ~250 ms), the series the charts draw. */
+export interface SliSample {
+  atMs: number;
+  load: string;
+  /** Completed requests per second in the interval. */
+  rate: number;
+  ok: number;
+  errors: number;
+  dropped: number;
+  /** Error ratio 0..1 in the interval. */
+  errorRate: number;
+  /** Corrected latency, milliseconds. */
+  p50: number;
+  p99: number;
+  max: number;
+}
+
+/** A time band to shade on charts: a step or a fault being active. */
+export interface Band {
+  kind: 'step' | 'fault' | 'phase';
+  label: string;
+  startMs: number;
+  endMs: number;
+}
+
+export interface ObjectiveResult {
+  /** Human name, e.g. "page availability ≥ 99.9%". */
+  name: string;
+  /** When it was checked: 'before' | 'during' | 'after' (steady state) or 'guardrail'. */
+  phase: string;
+  sli: string;
+  /** What was expected, as the user wrote it: ">= 99.9%". */
+  expected: string;
+  /** The measured value, formatted for people ("99.95%", "212ms"), and raw. */
+  measured: string;
+  measuredValue: number | null;
+  ok: boolean;
+}
+
+export interface Journal {
+  gamedayVersion: string;
+  runId: string;
+  experiment: { title: string; description?: string; file: string };
+  startedAt: string;
+  endedAt: string;
+  durationMs: number;
+  verdict: Verdict;
+  /** One sentence a person reads first: why the verdict is what it is. */
+  verdictReason: string;
+  exitCode: number;
+  blastRadius: string[];
+  objectives: ObjectiveResult[];
+  events: JournalEvent[];
+  samples: SliSample[];
+  bands: Band[];
+}
