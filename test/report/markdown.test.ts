@@ -76,3 +76,12 @@ test('a long run keeps every critical event in the Markdown timeline and caps th
   assert.ok(shown.some((e) => e.type === 'guardrail.breach'), 'the breach is kept however late it came');
   assert.equal(omitted, events.length - 50);
 });
+
+test('a journal without phase bands is summarised as one phase covering the whole run', () => {
+  const journal = buildJournal({ loads: ['page', 'api'] });
+  journal.bands = journal.bands.filter((b) => b.kind !== 'phase');
+  const rows = renderMarkdown(journal).split('\n').filter((l) => l.startsWith('| run |'));
+  assert.equal(rows.length, 2);
+  const requests = journal.samples.filter((s) => s.load === 'page').reduce((n, s) => n + s.ok + s.errors, 0);
+  assert.match(rows[0], new RegExp(`^\\| run \\| page \\| 0 s – 60 s \\| ${requests.toLocaleString('en-US')} \\|`));
+});
