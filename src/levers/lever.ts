@@ -1,4 +1,4 @@
-import { hostname } from 'node:os';
+import { hostname, userInfo } from 'node:os';
 import { z } from 'zod';
 
 // The words of a lever, shared by the service, the client, the OpenFeature provider and the CLI.
@@ -75,6 +75,6 @@ export class UnknownLeverError extends Error {
 }
 
 /** `$USER@hostname`: who a human at a terminal is, for the audit trail. */
-export function defaultActor(user = process.env.USER ?? process.env.USERNAME ?? 'unknown', host = hostname()): string {
+export function defaultActor(user = process.env.USER ?? process.env.USERNAME ?? userInfo().username, host = hostname()): string {
   return `${user}@${host}`;
 }
