@@ -20,7 +20,9 @@ const leverConfig = z.strictObject({
   }),
 });
 
-export class LeverConfigError extends Error {}
+export class LeverConfigError extends Error {
+  override name = 'LeverConfigError';
+}
 
 export function loadLeverConfig(file: string): LeverDeclaration[] {
   let text: string;

@@ -6,13 +6,13 @@ import { z } from 'zod';
 
 /** kebab-case, because a lever name is also an OpenFeature flag key and a URL path segment. */
 export const leverName = z
-  .string()
+  .string({ error: 'a lever needs a name (kebab-case, e.g. "disable-recommendations")' })
   .regex(/^[a-z0-9]+(?:-[a-z0-9]+)*$/, 'a lever name is kebab-case: lowercase letters, digits and single dashes, e.g. "disable-recommendations"')
   .max(100, 'a lever name has at most 100 characters');
 
 export const leverDeclaration = z.strictObject({
   name: leverName,
-  description: z.string().trim().min(1, 'say what pulling the lever sheds, e.g. "hide recommendations on the product page"'),
+  description: z.string({ error: 'a lever needs a description: what pulling it sheds' }).trim().min(1, 'say what pulling the lever sheds, e.g. "hide recommendations on the product page"'),
   /** Who owns the critical path this lever protects, or a note on what it keeps alive ("checkout"). */
   critical_path: z.string().trim().min(1).optional(),
 });
