@@ -27,6 +27,9 @@ export type CircuitView = 'closed' | 'open' | 'half-open' | 'isolated' | 'none';
 
 class HttpStatusError extends Error {}
 
+/** A dependency's address or the set of dependencies is wrong; raised before anything is called. */
+export class DependencyConfigError extends Error {}
+
 /** Enough sockets for a few hundred pages per second per assembler at millisecond service times. */
 const POOL_CONNECTIONS = 64;
 
@@ -84,6 +87,21 @@ export class Dependency {
     }
   }
 
+  /**
+   * Opens a pooled connection and lets both ends compile their request path, outside the policies and
+   * the metrics. Without it the first pages after a start pay connection setup and a cold JIT and
+   * miss the 80 ms budget: the demo would open with degraded pages that no fault caused.
+   */
+  async warmUp(signal: AbortSignal): Promise<boolean> {
+    try {
+      const response = await this.pool.request({ method: 'GET', path: '/healthz', signal });
+      await response.body.dump();
+      return response.statusCode === 200;
+    } catch {
+      return false;
+    }
+  }
+
   async close(): Promise<void> {
     await this.pool.destroy();
   }
@@ -103,10 +121,10 @@ function originOf(name: string, baseUrl: string): string {
   try {
     url = new URL(baseUrl);
   } catch {
-    throw new TypeError(`dependency "${name}": "${baseUrl}" is not a URL; expected e.g. http://127.0.0.1:4001`);
+    throw new DependencyConfigError(`dependency "${name}": "${baseUrl}" is not a URL; expected e.g. http://127.0.0.1:4001`);
   }
   if (url.protocol !== 'http:' || (url.pathname !== '/' && url.pathname !== '')) {
-    throw new TypeError(`dependency "${name}": "${baseUrl}" must be a plain http origin like http://127.0.0.1:4001 (no path)`);
+    throw new DependencyConfigError(`dependency "${name}": "${baseUrl}" must be a plain http origin like http://127.0.0.1:4001 (no path)`);
   }
   return url.origin;
 }

@@ -6,7 +6,7 @@
 //   - a pulled lever skips the calls it sheds before they are made, which also degrades the page.
 import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
 import { BACKEND_SERVICES, SHOP_LEVERS, type BackendService } from './catalog-of-services.js';
-import { Dependency, type DependencyPolicy, type DependencyResult } from './dependency.js';
+import { Dependency, DependencyConfigError, DEPENDENCY_OUTCOMES, type DependencyPolicy, type DependencyResult } from './dependency.js';
 import { DURATION_BUCKETS_SECONDS } from './http-metrics.js';
 
 /** How a page turned out; also the `outcome` label of gameday_demo_pages_total. */
@@ -105,7 +105,7 @@ export class PageAssembler {
       },
     });
     this.leverPulled = new Gauge({ name: 'gameday_demo_lever_pulled', help: 'Levers as last read through OpenFeature: 1 pulled, 0 reset', labelNames: ['lever'], registers });
-    for (const { service } of this.dependencies) for (const outcome of ['ok', 'timeout', 'error', 'circuit-open', 'skipped-by-lever']) {
+    for (const { service } of this.dependencies) for (const outcome of DEPENDENCY_OUTCOMES) {
       // Zero-valued series from the start, so a rate() over "timeout" exists before the first timeout.
       this.calls.inc({ dependency: service.name, outcome }, 0);
     }
@@ -134,6 +134,13 @@ export class PageAssembler {
   /** Circuit state per dependency, for the health endpoint and tests. */
   circuits(): Record<string, string> {
     return Object.fromEntries(this.dependencies.map(({ client }) => [client.name, client.circuit()]));
+  }
+
+  /** Best effort, bounded: a dependency that is down or black-holed at start must not delay serving. */
+  async warmUp(limitMs: number): Promise<string[]> {
+    const signal = AbortSignal.timeout(limitMs);
+    const ready = await Promise.all(this.dependencies.map(({ client }) => client.warmUp(signal)));
+    return this.dependencies.filter((_, i) => !ready[i]).map(({ client }) => client.name);
   }
 
   async close(): Promise<void> {
@@ -182,8 +189,6 @@ function policyFor(service: BackendService, resilience: Resilience): DependencyP
     breaker: { consecutiveFailures: resilience.breakerConsecutiveFailures, openMs: resilience.breakerOpenMs },
   };
 }
-
-export class DependencyConfigError extends Error {}
 
 function checkDependencies(dependencies: Record<string, string>): void {
   const known = BACKEND_SERVICES.map((service) => service.name);

@@ -26,13 +26,7 @@ const DRAIN_LIMIT_MS = 5_000;
 
 export async function serve(app: FastifyInstance, identity: ServiceIdentity, lifecycle: Lifecycle): Promise<void> {
   const log = createLogger(`demo.${identity.service}`);
-  await app.listen({ host: '127.0.0.1', port: identity.port });
-  const { port } = app.server.address() as AddressInfo;
-  const { service, region, instance } = identity;
-  const line: ListeningLine = { listening: port, host: '127.0.0.1', service, region, instance, pid: process.pid };
-  process.stdout.write(`${JSON.stringify(line)}\n`);
-  log.info({ port, region: identity.region, instance: identity.instance }, 'listening');
-
+  // Installed before the listening line: a parent may signal us the moment it reads that line.
   const stop = (signal: string) => {
     if (lifecycle.draining) return;
     lifecycle.draining = true;
@@ -48,6 +42,12 @@ export async function serve(app: FastifyInstance, identity: ServiceIdentity, lif
   };
   process.once('SIGTERM', () => stop('SIGTERM'));
   process.once('SIGINT', () => stop('SIGINT'));
+  await app.listen({ host: '127.0.0.1', port: identity.port });
+  const { port } = app.server.address() as AddressInfo;
+  const { service, region, instance } = identity;
+  const line: ListeningLine = { listening: port, host: '127.0.0.1', service, region, instance, pid: process.pid };
+  process.stdout.write(`${JSON.stringify(line)}\n`);
+  log.info({ port, region: identity.region, instance: identity.instance }, 'listening');
 }
 
 /** Runs a service's main; invalid configuration exits 3 (nothing was bound), anything else exits 4. */
