@@ -25,7 +25,12 @@ export interface ServiceProcess {
 
 const started = new Set<ChildProcess>();
 
-export async function startService(entry: keyof typeof ENTRIES, env: Record<string, string>, args: string[] = []): Promise<ServiceProcess> {
+export async function startService(
+  entry: keyof typeof ENTRIES,
+  env: Record<string, string>,
+  args: string[] = [],
+  startLimitMs = 15_000,
+): Promise<ServiceProcess> {
   const t0 = performance.now();
   const child = spawn(process.execPath, [ENTRIES[entry], ...args], {
     env: { PATH: process.env.PATH ?? '', GAMEDAY_LOG_LEVEL: 'warn', ...env },
@@ -37,7 +42,7 @@ export async function startService(entry: keyof typeof ENTRIES, env: Record<stri
   const line = await new Promise<ListeningLine>((resolve, reject) => {
     let stdout = '';
     // Generous: a cold start on a loaded 2-core machine can take a second or more.
-    const timer = setTimeout(() => reject(new Error(`${entry} did not print its listening line within 15 s; stderr: ${stderr}`)), 15_000);
+    const timer = setTimeout(() => reject(new Error(`${entry} did not print its listening line within ${startLimitMs} ms; stderr: ${stderr}`)), startLimitMs);
     child.stdout!.setEncoding('utf8').on('data', (chunk: string) => {
       stdout += chunk;
       const newline = stdout.indexOf('\n');
