@@ -46,10 +46,11 @@ test('assemblers of each region are pointed at their own region\'s proxies, and 
     { service: 'assembler', region: 'us-east', url: 'http://127.0.0.1:6002' },
     { service: 'assembler', region: 'us-west', url: 'http://127.0.0.1:6003' },
   ]);
-  assert.deepEqual(gateway, [
-    { name: 'us-east', upstreams: ['http://127.0.0.1:6001', 'http://127.0.0.1:6002'], weight: 1 },
-    { name: 'us-west', upstreams: ['http://127.0.0.1:6003'], weight: 1 },
-  ]);
+  assert.deepEqual(gateway, {
+    'us-east': { weight: 100, upstreams: ['http://127.0.0.1:6001', 'http://127.0.0.1:6002'] },
+    'us-west': { weight: 100, upstreams: ['http://127.0.0.1:6003'] },
+  });
+  assert.throws(() => gatewayRegions(plan, []), /no assembler instance in us-east/);
 });
 
 test('the naive world differs only in its assemblers running without timeouts', () => {

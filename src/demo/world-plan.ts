@@ -30,12 +30,12 @@ export interface Located {
   url: string;
 }
 
+/** One region as the gateway's static `regions` option takes it (GatewayOptions.regions on branch gateway). */
 export interface GatewayRegion {
-  name: string;
-  /** Assembler instances of the region, e.g. http://127.0.0.1:41234. */
-  upstreams: string[];
   /** Equal weights: an evacuation experiment moves them, not the plan. */
   weight: number;
+  /** Assembler instances of the region, e.g. http://127.0.0.1:41234. */
+  upstreams: string[];
 }
 
 export interface WorldOptions {
@@ -147,11 +147,20 @@ export function assemblerService(plan: WorldPlan, proxies: { name: string; liste
   return { ...plan.assembler, env: { ...plan.assembler.env, GAMEDAY_DEPS: JSON.stringify(deps) } };
 }
 
-/** What the region gateway routes to: each region's assembler instances, equal weights. */
-export function gatewayRegions(plan: WorldPlan, assemblers: Located[]): GatewayRegion[] {
-  return plan.regions.map((region) => {
-    const upstreams = assemblers.filter((a) => a.service === plan.assembler.name && a.region === region).map((a) => a.url);
-    if (upstreams.length === 0) throw new WorldPlanError(`no assembler instance in ${region}`);
-    return { name: region, upstreams, weight: 1 };
-  });
+/**
+ * What the region gateway routes to, as a static snapshot: each region's assembler instances, equal
+ * weights. A gateway that follows the fleet (`{ fleet, service: plan.assembler.name }`) needs no snapshot
+ * and sees restarts; this form is for --dry-run and for gateways started without a fleet.
+ */
+export function gatewayRegions(plan: WorldPlan, assemblers: Located[]): Record<string, GatewayRegion> {
+  return Object.fromEntries(
+    plan.regions.map((region) => {
+      const upstreams = assemblers.filter((a) => a.service === plan.assembler.name && a.region === region).map((a) => a.url);
+      if (upstreams.length === 0) throw new WorldPlanError(`no assembler instance in ${region}`);
+      return [region, { weight: GATEWAY_WEIGHT, upstreams }];
+    }),
+  );
 }
+
+/** The gateway's default weight, so a planned region looks like any other until an experiment moves it. */
+const GATEWAY_WEIGHT = 100;
