@@ -1,9 +1,14 @@
 import { Command } from 'commander';
 import { createRequire } from 'node:module';
 import type { CommandRegistration } from './command.js';
+import { registerLeverCommand } from './lever-command.js';
+import { registerServeCommand } from './serve-command.js';
 
 // Each verb lives in its own module beside this one and registers itself; this file only lists them.
-const registrations: CommandRegistration[] = [];
+const registrations: CommandRegistration[] = [
+  registerLeverCommand,
+  registerServeCommand,
+];
 
 const require = createRequire(import.meta.url);
 const { version } = require('../../../package.json') as { version: string };

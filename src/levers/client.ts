@@ -57,8 +57,7 @@ export function connectLevers(url: string, options: { token?: string; timeoutMs?
         signal: AbortSignal.timeout(timeoutMs),
       });
     } catch (error) {
-      const cause = (error as { cause?: { code?: string } }).cause?.code ?? (error as Error).message;
-      throw new LeverApiError(`the lever service at ${base} is unreachable (${cause}); is \`gameday serve\` running? (--url or GAMEDAY_LEVERS_URL)`, 0);
+      throw new LeverApiError(`the lever service at ${base} is unreachable (${fetchFailure(error)}); is \`gameday serve\` running? (--url or GAMEDAY_LEVERS_URL)`, 0);
     }
     const text = await response.text();
     const parsed: unknown = text ? safeJson(text) : undefined;
@@ -89,6 +88,12 @@ export function connectLevers(url: string, options: { token?: string; timeoutMs?
     },
     listLeases: () => call('GET', '/leases'),
   };
+}
+
+/** fetch() says only "fetch failed"; the useful words (ECONNREFUSED, bad port, a timeout) are in its cause. */
+export function fetchFailure(error: unknown): string {
+  const cause = (error as { cause?: { code?: string; message?: string } }).cause;
+  return cause?.code ?? cause?.message ?? (error as Error).message;
 }
 
 function safeJson(text: string): unknown {

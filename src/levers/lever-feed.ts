@@ -1,3 +1,4 @@
+import { fetchFailure } from './client.js';
 import { HEARTBEAT_MS } from './lever-stream.js';
 import type { LeverEvent } from './lever.js';
 
@@ -76,8 +77,7 @@ export class LeverFeed {
     } catch (error) {
       if (this.stopped) return;
       const reason = controller.signal.reason instanceof Error ? controller.signal.reason : (error as Error);
-      const cause = (reason as { cause?: { code?: string } }).cause?.code;
-      this.handlers.onDown(new Error(`lever service at ${this.options.url}: ${cause ?? reason.message}`));
+      this.handlers.onDown(new Error(`lever service at ${this.options.url}: ${fetchFailure(reason)}`));
       this.scheduleRetry();
     } finally {
       clearTimeout(idle);

@@ -1,4 +1,4 @@
-import { hostname } from 'node:os';
+import { hostname, userInfo } from 'node:os';
 import { z } from 'zod';
 
 // The words of a lever, shared by the service, the client, the OpenFeature provider and the CLI.
@@ -6,13 +6,13 @@ import { z } from 'zod';
 
 /** kebab-case, because a lever name is also an OpenFeature flag key and a URL path segment. */
 export const leverName = z
-  .string()
+  .string({ error: 'a lever needs a name (kebab-case, e.g. "disable-recommendations")' })
   .regex(/^[a-z0-9]+(?:-[a-z0-9]+)*$/, 'a lever name is kebab-case: lowercase letters, digits and single dashes, e.g. "disable-recommendations"')
   .max(100, 'a lever name has at most 100 characters');
 
 export const leverDeclaration = z.strictObject({
   name: leverName,
-  description: z.string().trim().min(1, 'say what pulling the lever sheds, e.g. "hide recommendations on the product page"'),
+  description: z.string({ error: 'a lever needs a description: what pulling it sheds' }).trim().min(1, 'say what pulling the lever sheds, e.g. "hide recommendations on the product page"'),
   /** Who owns the critical path this lever protects, or a note on what it keeps alive ("checkout"). */
   critical_path: z.string().trim().min(1).optional(),
 });
@@ -75,6 +75,6 @@ export class UnknownLeverError extends Error {
 }
 
 /** `$USER@hostname`: who a human at a terminal is, for the audit trail. */
-export function defaultActor(user = process.env.USER ?? process.env.USERNAME ?? 'unknown', host = hostname()): string {
+export function defaultActor(user = process.env.USER ?? process.env.USERNAME ?? userInfo().username, host = hostname()): string {
   return `${user}@${host}`;
 }
