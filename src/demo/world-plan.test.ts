@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { BACKEND_SERVICES } from './services/catalog-of-services.js';
-import { assemblerService, gatewayRegions, planWorld, proxySpecs, type Located } from './world-plan.js';
+import { assemblerService, fleetServices, gatewayRegions, planWorld, proxySpecs, type Located } from './world-plan.js';
 
 const backendsOf = (plan: ReturnType<typeof planWorld>): Located[] =>
   plan.regions.flatMap((region, r) => plan.backends.map((b, i) => ({ service: b.name, region, url: `http://127.0.0.1:${4000 + r * 100 + i}` })));
@@ -64,4 +64,14 @@ test('a plan with bad regions or counts is refused naming the field', () => {
   assert.throws(() => planWorld({ regions: ['a', 'a'] }), /must be unique/);
   assert.throws(() => planWorld({ assemblersPerRegion: 0 }), /assemblersPerRegion: expected an integer >= 1/);
   assert.throws(() => planWorld({ regions: ['a', 'b', 'c', 'd'], assemblersPerRegion: 3 }), /would start 44 service processes/);
+});
+
+test('with every proxy port allocated up front the whole world is one fleet declaration', () => {
+  const names = Object.keys(planWorld().proxyListen);
+  const proxyPorts = Object.fromEntries(names.map((name, i) => [name, 7100 + i]));
+  const services = fleetServices(planWorld({ proxyPorts }));
+  assert.deepEqual(services.map((s) => s.name), [...BACKEND_SERVICES.map((s) => s.name), 'assembler']);
+  const deps = JSON.parse(services.at(-1)!.env.GAMEDAY_DEPS) as Record<string, Record<string, string>>;
+  assert.equal(deps['us-west'].delivery, `http://127.0.0.1:${proxyPorts['us-west.delivery']}`);
+  assert.throws(() => fleetServices(planWorld({ proxyPorts: { 'us-east.catalog': 7000 } })), /proxyPorts: no port for us-east.pricing/);
 });

@@ -2,10 +2,12 @@
 // routes to. Pure functions only, so the wiring step (fleet + proxy + gateway + levers) is short, and the
 // plan can be printed for --dry-run before anything starts.
 //
-// The wiring runs in three stages because the fleet picks each instance's port when it starts it:
+// The fleet picks each instance's port when it starts it, so the wiring runs in stages:
 //   1. start `plan.backends` (Fleet)             → backend instances with their URLs
 //   2. create `proxySpecs(plan, backends)`        → proxies, with their listen addresses
 //   3. start `assemblerService(plan, proxies)`    → assembler instances → `gatewayRegions(plan, assemblers)`
+// Or, with every proxy port allocated up front (`proxyPorts`), one fleet for everything:
+//   `fleetServices(plan)` → start the fleet → `proxySpecs(plan, fleet.instances())` → create the proxies.
 import { fileURLToPath } from 'node:url';
 import type { ProxySpec } from '../proxy/types.js';
 import { BACKEND_SERVICES, SHOP_LEVERS } from './services/catalog-of-services.js';
@@ -145,6 +147,19 @@ export function assemblerService(plan: WorldPlan, proxies: { name: string; liste
     }
   }
   return { ...plan.assembler, env: { ...plan.assembler.env, GAMEDAY_DEPS: JSON.stringify(deps) } };
+}
+
+/**
+ * Every service of the world as one fleet declaration; possible when each proxy's listen port was fixed
+ * in advance (planWorld's `proxyPorts`), because then the assemblers' links are known before anything runs.
+ */
+export function fleetServices(plan: WorldPlan): ServiceLaunch[] {
+  const unallocated = Object.entries(plan.proxyListen).filter(([, listen]) => listen.endsWith(':0')).map(([name]) => name);
+  if (unallocated.length > 0) {
+    throw new WorldPlanError(`proxyPorts: no port for ${unallocated.join(', ')}; allocate every proxy port first, or start in stages (see world-plan.ts)`);
+  }
+  const links = Object.entries(plan.proxyListen).map(([name, listen]) => ({ name, listen }));
+  return [...plan.backends, assemblerService(plan, links)];
 }
 
 /**
