@@ -2,6 +2,7 @@
 import { printTable, writeResult, type Benchmark, type BenchmarkResult } from './harness.js';
 
 const benchmarks: Record<string, () => Promise<Benchmark>> = {
+  'demo-services': async () => (await import('./demo-services.js')).demoServices,
   'levers-push': async () => (await import('./levers-push.js')).default,
 };
 
