@@ -54,8 +54,8 @@ export class Connection {
       if (error.code === 'ECONNRESET') this.upstream.resetAndDestroy();
       else this.upstream.destroy();
     });
-    client.on('close', () => this.sideClosed(this.upstream));
-    this.upstream.on('close', () => this.sideClosed(client));
+    client.on('close', () => this.sideClosed(client, this.upstream));
+    this.upstream.on('close', () => this.sideClosed(this.upstream, client));
     this.up.start(host.plan(this, 'upstream'));
     this.down.start(host.plan(this, 'downstream'));
   }
@@ -113,15 +113,17 @@ export class Connection {
     else this.client.destroy();
   }
 
-  private sideClosed(other: Socket): void {
-    if (!other.destroyed) other.end();
-    if (this.client.destroyed && this.upstream.destroyed && !this.closed) {
+  private sideClosed(closed: Socket, other: Socket): void {
+    if (this.client.destroyed && this.upstream.destroyed) {
+      if (this.closed) return;
       this.closed = true;
       this.up.destroy();
       this.down.destroy();
       this.host.onClosed(this);
-    } else {
-      setTimeout(() => other.destroy(), 2000).unref();
+      return;
     }
+    // A side that closed after its FIN: the FIN travels to the other side through the link, behind any
+    // data the toxics still hold. A side that vanished without a FIN takes the other side with it.
+    if (!closed.readableEnded) other.destroy();
   }
 }
