@@ -77,6 +77,22 @@ test('bandwidth limits throughput to the configured rate and keeps bytes intact'
   assert.ok(ms < 3000, `took ${ms}ms`);
 });
 
+test('bandwidth 0 holds everything back until the toxic is removed, then delivers it intact', async (t) => {
+  const { client, port } = await echoProxy(t);
+  await client.addToxic('echo', { name: 'stop', type: 'bandwidth', stream: 'downstream', attributes: { rate: 0 } });
+  const socket = await openSocket(port);
+  t.after(() => socket.destroy());
+  const chunks: Buffer[] = [];
+  socket.on('data', (chunk) => chunks.push(chunk));
+  const data = pattern(20_000);
+  socket.write(data);
+  await sleep(400);
+  assert.equal(chunks.length, 0);
+  await client.removeToxic('echo', 'stop');
+  for (let waited = 0; Buffer.concat(chunks).length < data.length && waited < 5000; waited += 20) await sleep(20);
+  assert.equal(sha256(Buffer.concat(chunks)), sha256(data));
+});
+
 test('timeout 0 swallows data and keeps the connection open, like a black hole', async (t) => {
   const { client, port } = await echoProxy(t);
   await client.addToxic('echo', { name: 'hole', type: 'timeout', stream: 'upstream', attributes: { timeout: 0 } });
