@@ -4,6 +4,7 @@ import { printTable, writeResult, type Benchmark, type BenchmarkResult } from '.
 const benchmarks: Record<string, () => Promise<Benchmark>> = {
   'demo-services': async () => (await import('./demo-services.js')).demoServices,
   'levers-push': async () => (await import('./levers-push.js')).default,
+  proxy: async () => (await import('./proxy.js')).proxyBenchmark(),
 };
 
 const wanted = process.argv.slice(2);

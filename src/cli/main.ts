@@ -2,10 +2,12 @@ import { Command } from 'commander';
 import { createRequire } from 'node:module';
 import type { CommandRegistration } from './command.js';
 import { registerLeverCommand } from './lever-command.js';
+import { registerProxyCommand } from './proxy-command.js';
 import { registerServeCommand } from './serve-command.js';
 
 // Each verb lives in its own module beside this one and registers itself; this file only lists them.
 const registrations: CommandRegistration[] = [
+  registerProxyCommand,
   registerLeverCommand,
   registerServeCommand,
 ];
