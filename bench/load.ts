@@ -5,7 +5,7 @@
 // nginx is pinned to core 1 (`taskset -c 1`, worker_processes 1), every load generator to core 0.
 // Correctness: every response must be a 2xx with the file's exact size.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -63,13 +63,21 @@ http {
 interface Run {
   rate: number;
   requests: number;
+  /** Requests per CPU-second of the generator (process start included): less sensitive to a busy machine. */
+  perCpuSecond: number;
   bad: number;
   detail: Record<string, unknown>;
 }
 
+/** CPU seconds (user + system) the last command used, from GNU time. */
+let lastCpuSeconds = NaN;
+
 function runJson(command: string, args: string[]): unknown {
-  const result = spawnSync('taskset', ['-c', '0', command, ...args], { encoding: 'utf8', maxBuffer: 64 << 20 });
+  const timeFile = join(tmpdir(), `gameday-bench-load-time-${process.pid}`);
+  const result = spawnSync('/usr/bin/time', ['-f', '%U %S', '-o', timeFile, 'taskset', '-c', '0', command, ...args], { encoding: 'utf8', maxBuffer: 64 << 20 });
   if (result.status !== 0) throw new Error(`${command} ${args.join(' ')} exited ${result.status}: ${result.stderr}`);
+  const [user, system] = readFileSync(timeFile, 'utf8').trim().split(/\s+/).slice(-2).map(Number);
+  lastCpuSeconds = user + system;
   return JSON.parse(result.stdout);
 }
 
@@ -81,6 +89,7 @@ function ours(url: string, args: string[]): Run {
   return {
     rate: s.achievedRate,
     requests: s.requests,
+    perCpuSecond: s.requests / lastCpuSeconds,
     bad: s.requests - s.ok + s.dropped + (wrongBytes ? 1 : 0),
     detail: { requests: s.requests, ok: s.ok, dropped: s.dropped, durationMs: s.durationMs, bytesReceived: s.bytesReceived, latencyP50: s.latency.p50, latencyP99: s.latency.p99, serviceP99: s.serviceTime.p99 },
   };
@@ -94,6 +103,7 @@ function autocannon(url: string, seconds: number): Run {
   return {
     rate: s.requests.total / s.duration,
     requests: s.requests.total,
+    perCpuSecond: s.requests.total / lastCpuSeconds,
     bad: s.non2xx + s.errors + s.timeouts,
     detail: { total: s.requests.total, average: s.requests.average, duration: s.duration, non2xx: s.non2xx, errors: s.errors },
   };
@@ -103,7 +113,7 @@ function wrk(url: string, seconds: number): Run {
   const result = spawnSync('taskset', ['-c', '0', 'wrk', '-t1', `-c${CONNECTIONS}`, `-d${seconds}s`, url], { encoding: 'utf8' });
   const rate = Number(/Requests\/sec:\s+([\d.]+)/.exec(result.stdout)?.[1] ?? NaN);
   const non2xx = Number(/Non-2xx or 3xx responses: (\d+)/.exec(result.stdout)?.[1] ?? 0);
-  return { rate, requests: NaN, bad: non2xx, detail: { output: result.stdout.trim() } };
+  return { rate, requests: NaN, perCpuSecond: NaN, bad: non2xx, detail: { output: result.stdout.trim() } };
 }
 
 const benchmark: Benchmark = async (): Promise<BenchmarkResult> => {
@@ -130,6 +140,12 @@ const benchmark: Benchmark = async (): Promise<BenchmarkResult> => {
       benchmark: 'load', figure: `closed req/s (c=${CONNECTIONS}, ${CLOSED_SECONDS}s)`, unit: 'req/s',
       ours: median(oursRuns.map((r) => r.rate)), baselineName: 'autocannon', baseline: median(baseRuns.map((r) => r.rate)),
       ratio, target: '≥ 1.20', met: ratio.median >= 1.2,
+    });
+    const cpuRatio = ratioOfPairs(oursRuns.map((r) => r.perCpuSecond), baseRuns.map((r) => r.perCpuSecond));
+    figures.push({
+      benchmark: 'load', figure: 'closed req per CPU-second (context)', unit: 'req/cpu-s',
+      ours: median(oursRuns.map((r) => r.perCpuSecond)), baselineName: 'autocannon', baseline: median(baseRuns.map((r) => r.perCpuSecond)),
+      ratio: cpuRatio, target: 'context', met: null,
     });
     figures.push({
       benchmark: 'load', figure: `closed req/s vs wrk (context)`, unit: 'req/s',

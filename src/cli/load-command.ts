@@ -107,7 +107,8 @@ async function load(url: string, flags: Flags): Promise<number> {
     return summary.cancelled ? EXIT_INTERRUPTED : 0;
   } catch (error) {
     if (error instanceof LoadInputError || error instanceof LoadTargetUnreachableError) return fail(error.message);
-    throw error;
+    process.stderr.write(`gameday load: internal error: ${(error as Error).stack ?? error}\n`);
+    return ExitCode.internal;
   } finally {
     process.off('SIGINT', onSigint);
   }
