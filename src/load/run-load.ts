@@ -77,12 +77,15 @@ export async function runLoad(
   const startMs = clock.now();
   const recorder = new Recorder(startMs);
   const driver = new ExchangeDriver(request, recorder, clock, timeoutMs);
+  const loadModel = schedule
+    ? new OpenModel(schedule, driver, recorder, clock, startMs, options.maxInFlight ?? Math.max(DEFAULTS.maxInFlight, connections), dispatchers[0])
+    : new ClosedModel(driver, recorder, clock, dispatchers);
   let cancelled = false;
-  const stopped = () => cancelled;
   const cancel = () => {
     if (cancelled) return;
     cancelled = true;
     // Ctrl-C or a guardrail: stop at once, count nothing more, drop every connection.
+    loadModel.stop();
     driver.stop();
     void destroyAll();
   };
@@ -112,13 +115,8 @@ export async function runLoad(
   const expiry = setInterval(() => driver.expire(), Math.min(50, Math.max(5, timeoutMs / 10)));
 
   try {
-    if (schedule) {
-      const maxInFlight = options.maxInFlight ?? Math.max(DEFAULTS.maxInFlight, connections);
-      await new OpenModel(schedule, driver, recorder, clock, startMs, maxInFlight, dispatchers[0]).run(stopped);
-    } else {
-      await new ClosedModel(driver, recorder, clock, dispatchers).run(startMs + durationMs, stopped);
-    }
-    await drain(driver, clock, timeoutMs + 100, stopped);
+    await (loadModel instanceof OpenModel ? loadModel.run() : loadModel.run(startMs + durationMs));
+    await drain(driver, clock, timeoutMs + 100, () => cancelled);
   } finally {
     clearTimeout(sampleTimer!);
     clearInterval(expiry);
