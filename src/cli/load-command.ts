@@ -49,6 +49,9 @@ export function toLoadOptions(url: string, flags: Flags): LoadOptions {
   if (closed && (flags.rate !== undefined || flags.stages !== undefined)) {
     throw new LoadInputError('--closed', 'the closed model sends as fast as answers come; it takes no --rate or --stages');
   }
+  if (flags.rate !== undefined && flags.stages !== undefined) {
+    throw new LoadInputError('--stages', 'give either --rate (constant) or --stages (ramps), not both');
+  }
   const headers: Record<string, string> = {};
   for (const header of flags.header) {
     const [name, value] = parseHeader(header, '--header');
