@@ -91,11 +91,10 @@ async function load(url: string, flags: Flags): Promise<number> {
   };
   process.on('SIGINT', onSigint);
   const tty = process.stderr.isTTY === true;
-  const target = options.model === 'open' && options.stages === undefined ? options.rate : undefined;
   try {
     const summary = await runLoad({ ...options, signal: controller.signal }, (sample) => {
       if (!flags.progress) return;
-      const line = formatProgress(sample, target);
+      const line = formatProgress(sample, options.model ?? 'open');
       process.stderr.write(tty ? `\r\x1b[2K${line}` : `${line}\n`);
     });
     if (tty && flags.progress) process.stderr.write('\n');

@@ -112,6 +112,12 @@ export class Recorder {
     if (kind === 'timeout') this.record(endMs - intendedMs, sentMs > 0 ? endMs - sentMs : -1);
   }
 
+  /** Nothing was scheduled, dropped or completed since the last sample. */
+  get intervalIsEmpty(): boolean {
+    const c = this.interval;
+    return c.scheduled === 0 && c.dropped === 0 && c.completed === 0;
+  }
+
   /** Closes the current interval at `nowMs` and returns its sample, histogram included. */
   takeSample(nowMs: number): LoadSample {
     const c = this.interval;

@@ -124,7 +124,8 @@ export async function runLoad(
     driver.stop();
   }
   const endMs = clock.now();
-  emit(endMs);
+  // The last, partial interval, unless the run ended right on a boundary with nothing left to report.
+  if (!recorder.intervalIsEmpty || recorder.samples.length === 0) emit(endMs);
   await destroyAll();
 
   const totals = recorder.totals();
