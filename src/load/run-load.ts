@@ -55,8 +55,8 @@ export async function runLoad(
       : null;
   const durationMs = schedule?.durationMs ?? options.durationMs ?? DEFAULTS.durationMs;
 
-  if (options.signal?.aborted) throw new LoadTargetUnreachableError('cancelled before the load started');
-  await checkReachable(url, Math.min(timeoutMs, 5000));
+  // Already cancelled: no check, no traffic, an empty summary marked cancelled.
+  if (!options.signal?.aborted) await checkReachable(url, Math.min(timeoutMs, 5000));
 
   // pipelining 1: one request at a time per connection, as real clients do. undici's own timers are
   // off because the driver times requests out itself, queue time included, without a timer per request.
@@ -90,6 +90,7 @@ export async function runLoad(
     void destroyAll();
   };
   options.signal?.addEventListener('abort', cancel, { once: true });
+  if (options.signal?.aborted) cancel();
 
   const intervalMs = options.sampleIntervalMs ?? DEFAULTS.sampleIntervalMs;
   let boundary = startMs + intervalMs;
@@ -115,7 +116,7 @@ export async function runLoad(
   const expiry = setInterval(() => driver.expire(), Math.min(50, Math.max(5, timeoutMs / 10)));
 
   try {
-    await (loadModel instanceof OpenModel ? loadModel.run() : loadModel.run(startMs + durationMs));
+    if (!cancelled) await (loadModel instanceof OpenModel ? loadModel.run() : loadModel.run(startMs + durationMs));
     await drain(driver, clock, timeoutMs + 100, () => cancelled);
   } finally {
     clearTimeout(sampleTimer!);

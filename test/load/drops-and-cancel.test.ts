@@ -65,3 +65,15 @@ test('cancelling stops at once even while the scheduler sleeps until a distant n
     assert.ok(took < 300 + 250, `${model}: stopped after ${took} ms`);
   }
 });
+
+test('a signal aborted before the start sends nothing and returns an empty cancelled summary', async (t) => {
+  let connections = 0;
+  const { url, server } = await startServer(t, (_req, res) => res.end('ok'));
+  server.on('connection', () => connections++);
+  for (const model of ['open', 'closed'] as const) {
+    const summary = await runLoad({ url, model, rate: 100, durationMs: 5000, signal: AbortSignal.abort() });
+    assert.equal(summary.cancelled, true);
+    assert.equal(summary.requests, 0);
+  }
+  assert.equal(connections, 0);
+});
