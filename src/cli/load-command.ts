@@ -81,6 +81,14 @@ async function load(url: string, flags: Flags): Promise<number> {
     if (error instanceof LoadInputError) return fail(error.message);
     throw error;
   }
+  if (flags.json !== undefined && flags.json !== '-') {
+    // Find out now, not after a 30-minute run, that the summary cannot be written.
+    try {
+      writeFileSync(flags.json, '');
+    } catch (error) {
+      return fail(`--json: cannot write ${flags.json}: ${(error as NodeJS.ErrnoException).code ?? error}`);
+    }
+  }
   const controller = new AbortController();
   let interrupted = false;
   const onSigint = () => {
