@@ -5,6 +5,7 @@ const benchmarks: Record<string, () => Promise<Benchmark>> = {
   'demo-services': async () => (await import('./demo-services.js')).demoServices,
   'levers-push': async () => (await import('./levers-push.js')).default,
   proxy: async () => (await import('./proxy.js')).proxyBenchmark(),
+  load: async () => (await import('./load.js')).default(),
 };
 
 const wanted = process.argv.slice(2);

@@ -2,11 +2,13 @@ import { Command } from 'commander';
 import { createRequire } from 'node:module';
 import type { CommandRegistration } from './command.js';
 import { registerLeverCommand } from './lever-command.js';
+import { registerLoad } from './load-command.js';
 import { registerProxyCommand } from './proxy-command.js';
 import { registerServeCommand } from './serve-command.js';
 
 // Each verb lives in its own module beside this one and registers itself; this file only lists them.
 const registrations: CommandRegistration[] = [
+  registerLoad,
   registerProxyCommand,
   registerLeverCommand,
   registerServeCommand,
