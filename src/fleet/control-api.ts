@@ -1,32 +1,20 @@
-import Fastify, { type FastifyInstance } from 'fastify';
 import { z } from 'zod';
-import { LeaseBook } from '../leases/lease-book.js';
-import { createLogger, type Logger } from '../observe/log.js';
+import { createLogger } from '../observe/log.js';
 import { SelectionSchema } from './declaration.js';
-import { ControlError, FaultLedger, leaseOf, parseBody, registerControlPlane } from './control-plane.js';
+import {
+  ControlError,
+  createControlPlane,
+  leaseOf,
+  logged,
+  parseBody,
+  type ControlServer,
+  type ControlServerOptions,
+} from './control-plane.js';
 import { Fleet, NotFoundError } from './fleet.js';
 import { SelectionError } from './selection.js';
 
 // The fleet's control API: thin handlers that parse with zod, call the Fleet, and hold each fault in the
 // ledger (under the caller's lease when X-GameDay-Lease is sent). See docs/fleet.md for the routes.
-
-export interface ControlServerOptions {
-  host?: string;
-  /** 0 (the default) lets the OS pick a free port. */
-  port?: number;
-  log?: Logger;
-  /** The longest lease TTL accepted. */
-  maxLeaseTtlMs?: number;
-}
-
-export interface ControlServer {
-  url: string;
-  app: FastifyInstance;
-  leases: LeaseBook;
-  ledger: FaultLedger;
-  /** Reverts every held fault (releasing every lease) and closes the API. */
-  close(): Promise<void>;
-}
 
 const DrainSchema = z.object({
   graceMs: z.number().int().min(0).max(600_000).optional(),
@@ -39,23 +27,10 @@ const CpuStressSchema = z.object({
 
 export async function startFleetControl(fleet: Fleet, options: ControlServerOptions = {}): Promise<ControlServer> {
   const log = options.log ?? createLogger('fleet-control');
-  const app = Fastify({ logger: false });
-  const leases = new LeaseBook({
-    maxTtlMs: options.maxLeaseTtlMs,
-    onEnd: (lease, reason, errors) => log.info({ lease: lease.id, owner: lease.owner, reason, faults: lease.faults, errors: errors.map(String) }, `lease ${reason}`),
-  });
-  const ledger = new FaultLedger(leases);
-  registerControlPlane(app, leases, ledger, (error) =>
+  const { app, leases, ledger, listen } = createControlPlane(options, log, (error) =>
     error instanceof NotFoundError ? 404 : error instanceof SelectionError ? 409 : undefined,
   );
-  const revertLogged = (what: string, work: () => Promise<unknown>) => async () => {
-    try {
-      await work();
-    } catch (error) {
-      log.error({ err: error }, `revert of ${what} failed`);
-      throw error;
-    }
-  };
+  const revertLogged = (what: string, work: () => Promise<unknown>) => logged(log, what, work);
 
   app.get<{ Querystring: { service?: string; region?: string } }>('/instances', async (request) => fleet.instances(request.query));
 
@@ -112,17 +87,7 @@ export async function startFleetControl(fleet: Fleet, options: ControlServerOpti
     return reply.code(201).send({ fault, stress });
   });
 
-  await app.listen({ host: options.host ?? '127.0.0.1', port: options.port ?? 0 });
-  const address = app.server.address() as { port: number };
-  return {
-    url: `http://127.0.0.1:${address.port}`,
-    app,
-    leases,
-    ledger,
-    async close() {
-      await leases.releaseAll();
-      await ledger.revertAll();
-      await app.close();
-    },
-  };
+  return listen();
 }
+
+export type { ControlServer, ControlServerOptions };

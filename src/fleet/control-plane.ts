@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { LeaseBook, LeaseNotFoundError } from '../leases/lease-book.js';
+import type { Logger } from '../observe/log.js';
 import { formatIssues } from './declaration.js';
 
 // What the fleet's and the gateway's control APIs share: the lease protocol (docs/leases.md), a ledger
@@ -83,11 +84,77 @@ export function parseBody<T>(schema: z.ZodType<T>, body: unknown): T {
 
 const LeaseRequestSchema = z.object({ owner: z.string().default('unknown'), ttl_ms: z.number() });
 
+export interface ControlServerOptions {
+  host?: string;
+  /** 0 (the default) lets the OS pick a free port. */
+  port?: number;
+  log?: Logger;
+  /** The longest lease TTL accepted. */
+  maxLeaseTtlMs?: number;
+}
+
+export interface ControlServer {
+  url: string;
+  app: FastifyInstance;
+  leases: LeaseBook;
+  ledger: FaultLedger;
+  /** Reverts every held fault (releasing every lease) and closes the API. */
+  close(): Promise<void>;
+}
+
+export interface ControlPlane {
+  app: FastifyInstance;
+  leases: LeaseBook;
+  ledger: FaultLedger;
+  /** Starts listening (127.0.0.1, port 0 unless told otherwise). */
+  listen(): Promise<ControlServer>;
+}
+
 /**
- * Registers the lease protocol, GET/DELETE /faults and the shared error mapping. `statusOf` maps core
- * errors (not found, refused) to statuses; anything unmapped is a 500.
+ * A fastify app with the lease protocol, GET/DELETE /faults and the shared error mapping; the caller
+ * adds its own routes, then listens. `statusOf` maps core errors (not found, refused) to statuses.
  */
-export function registerControlPlane(
+export function createControlPlane(options: ControlServerOptions, log: Logger, statusOf: (error: Error) => number | undefined): ControlPlane {
+  const app = Fastify({ logger: false });
+  const leases = new LeaseBook({
+    maxTtlMs: options.maxLeaseTtlMs,
+    onEnd: (lease, reason, errors) =>
+      log.info({ lease: lease.id, owner: lease.owner, reason, faults: lease.faults, errors: errors.map(String) }, `lease ${reason}`),
+  });
+  const ledger = new FaultLedger(leases);
+  registerRoutes(app, leases, ledger, statusOf);
+  const listen = async (): Promise<ControlServer> => {
+    await app.listen({ host: options.host ?? '127.0.0.1', port: options.port ?? 0 });
+    const { port } = app.server.address() as { port: number };
+    const host = options.host && options.host !== '0.0.0.0' ? options.host : '127.0.0.1';
+    return {
+      url: `http://${host}:${port}`,
+      app,
+      leases,
+      ledger,
+      async close() {
+        await leases.releaseAll();
+        await ledger.revertAll();
+        await app.close();
+      },
+    };
+  };
+  return { app, leases, ledger, listen };
+}
+
+/** Wraps a revert so that its failure is logged where the fault was held, then still reported. */
+export function logged(log: Logger, what: string, work: () => Promise<unknown>): () => Promise<void> {
+  return async () => {
+    try {
+      await work();
+    } catch (error) {
+      log.error({ err: error }, `revert of ${what} failed`);
+      throw error;
+    }
+  };
+}
+
+function registerRoutes(
   app: FastifyInstance,
   leases: LeaseBook,
   ledger: FaultLedger,
