@@ -85,7 +85,10 @@ export function parseBody<T>(schema: z.ZodType<T>, body: unknown): T {
 const LeaseRequestSchema = z.object({ owner: z.string().default('unknown'), ttl_ms: z.number() });
 
 export interface ControlServerOptions {
+  /** 127.0.0.1 unless told otherwise; any other address requires `token`. */
   host?: string;
+  /** Required as `Authorization: Bearer <token>` on every request when set. */
+  token?: string;
   /** 0 (the default) lets the OS pick a free port. */
   port?: number;
   log?: Logger;
@@ -115,7 +118,17 @@ export interface ControlPlane {
  * adds its own routes, then listens. `statusOf` maps core errors (not found, refused) to statuses.
  */
 export function createControlPlane(options: ControlServerOptions, log: Logger, statusOf: (error: Error) => number | undefined): ControlPlane {
+  const loopback = ['127.0.0.1', '::1', 'localhost', undefined].includes(options.host);
+  if (!loopback && !options.token) {
+    throw new ControlError(400, `refusing to bind the control API to ${options.host} without an access token (give token, or bind 127.0.0.1)`);
+  }
   const app = Fastify({ logger: false });
+  if (options.token) {
+    const expected = `Bearer ${options.token}`;
+    app.addHook('onRequest', async (request, reply) => {
+      if (request.headers.authorization !== expected) return reply.code(401).send({ error: 'missing or wrong access token (Authorization: Bearer <token>)' });
+    });
+  }
   const leases = new LeaseBook({
     maxTtlMs: options.maxLeaseTtlMs,
     onEnd: (lease, reason, errors) =>

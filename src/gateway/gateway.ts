@@ -19,6 +19,7 @@ export interface GatewayOptions {
   regions?: Record<string, { weight?: number; upstreams: string[] }>;
   /** Or the instances of one service of a fleet, followed as they restart, drain and stop. */
   fleet?: { fleet: Fleet; service: string; weights?: Record<string, number> };
+  /** Loopback only (127.0.0.1, the default, or ::1). */
   host?: string;
   /** 0 (the default) lets the OS pick. */
   port?: number;
@@ -57,6 +58,10 @@ export class Gateway {
   }
 
   static async start(options: GatewayOptions): Promise<Gateway> {
+    if (!['127.0.0.1', '::1', 'localhost', undefined].includes(options.host)) {
+      // Every server binds loopback unless an access token guards it; the data plane has no token yet.
+      throw new RegionError(`the gateway listens on loopback only (127.0.0.1 or ::1), got host "${options.host}"`);
+    }
     const gateway = new Gateway(options);
     gateway.populate();
     if (gateway.table.regions.size === 0) throw new RegionError('a gateway needs at least one region with upstreams (regions or fleet)');

@@ -84,3 +84,15 @@ test('cpu-stress burns a core until its lease is released, and the release kills
   await waitFor('the burner to die', () => !alive(pid));
   assert.equal((await call('POST', `${url}/regions/mars/cpu-stress`, { durationMs: 10 })).status, 404);
 });
+
+test('the control API refuses a non-loopback address without a token, and with a token requires it on every request', async (t) => {
+  const fleet = await Fleet.start(shopDeclaration({ regions: { 'us-east': 1 } }), { log: quietLog });
+  t.after(() => fleet.stop());
+  await assert.rejects(startFleetControl(fleet, { host: '0.0.0.0', log: quietLog }), /without an access token/);
+  const control = await startFleetControl(fleet, { token: 's3cret', log: quietLog });
+  t.after(() => control.close());
+  assert.equal((await call('GET', `${control.url}/instances`)).status, 401);
+  const ok = await request(`${control.url}/instances`, { headers: { authorization: 'Bearer s3cret' } });
+  assert.equal(ok.statusCode, 200);
+  assert.equal(((await ok.body.json()) as unknown[]).length, 1);
+});
