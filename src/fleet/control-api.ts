@@ -69,7 +69,8 @@ export async function startFleetControl(fleet: Fleet, options: ControlServerOpti
       revertLogged(`drain ${id}`, async () => {
         // Re-admits at once if the drain is still waiting for in-flight requests; otherwise the drain
         // ends in a stop and the instance is started again after it.
-        await fleet.ensureRunning(id);
+        // The first attempt may race the drain's own stop (SIGTERM already sent); the second settles it.
+        await fleet.ensureRunning(id).catch(() => undefined);
         await drained.catch(() => undefined);
         return fleet.ensureRunning(id);
       }),
