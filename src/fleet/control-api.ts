@@ -11,6 +11,7 @@ import {
   type ControlServerOptions,
 } from './control-plane.js';
 import { Fleet, NotFoundError } from './fleet.js';
+import { fleetMetrics } from './metrics.js';
 import { SelectionError } from './selection.js';
 
 // The fleet's control API: thin handlers that parse with zod, call the Fleet, and hold each fault in the
@@ -78,6 +79,9 @@ export async function startFleetControl(fleet: Fleet, options: ControlServerOpti
     );
     return reply.code(202).send({ fault, instance: fleet.instance(id) });
   });
+
+  const metrics = fleetMetrics(fleet);
+  app.get('/metrics', async (_request, reply) => reply.header('content-type', metrics.contentType).send(await metrics.metrics()));
 
   app.get('/cpu-stress', async () => fleet.cpuStresses());
   app.post<{ Params: { region: string } }>('/regions/:region/cpu-stress', async (request, reply) => {
