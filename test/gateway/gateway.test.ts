@@ -30,6 +30,11 @@ test('the gateway splits requests between regions by weight and round robin with
     assert.equal(JSON.parse(r.body).region, r.region, 'the header names the region that answered');
     served.push(r.instance as string);
   }
+  const large = await request(`${gateway.url}/?size=${4 * 1024 * 1024}`);
+  const bytes = Buffer.from(await large.body.arrayBuffer());
+  const region = String(large.headers['x-gameday-region']);
+  assert.equal(bytes.length, 4 * 1024 * 1024, 'a 4 MiB body arrives whole');
+  assert.ok(bytes.equals(Buffer.alloc(bytes.length, region)), 'and intact');
   const count = (prefix: string) => served.filter((s) => s.startsWith(prefix)).length;
   assert.equal(count('pricing/us-east'), 30);
   assert.equal(count('pricing/us-west'), 10);
