@@ -6,6 +6,7 @@ const benchmarks: Record<string, () => Promise<Benchmark>> = {
   'levers-push': async () => (await import('./levers-push.js')).default,
   proxy: async () => (await import('./proxy.js')).proxyBenchmark(),
   load: async () => (await import('./load.js')).default(),
+  evacuate: async () => (await import('./evacuate.js')).default,
 };
 
 const wanted = process.argv.slice(2);
