@@ -1,9 +1,10 @@
 import { Command } from 'commander';
 import { createRequire } from 'node:module';
 import type { CommandRegistration } from './command.js';
+import { registerLoad } from './load-command.js';
 
 // Each verb lives in its own module beside this one and registers itself; this file only lists them.
-const registrations: CommandRegistration[] = [];
+const registrations: CommandRegistration[] = [registerLoad];
 
 const require = createRequire(import.meta.url);
 const { version } = require('../../../package.json') as { version: string };
