@@ -7,6 +7,8 @@ import { runGuardedMethod } from './phase-method.js';
 import { revertFaults, runRollbacks } from './phase-revert.js';
 import { decideVerdict } from './verdict.js';
 import { revertDurationMs, writeRunRecord } from './phase-finish.js';
+import { checkSourcesReachable } from './reachability.js';
+import { closeProxyControls } from '../faults/proxy-control.js';
 
 // STYLE §3: one run of an experiment, read top to bottom as the lifecycle of DESIGN.md. Each phase lives in
 // its own module. Nothing before `run.start` touches anything: a bad target ends the run with exit 3.
@@ -26,13 +28,16 @@ export interface RunOutcome {
 
 export async function runExperiment(options: RunOptions): Promise<RunOutcome> {
   const { experiment } = options.loaded;
-  const targets = await resolveTargets(experiment);
+  const [targets] = await Promise.all([resolveTargets(experiment), checkSourcesReachable(experiment)]);
   const radius = blastRadius(experiment, targets);
   const plan = timeline(experiment, targets);
   const plannedMs = plan.at(-1)?.atMs ?? 0;
   const run = new RunContext(options, targets, radius, plannedMs);
   await preflightFaults(experiment, targets, run.faultContext);
-  if (options.dryRun) return { verdict: 'dry-run', exitCode: ExitCode.held, reason: 'dry run: nothing was touched', blastRadius: radius, plan };
+  if (options.dryRun) {
+    await closeProxyControls();
+    return { verdict: 'dry-run', exitCode: ExitCode.held, reason: 'dry run: nothing was touched', blastRadius: radius, plan };
+  }
 
   start(run);
   let heldBefore = false;
@@ -84,4 +89,5 @@ async function stop(run: RunContext): Promise<void> {
   await run.faults.revertAllAtOnce().catch(() => undefined);
   await run.sources.stopAll();
   await run.leases.releaseAll();
+  await closeProxyControls();
 }

@@ -15,6 +15,6 @@ export const slicerFault = toxicFault({
     })
     .strict(),
   // Toxiproxy's slicer takes its delay in microseconds.
-  attributes: (p) => ({ average_size: p.averageSize, size_variation: p.sizeVariation, delay: p.delay * 1000 }),
+  attributes: (p) => ({ average_size: p.averageSize, size_variation: p.sizeVariation, delay: Math.round(p.delay * 1000) }),
   describe: (p) => `slicing into ~${p.averageSize}-byte packets on ${p.stream}`,
 });
