@@ -78,8 +78,9 @@ export function timeline(experiment: Experiment, targets: ResolvedTargets): Plan
   let t = 0;
   for (const [name, load] of Object.entries(experiment.loads)) if (load.start === 'auto') events.push({ atMs: 0, text: `start load ${name}: ${describeLoad(load)}` });
   if (hasBefore) {
-    events.push({ atMs: 0, text: `check steady state before (${formatDuration(experiment.hypothesis.window)})` });
-    t = experiment.hypothesis.window;
+    const warmup = experiment.settings.warmup;
+    events.push({ atMs: warmup, text: `check steady state before (${formatDuration(experiment.hypothesis.window)}, after a ${formatDuration(warmup)} warm-up)` });
+    t = warmup + experiment.hypothesis.window;
   }
   const open: string[] = [];
   const planSteps = (steps: readonly Step[], start: number): number => {

@@ -7,6 +7,7 @@ import { sleep } from './sources.js';
 export async function measureSteadyState(run: RunContext, phase: Exclude<HypothesisPhase, 'during'>): Promise<boolean> {
   const { objectives, window } = run.experiment.hypothesis;
   if (!objectives.some((objective) => objective.when.includes(phase))) return true;
+  if (phase === 'before') await sleep(run.experiment.settings.warmup, run.abortController.signal);
   const fromMs = run.journal.now();
   await sleep(window, run.abortController.signal);
   return recordChecks(run, phase, { fromMs, toMs: run.journal.now() });

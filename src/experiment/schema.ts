@@ -145,6 +145,7 @@ export const experimentSchema = z
     rollbacks: z.array(stepSchema).default([]).meta({ description: 'Steps run after every fault was reverted, also after an abort' }),
     settings: z
       .object({
+        warmup: duration.prefault('500ms').meta({ description: 'Loads run this long before the steady state is first measured (connections open, caches warm)' }),
         leaseTtl: duration.prefault('5s').meta({ description: 'TTL of the leases faults are held under (renewed at a third)' }),
         guardrailInterval: duration.prefault('100ms').meta({ description: 'How often guardrails are evaluated' }),
         sampleInterval: duration.prefault('200ms').meta({ description: 'How often loads report SLI samples' }),
