@@ -58,7 +58,6 @@ export class RunContext {
   readonly sources: SliSources;
   readonly leases: LeaseKeeper;
   readonly guardrails: GuardrailWatch;
-  readonly folder: string;
   readonly abortController = new AbortController();
   abortReason?: AbortReason;
   phase = 'starting';
@@ -77,7 +76,6 @@ export class RunContext {
       if (event.type === 'phase.start') this.phase = event.message;
       if (event.type === 'step.start') this.step = event.message;
     });
-    this.folder = resolve(options.outDir ?? join(runsFolder(), this.runId));
     this.sources = new SliSources(this.experiment, this.journal, options.runLoad);
     this.guardrails = new GuardrailWatch(this.experiment.guardrails, this.sources.series);
     this.leases = new LeaseKeeper({
@@ -88,6 +86,13 @@ export class RunContext {
       onLost: (_lease, reason) => this.abort('lease', reason),
     });
   }
+
+  /** Resolved on first use, so that a dry run creates no folder. */
+  get folder(): string {
+    this.#folder ??= resolve(this.options.outDir ?? join(runsFolder(), this.runId));
+    return this.#folder;
+  }
+  #folder?: string;
 
   get experiment(): Experiment {
     return this.options.loaded.experiment;
