@@ -138,3 +138,39 @@ test('populate creates proxies from Toxiproxy config and keeps identical ones', 
   await client.reset();
   assert.equal(Object.keys(await client.listProxies()).length, 2);
 });
+
+test('/metrics reports connections, bytes per direction and active toxics in Prometheus format', async (t) => {
+  const echo = await startEcho();
+  const { server, client, close } = await startProxyServer();
+  t.after(async () => (await close(), await echo.close()));
+  const proxy = await client.createProxy({ name: 'echo', listen: '127.0.0.1:0', upstream: `127.0.0.1:${echo.port}` });
+  await roundTrip(portFromListen(proxy.listen), Buffer.alloc(5000, 1));
+  await client.addToxic('echo', { type: 'latency', attributes: { latency: 1 } });
+  await sleep(50);
+  const response = await request(`${server.controlUrl}/metrics`);
+  assert.equal(response.statusCode, 200);
+  const text = await response.body.text();
+  assert.match(text, /gameday_proxy_connections_total\{proxy="echo"\} 1/);
+  assert.match(text, /gameday_proxy_bytes_total\{proxy="echo",direction="upstream"\} 5000/);
+  assert.match(text, /gameday_proxy_bytes_total\{proxy="echo",direction="downstream"\} 5000/);
+  assert.match(text, /gameday_proxy_toxics_active\{proxy="echo",type="latency",leased="no"\} 1/);
+});
+
+test('bad requests to the control API never disturb an open connection', async (t) => {
+  const echo = await startEcho();
+  const { server, client, close } = await startProxyServer();
+  t.after(async () => (await close(), await echo.close()));
+  const proxy = await client.createProxy({ name: 'echo', listen: '127.0.0.1:0', upstream: `127.0.0.1:${echo.port}` });
+  const socket = await openSocket(portFromListen(proxy.listen));
+  t.after(() => socket.destroy());
+  const garbage = await request(`${server.controlUrl}/proxies/echo/toxics`, { method: 'POST', body: '{not json' });
+  assert.equal(garbage.statusCode, 400);
+  assert.match(((await garbage.body.json()) as { error: string }).error, /^bad request body/);
+  await assert.rejects(client.addToxic('echo', { type: 'latency', toxicity: 7 }), { status: 400 });
+  await assert.rejects(client.updateProxy('echo', { upstream: 'nonsense' }), { status: 400 });
+  const echoed = await new Promise<string>((resolve) => {
+    socket.once('data', (chunk) => resolve(chunk.toString()));
+    socket.write('still connected');
+  });
+  assert.equal(echoed, 'still connected');
+});
