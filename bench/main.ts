@@ -1,7 +1,9 @@
 // `npm run bench` runs every benchmark; `npm run bench -- <name>` runs one.
 import { printTable, writeResult, type Benchmark, type BenchmarkResult } from './harness.js';
 
-const benchmarks: Record<string, () => Promise<Benchmark>> = {};
+const benchmarks: Record<string, () => Promise<Benchmark>> = {
+  load: async () => (await import('./load.js')).default(),
+};
 
 const wanted = process.argv.slice(2);
 const unknown = wanted.filter((name) => !(name in benchmarks));

@@ -107,7 +107,8 @@ async function load(url: string, flags: Flags): Promise<number> {
     return summary.cancelled ? EXIT_INTERRUPTED : 0;
   } catch (error) {
     if (error instanceof LoadInputError || error instanceof LoadTargetUnreachableError) return fail(error.message);
-    throw error;
+    process.stderr.write(`gameday load: internal error: ${(error as Error).stack ?? error}\n`);
+    return ExitCode.internal;
   } finally {
     process.off('SIGINT', onSigint);
   }
@@ -136,6 +137,10 @@ export const registerLoad: CommandRegistration = (program: Command) => {
     .option('--json <file>', 'write the full summary with per-second samples as JSON (- for stdout)')
     .addOption(new Option('--no-progress', 'do not show the per-second progress line'))
     .showHelpAfterError(false)
+    .configureOutput({
+      // One line, like every other input error of this verb.
+      outputError: (text, write) => write(`gameday load: ${text.replace(/^error: /, '').replace(/\s*\n\s*/g, ' ').trim()}\n`),
+    })
     .exitOverride((error: CommanderError) => {
       // Help and version exit 0; any flag commander itself rejects is invalid input (exit 3).
       process.exit(error.exitCode === 0 ? 0 : ExitCode.invalid);

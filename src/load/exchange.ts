@@ -33,7 +33,11 @@ export class Exchange {
   slot = -1;
   private abortRequest: ((err?: Error) => void) | null = null;
 
-  constructor(private readonly driver: ExchangeDriver) {}
+  /** `dispatcher`: the open model's shared Pool, or the closed model's own Client for this loop. */
+  constructor(
+    private readonly driver: ExchangeDriver,
+    readonly dispatcher: Dispatcher,
+  ) {}
 
   reset(intendedMs: number, nowMs: number): void {
     this.intendedMs = intendedMs;
@@ -105,7 +109,6 @@ export class ExchangeDriver {
   onIdle: (exchange: Exchange) => void = () => {};
 
   constructor(
-    private readonly pool: Dispatcher,
     private readonly request: Dispatcher.DispatchOptions,
     private readonly recorder: Recorder,
     readonly clock: Clock,
@@ -123,11 +126,11 @@ export class ExchangeDriver {
     return count;
   }
 
-  send(exchange: Exchange, intendedMs: number): void {
-    exchange.reset(intendedMs, this.clock.now());
+  send(exchange: Exchange, intendedMs: number, nowMs = this.clock.now()): void {
+    exchange.reset(intendedMs, nowMs);
     exchange.slot = this.active.length;
     this.active.push(exchange);
-    this.pool.dispatch(this.request, exchange as unknown as Dispatcher.DispatchHandler);
+    exchange.dispatcher.dispatch(this.request, exchange as unknown as Dispatcher.DispatchHandler);
   }
 
   finished(exchange: Exchange, error: Error | null): void {

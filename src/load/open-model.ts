@@ -3,6 +3,7 @@
 // starts every arrival whose intended time has passed, and each request carries its intended time so
 // its latency is measured from when it *should* have started. An arrival that finds the in-flight cap
 // full is counted as dropped, never silently skipped.
+import type { Dispatcher } from 'undici';
 import type { Clock } from './clock.js';
 import { Exchange, type ExchangeDriver } from './exchange.js';
 import type { Recorder } from './recorder.js';
@@ -20,6 +21,7 @@ export class OpenModel {
     private readonly clock: Clock,
     private readonly startMs: number,
     private readonly maxInFlight: number,
+    private readonly pool: Dispatcher,
   ) {
     this.nextAtMs = schedule.timeOf(0);
     driver.onIdle = (exchange) => this.idle.push(exchange);
@@ -36,7 +38,7 @@ export class OpenModel {
     while (this.nextAtMs <= elapsed) {
       this.recorder.scheduled();
       if (this.driver.inFlight >= this.maxInFlight) this.recorder.dropped();
-      else this.driver.send(this.idle.pop() ?? new Exchange(this.driver), this.startMs + this.nextAtMs);
+      else this.driver.send(this.idle.pop() ?? new Exchange(this.driver, this.pool), this.startMs + this.nextAtMs);
       this.nextAtMs = this.schedule.timeOf(++this.next);
     }
     return this.nextAtMs - elapsed;

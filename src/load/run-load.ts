@@ -4,7 +4,7 @@
 // still in flight (bounded by the timeout), then summarise.
 import { connect } from 'node:net';
 import { encodeIntoCompressedBase64 } from 'hdr-histogram-js';
-import { Pool, type Dispatcher } from 'undici';
+import { Client, Pool, type Dispatcher } from 'undici';
 import { monotonicClock, type Clock } from './clock.js';
 import { ClosedModel } from './closed-model.js';
 import { ExchangeDriver } from './exchange.js';
@@ -58,15 +58,14 @@ export async function runLoad(
   if (options.signal?.aborted) throw new LoadTargetUnreachableError('cancelled before the load started');
   await checkReachable(url, Math.min(timeoutMs, 5000));
 
-  const pool = new Pool(url.origin, {
-    connections,
-    pipelining: 1,
-    connectTimeout: timeoutMs,
-    // The driver times requests out itself (queue time included); these are only a backstop.
-    headersTimeout: timeoutMs * 2,
-    bodyTimeout: timeoutMs * 2,
-    keepAliveTimeout: 60_000,
-  });
+  // pipelining 1: one request at a time per connection, as real clients do. undici's own timers are
+  // off because the driver times requests out itself, queue time included, without a timer per request.
+  const dispatcherOptions = { pipelining: 1, connectTimeout: timeoutMs, headersTimeout: 0, bodyTimeout: 0, keepAliveTimeout: 60_000 };
+  const dispatchers: Dispatcher[] =
+    model === 'open'
+      ? [new Pool(url.origin, { ...dispatcherOptions, connections })]
+      : Array.from({ length: connections }, () => new Client(url.origin, dispatcherOptions));
+  const destroyAll = () => Promise.all(dispatchers.map((d) => d.destroy().catch(() => {})));
   const body = options.body === undefined ? undefined : typeof options.body === 'string' ? Buffer.from(options.body) : Buffer.from(options.body);
   const request: Dispatcher.DispatchOptions = {
     path: url.pathname + url.search,
@@ -77,7 +76,7 @@ export async function runLoad(
 
   const startMs = clock.now();
   const recorder = new Recorder(startMs);
-  const driver = new ExchangeDriver(pool, request, recorder, clock, timeoutMs);
+  const driver = new ExchangeDriver(request, recorder, clock, timeoutMs);
   let cancelled = false;
   const stopped = () => cancelled;
   const cancel = () => {
@@ -85,7 +84,7 @@ export async function runLoad(
     cancelled = true;
     // Ctrl-C or a guardrail: stop at once, count nothing more, drop every connection.
     driver.stop();
-    pool.destroy().catch(() => {});
+    void destroyAll();
   };
   options.signal?.addEventListener('abort', cancel, { once: true });
 
@@ -115,9 +114,9 @@ export async function runLoad(
   try {
     if (schedule) {
       const maxInFlight = options.maxInFlight ?? Math.max(DEFAULTS.maxInFlight, connections);
-      await new OpenModel(schedule, driver, recorder, clock, startMs, maxInFlight).run(stopped);
+      await new OpenModel(schedule, driver, recorder, clock, startMs, maxInFlight, dispatchers[0]).run(stopped);
     } else {
-      await new ClosedModel(driver, recorder, clock, connections).run(startMs + durationMs, stopped);
+      await new ClosedModel(driver, recorder, clock, dispatchers).run(startMs + durationMs, stopped);
     }
     await drain(driver, clock, timeoutMs + 100, stopped);
   } finally {
@@ -128,7 +127,7 @@ export async function runLoad(
   }
   const endMs = clock.now();
   emit(endMs);
-  await pool.destroy().catch(() => {});
+  await destroyAll();
 
   const totals = recorder.totals();
   const elapsedMs = endMs - startMs;

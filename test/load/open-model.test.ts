@@ -15,9 +15,9 @@ function setup(rate: number, durationMs: number, maxInFlight: number) {
   const sent: Exchange[] = [];
   const pool = { dispatch: (_opts: unknown, handler: Exchange) => sent.push(handler) } as unknown as Dispatcher;
   const recorder = new Recorder(clock.now());
-  const driver = new ExchangeDriver(pool, { path: '/', method: 'GET' }, recorder, clock, 10_000);
+  const driver = new ExchangeDriver({ path: '/', method: 'GET' }, recorder, clock, 10_000);
   const schedule = new ArrivalSchedule([{ durationMs, targetRate: rate }], undefined, rate);
-  const model = new OpenModel(schedule, driver, recorder, clock, clock.now(), maxInFlight);
+  const model = new OpenModel(schedule, driver, recorder, clock, clock.now(), maxInFlight, pool);
   return { clock, sent, recorder, model };
 }
 

@@ -15,11 +15,19 @@ export async function startServer(t: TestContext, handler: RequestListener): Pro
   return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/`, server };
 }
 
-/** A server in its own process (so it can be SIGSTOPped), answering every request with "ok". */
-export async function startChildServer(t: TestContext): Promise<{ url: string; child: ChildProcess }> {
+/**
+ * A server in its own process (so it can be SIGSTOPped, and so it does not share the test's event loop on
+ * a busy machine), answering "ok"; GET /__count tells how many other requests it served.
+ */
+export async function startChildServer(t: TestContext): Promise<{ url: string; child: ChildProcess; served: () => Promise<number> }> {
   const source = `
     const http = require('node:http');
-    const server = http.createServer((req, res) => res.end('ok'));
+    let served = 0;
+    const server = http.createServer((req, res) => {
+      if (req.url === '/__count') return res.end(String(served));
+      served++;
+      res.end('ok');
+    });
     server.keepAliveTimeout = 60000;
     server.listen(0, '127.0.0.1', () => process.stdout.write(server.address().port + '\\n'));
   `;
@@ -32,5 +40,6 @@ export async function startChildServer(t: TestContext): Promise<{ url: string; c
     child.stdout!.once('data', (data) => resolve(String(data).trim()));
     child.once('exit', (code) => reject(new Error(`test server exited with ${code}`)));
   });
-  return { url: `http://127.0.0.1:${port}/`, child };
+  const served = async () => Number(await (await fetch(`http://127.0.0.1:${port}/__count`)).text());
+  return { url: `http://127.0.0.1:${port}/`, child, served };
 }
