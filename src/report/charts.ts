@@ -161,11 +161,12 @@ export function renderChartSvg(metric: Metric, ctx: ChartContext): string {
       `<text class="gd-tick gd-tick-y" x="${PLOT_LEFT - 8}" y="${ty}" dy="0.32em">${escapeHtml(spec.tickLabel(tick))}</text>`,
     );
   }
-  for (const tick of timeTicks(ctx.endMs).values) {
+  const time = timeTicks(ctx.endMs);
+  for (const tick of time.values) {
     const tx = r(x(tick));
     parts.push(
       `<line class="gd-tick-mark" x1="${tx}" x2="${tx}" y1="${plotBottom}" y2="${plotBottom + 4}"/>`,
-      `<text class="gd-tick gd-tick-x" x="${tx}" y="${plotBottom + 17}">${escapeHtml(trim(tick / 1000))}s</text>`,
+      `<text class="gd-tick gd-tick-x" x="${tx}" y="${plotBottom + 17}">${timeTickLabel(tick, ctx.endMs)}</text>`,
     );
   }
   parts.push(`<line class="gd-axis" x1="${PLOT_LEFT}" x2="${PLOT_LEFT + PLOT_WIDTH}" y1="${plotBottom}" y2="${plotBottom}"/>`);
@@ -284,6 +285,19 @@ function renderLegend(metric: Metric, ctx: ChartContext): string {
 
   const entries = items.map((item) => `<li><svg class="gd-swatch-svg" viewBox="0 0 18 12" width="18" height="12" aria-hidden="true">${item.swatch}</svg>${escapeHtml(item.label)}</li>`);
   return `<ul class="gd-legend">${entries.join('')}</ul>`;
+}
+
+/**
+ * Seconds since the start ("45s") for runs up to ten minutes; beyond that "1h15m" reads faster than
+ * "4500s", and the ticks fall on whole minutes anyway.
+ */
+export function timeTickLabel(ms: number, endMs: number): string {
+  if (endMs <= 600_000) return `${trim(ms / 1000)}s`;
+  const minutes = Math.round(ms / 60_000);
+  const h = Math.floor(minutes / 60);
+  const m = minutes % 60;
+  if (h === 0) return `${m}m`;
+  return m === 0 ? `${h}h` : `${h}h${String(m).padStart(2, '0')}m`;
 }
 
 function fit(text: string, width: number): string {

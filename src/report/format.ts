@@ -17,13 +17,32 @@ export function escapeHtml(text: unknown): string {
 }
 
 /**
- * Escapes text for inline Markdown: no emphasis, links, headings, raw HTML or table breaks can come
- * from a title or a message, and newlines collapse so one value stays on one table row.
+ * Escapes text for inline Markdown: no emphasis, links, images, raw HTML, strikethrough or table breaks
+ * can come from a title or a message, and newlines collapse so one value stays on one table row.
+ * Text that starts a line (a paragraph, a quote) also has its line-start markers (#, +, -, 1.)
+ * escaped, so it cannot become a heading or a list.
  */
-export function escapeMarkdown(text: unknown): string {
-  return String(text ?? '')
+export function escapeMarkdown(text: unknown, startsLine = false): string {
+  const inline = String(text ?? '')
     .replace(/\r?\n|\r/g, ' ')
-    .replace(/[\\`*_{}[\]()<>#+!|~]/g, (c) => `\\${c}`);
+    .replace(/[\\`*_[\]<>|~]/g, (c) => `\\${c}`);
+  if (!startsLine) return inline;
+  return inline.replace(/^(\s*)([#+=-]|\d+(?=[.)]))/, (_, space: string, lead: string) => `${space}${/\d/.test(lead) ? `${lead}\\` : `\\${lead}`}`);
+}
+
+/**
+ * An identifier (run id, file, SLI, target) as an inline code span, which shows text literally. The
+ * fence is longer than any run of backticks inside; a pipe is still escaped because GitHub splits
+ * table cells before it parses code spans.
+ */
+export function markdownCode(text: unknown, inTableCell = false): string {
+  const value = String(text ?? '').replace(/\r?\n|\r/g, ' ');
+  if (value === '') return '';
+  const longest = Math.max(0, ...(value.match(/`+/g) ?? []).map((run) => run.length));
+  const fence = '`'.repeat(longest + 1);
+  const padded = value.startsWith('`') || value.endsWith('`') ? ` ${value} ` : value;
+  const code = `${fence}${padded}${fence}`;
+  return inTableCell ? code.replace(/\|/g, '\\|') : code;
 }
 
 /** Milliseconds as people read latency: "0.8 ms", "212 ms", "1.52 s". */

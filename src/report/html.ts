@@ -98,13 +98,19 @@ function renderTiles(journal: Journal): string {
   const run = summariseRun(journal);
   const breaches = (journal.events ?? []).filter((e) => e?.type === 'guardrail.breach').length;
   const failed = (journal.objectives ?? []).filter((o) => o && !o.ok).length;
-  const tiles: Array<{ label: string; value: string; note?: string; alert?: boolean }> = [
+  type Tile = { label: string; value: string; note?: string; alert?: boolean };
+  const objectives = journal.objectives ?? [];
+  // Without samples there is no traffic to summarise; dashes in five tiles would only be noise.
+  const traffic: Tile[] = run === null ? [] : [
+    { label: 'Requests', value: formatCount(run.requests), note: run.dropped > 0 ? `${formatCount(run.dropped)} dropped` : 'completed' },
+    { label: 'Mean rate', value: formatRate(run.rate), note: 'all loads' },
+    { label: 'Error rate', value: formatPercent(run.errorRate), note: `${formatCount(run.errors)} errors`, alert: (run.errorRate ?? 0) > 0.01 },
+    { label: 'p99 latency', value: formatLatency(run.p99), note: `worst ${formatLatency(run.p99Worst)}` },
+  ];
+  const tiles: Tile[] = [
     { label: 'Duration', value: formatSpan(journal.durationMs) },
-    { label: 'Requests', value: formatCount(run?.requests ?? 0), note: run && run.dropped > 0 ? `${formatCount(run.dropped)} dropped` : 'completed' },
-    { label: 'Mean rate', value: formatRate(run?.rate), note: 'all loads' },
-    { label: 'Error rate', value: formatPercent(run?.errorRate), note: run ? `${formatCount(run.errors)} errors` : undefined, alert: (run?.errorRate ?? 0) > 0.01 },
-    { label: 'p99 latency', value: formatLatency(run?.p99), note: `worst ${formatLatency(run?.p99Worst)}` },
-    { label: 'Objectives', value: `${(journal.objectives ?? []).length - failed} / ${(journal.objectives ?? []).length}`, note: failed > 0 ? `${failed} not met` : 'all met', alert: failed > 0 },
+    ...traffic,
+    { label: 'Objectives', value: `${objectives.length - failed} / ${objectives.length}`, note: objectives.length === 0 ? 'none checked' : failed > 0 ? `${failed} not met` : 'all met', alert: failed > 0 },
     { label: 'Guardrail breaches', value: String(breaches), alert: breaches > 0 },
   ];
   return [

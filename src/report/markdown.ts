@@ -6,7 +6,7 @@
 import type { Journal, JournalEvent } from '../experiment/journal-types.js';
 import {
   escapeMarkdown, formatCount, formatEventData, formatLatency, formatPercent, formatRate, formatRunTime, formatSpan,
-  formatWallClock, measuredText,
+  formatWallClock, markdownCode, measuredText,
 } from './format.js';
 import { runEndMs, summarisePhases } from './series.js';
 import { verdictWords } from './verdict.js';
@@ -25,12 +25,12 @@ export function renderMarkdown(journal: Journal): string {
   const lines: string[] = [];
   lines.push(`# ${escapeMarkdown(journal.experiment?.title ?? 'Untitled experiment')}`, '');
   lines.push(`**Verdict: ${words.symbol} ${escapeMarkdown(words.word)}** — ${escapeMarkdown(words.headline)}`, '');
-  if (journal.verdictReason) lines.push(`> ${escapeMarkdown(journal.verdictReason)}`, '');
-  if (journal.experiment?.description) lines.push(escapeMarkdown(journal.experiment.description), '');
+  if (journal.verdictReason) lines.push(`> ${escapeMarkdown(journal.verdictReason, true)}`, '');
+  if (journal.experiment?.description) lines.push(escapeMarkdown(journal.experiment.description, true), '');
   lines.push(
     [
-      `Run ${escapeMarkdown(journal.runId)}`,
-      `experiment ${escapeMarkdown(journal.experiment?.file ?? '')}`,
+      `Run ${markdownCode(journal.runId)}`,
+      `experiment ${markdownCode(journal.experiment?.file ?? '')}`,
       `started ${escapeMarkdown(formatWallClock(journal.startedAt))}`,
       `duration ${escapeMarkdown(formatSpan(journal.durationMs))}`,
       `exit code ${escapeMarkdown(journal.exitCode)}`,
@@ -45,7 +45,8 @@ export function renderMarkdown(journal: Journal): string {
   } else {
     lines.push('| Objective | Phase | SLI | Expected | Measured | Result |', '| --- | --- | --- | ---: | ---: | --- |');
     for (const o of objectives) {
-      lines.push(row([o.name, o.phase, o.sli, o.expected, measuredText(o)].map(escapeMarkdown).concat(o.ok ? '✓ met' : '**✗ not met**')));
+      const result = o.ok ? '✓ met' : '**✗ not met**';
+      lines.push(row([escapeMarkdown(o.name), escapeMarkdown(o.phase), markdownCode(o.sli, true), escapeMarkdown(o.expected), escapeMarkdown(measuredText(o)), result]));
     }
     lines.push('');
   }
@@ -75,7 +76,7 @@ export function renderMarkdown(journal: Journal): string {
 
   lines.push('## Blast radius', '');
   const targets = journal.blastRadius ?? [];
-  lines.push(...(targets.length === 0 ? ['The experiment declared no targets.'] : targets.map((t) => `- ${escapeMarkdown(t)}`)), '');
+  lines.push(...(targets.length === 0 ? ['The experiment declared no targets.'] : targets.map((t) => `- ${markdownCode(t)}`)), '');
 
   lines.push('## Timeline', '');
   const { shown, omitted } = keyEvents(journal.events ?? []);
@@ -86,7 +87,7 @@ export function renderMarkdown(journal: Journal): string {
     for (const e of shown) {
       const data = formatEventData(e.data, 100);
       const what = escapeMarkdown(e.message) + (data ? ` (${escapeMarkdown(data)})` : '');
-      lines.push(row([formatRunTime(e.atMs), escapeMarkdown(e.type), e.type === 'guardrail.breach' ? `**${what}**` : what]));
+      lines.push(row([formatRunTime(e.atMs), markdownCode(e.type, true), e.type === 'guardrail.breach' ? `**${what}**` : what]));
     }
     lines.push('');
     if (omitted > 0) lines.push(`${formatCount(omitted)} routine or later events are in journal.json.`, '');

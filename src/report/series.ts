@@ -44,21 +44,65 @@ export function downsample(samples: readonly SliSample[], maxPoints = MAX_POINTS
 
 /** Merges samples of one load into one, with the same rules as `downsample`. */
 export function mergeSamples(bucket: readonly SliSample[]): SliSample {
-  const ok = sum(bucket.map((s) => s.ok));
-  const errors = sum(bucket.map((s) => s.errors));
-  const completed = ok + errors;
+  const t = tally(bucket);
+  const completed = t.ok + t.errors;
   return {
-    atMs: mean(bucket.map((s) => s.atMs)) ?? bucket[0].atMs,
+    atMs: t.atMs.count > 0 ? t.atMs.sum / t.atMs.count : bucket[0].atMs,
     load: bucket[0].load,
-    rate: mean(bucket.map((s) => s.rate)) ?? NaN,
-    ok,
-    errors,
-    dropped: sum(bucket.map((s) => s.dropped)),
-    errorRate: completed > 0 ? errors / completed : (mean(bucket.map((s) => s.errorRate)) ?? NaN),
-    p50: mean(bucket.map((s) => s.p50)) ?? NaN,
-    p99: maxOf(bucket.map((s) => s.p99)) ?? NaN,
-    max: maxOf(bucket.map((s) => s.max)) ?? NaN,
+    rate: average(t.rate),
+    ok: t.ok,
+    errors: t.errors,
+    dropped: t.dropped,
+    errorRate: completed > 0 ? t.errors / completed : average(t.errorRate),
+    p50: average(t.p50),
+    p99: t.p99Max ?? NaN,
+    max: t.maxMax ?? NaN,
   };
+}
+
+interface Running { sum: number; count: number }
+
+interface Tally {
+  ok: number;
+  errors: number;
+  dropped: number;
+  atMs: Running;
+  rate: Running;
+  errorRate: Running;
+  p50: Running;
+  p99Max: number | null;
+  maxMax: number | null;
+}
+
+/** One pass over samples, skipping values that are not numbers; reports cover day-long runs. */
+function tally(samples: readonly SliSample[]): Tally {
+  const t: Tally = { ok: 0, errors: 0, dropped: 0, atMs: run(), rate: run(), errorRate: run(), p50: run(), p99Max: null, maxMax: null };
+  for (const s of samples) {
+    if (isMeasured(s.ok)) t.ok += s.ok;
+    if (isMeasured(s.errors)) t.errors += s.errors;
+    if (isMeasured(s.dropped)) t.dropped += s.dropped;
+    add(t.atMs, s.atMs);
+    add(t.rate, s.rate);
+    add(t.errorRate, s.errorRate);
+    add(t.p50, s.p50);
+    if (isMeasured(s.p99) && (t.p99Max === null || s.p99 > t.p99Max)) t.p99Max = s.p99;
+    if (isMeasured(s.max) && (t.maxMax === null || s.max > t.maxMax)) t.maxMax = s.max;
+  }
+  return t;
+}
+
+function run(): Running {
+  return { sum: 0, count: 0 };
+}
+
+function add(running: Running, value: unknown): void {
+  if (!isMeasured(value)) return;
+  running.sum += value;
+  running.count++;
+}
+
+function average(running: Running): number {
+  return running.count > 0 ? running.sum / running.count : NaN;
 }
 
 /** The typical spacing of samples, used to tell a pause in the load (a gap in the line) from jitter. */
@@ -124,26 +168,27 @@ export function summariseRun(journal: Journal): PhaseSummary | null {
   const summary = summarise('run', loads === 1 ? samples[0].load : `${loads} loads`, 0, runEndMs(journal), samples);
   // Rates of several loads add up; the mean of all their samples would halve a two-load run.
   const byLoad = seriesByLoad(samples);
-  summary.rate = byLoad.length > 1 ? sum(byLoad.map((l) => mean(l.samples.map((s) => s.rate)) ?? 0)) : summary.rate;
+  if (byLoad.length > 1) summary.rate = byLoad.reduce((total, l) => total + (average(tally(l.samples).rate) || 0), 0);
   return summary;
 }
 
 function summarise(phase: string, load: string, startMs: number, endMs: number, samples: readonly SliSample[]): PhaseSummary {
-  const errors = sum(samples.map((s) => s.errors));
-  const requests = sum(samples.map((s) => s.ok)) + errors;
+  const t = tally(samples);
+  const requests = t.ok + t.errors;
+  const orNull = (v: number) => (Number.isNaN(v) ? null : v);
   return {
     phase,
     load,
     startMs,
     endMs,
     requests,
-    errors,
-    dropped: sum(samples.map((s) => s.dropped)),
-    rate: mean(samples.map((s) => s.rate)),
-    errorRate: requests > 0 ? errors / requests : mean(samples.map((s) => s.errorRate)),
+    errors: t.errors,
+    dropped: t.dropped,
+    rate: orNull(average(t.rate)),
+    errorRate: requests > 0 ? t.errors / requests : orNull(average(t.errorRate)),
     p50: median(samples.map((s) => s.p50)),
     p99: median(samples.map((s) => s.p99)),
-    p99Worst: maxOf(samples.map((s) => s.p99)),
+    p99Worst: t.p99Max,
   };
 }
 
@@ -153,23 +198,6 @@ function phaseWindows(journal: Journal): Array<Pick<Band, 'label' | 'startMs' | 
     .sort((a, b) => a.startMs - b.startMs);
   if (phases.length > 0) return phases;
   return [{ label: 'run', startMs: 0, endMs: runEndMs(journal) + 1 }];
-}
-
-function sum(values: readonly unknown[]): number {
-  let total = 0;
-  for (const v of values) if (isMeasured(v)) total += v;
-  return total;
-}
-
-function mean(values: readonly unknown[]): number | null {
-  const finite = values.filter(isMeasured);
-  return finite.length === 0 ? null : sum(finite) / finite.length;
-}
-
-function maxOf(values: readonly unknown[]): number | null {
-  let max: number | null = null;
-  for (const v of values) if (isMeasured(v) && (max === null || v > max)) max = v;
-  return max;
 }
 
 function median(values: readonly unknown[]): number | null {

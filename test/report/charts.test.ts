@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { chartContext, layoutBandLabels, PLOT_LEFT, PLOT_WIDTH, renderChartSvg } from '../../src/report/charts.js';
+import { chartContext, layoutBandLabels, PLOT_LEFT, PLOT_WIDTH, renderChartSvg, timeTickLabel } from '../../src/report/charts.js';
 import { renderHtml } from '../../src/report/html.js';
 import { timeTicks, valueTicks } from '../../src/report/scale.js';
 import { downsample, MAX_POINTS_PER_SERIES, seriesByLoad, summarisePhases } from '../../src/report/series.js';
@@ -78,6 +78,9 @@ test('axis ticks fall on round numbers and a zero series gets a unit axis', () =
   assert.deepEqual(valueTicks(1530).values, [0, 500, 1000, 1500, 2000]);
   assert.deepEqual(timeTicks(60_000).values, [0, 10_000, 20_000, 30_000, 40_000, 50_000, 60_000]);
   assert.equal(timeTicks(2 * 3600_000).step, 900_000, '15-minute steps for a two-hour run');
+  assert.equal(timeTickLabel(45_000, 60_000), '45s', 'seconds since the start for a short run');
+  assert.equal(timeTickLabel(4_500_000, 7_200_000), '1h15m');
+  assert.equal(timeTickLabel(1_800_000, 7_200_000), '30m');
 });
 
 test('the per-phase summary counts every request of the phase and reports the worst interval', () => {

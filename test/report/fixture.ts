@@ -24,7 +24,10 @@ export interface JournalFixtureOptions {
   breachAtMs?: number | null;
   /** Override the verdict the story implies (aborted with a breach, violated without). */
   verdict?: Verdict;
-  /** false: a run that ended before any load was measured. */
+  /**
+   * false: a run that ended before any load was measured. An 'invalid' verdict implies it, with no
+   * objectives and no bands either: nothing was touched.
+   */
   withSamples?: boolean;
   seed?: number;
   startedAt?: string;
@@ -119,13 +122,16 @@ export function buildJournal(options: JournalFixtureOptions = {}): Journal {
     objective('page availability ≥ 99.9%', 'before', 'availability', '>= 99.9%', 0.9996, (v) => `${(v * 100).toFixed(2)}%`, true),
     objective('page p99 < 500ms', 'before', 'latency.p99', '< 500ms', 128, ms, true),
     objective('page availability ≥ 99%', 'during', 'availability', '>= 99%', 0.9931, (v) => `${(v * 100).toFixed(2)}%`, true),
-    objective('page p99 < 500ms', 'during', 'latency.p99', '< 500ms', 1420, ms, false),
+    // A run asked to hold is one where the fault stayed within the objectives.
+    options.verdict === 'held'
+      ? objective('page p99 < 500ms', 'during', 'latency.p99', '< 500ms', 420, ms, true)
+      : objective('page p99 < 500ms', 'during', 'latency.p99', '< 500ms', 1420, ms, false),
     objective('p99 latency < 1s', 'guardrail', 'latency.p99', '< 1s', breachAtMs === null ? 812 : 1420, ms, breachAtMs === null),
     objective('page availability ≥ 99.9%', 'after', 'availability', '>= 99.9%', 0.9994, (v) => `${(v * 100).toFixed(2)}%`, true),
     objective('page p99 < 500ms', 'after', 'latency.p99', '< 500ms', 134, ms, true),
   ];
 
-  const verdict: Verdict = options.verdict ?? (aborted ? 'aborted' : objectives.every((o) => o.ok) ? 'held' : 'violated');
+  const verdict: Verdict = options.verdict ?? (aborted ? 'aborted' : 'violated');
   const reasons: Record<Verdict, string> = {
     held: 'Every objective was met before, during and after the fault.',
     violated: 'page p99 < 500ms was not met during the method: measured 1.42 s.',
@@ -135,6 +141,7 @@ export function buildJournal(options: JournalFixtureOptions = {}): Journal {
   };
   const exitCodes: Record<Verdict, number> = { held: 0, violated: 1, aborted: 2, invalid: 3, error: 4 };
 
+  const invalid = verdict === 'invalid';
   return {
     gamedayVersion: '0.1.0',
     runId: 'run_20261125_080000_a1b2',
@@ -144,16 +151,18 @@ export function buildJournal(options: JournalFixtureOptions = {}): Journal {
       file: 'experiments/slow-recommendations.yaml',
     },
     startedAt: at(0),
-    endedAt: at(durationMs),
-    durationMs,
+    endedAt: at(invalid ? 120 : durationMs),
+    durationMs: invalid ? 120 : durationMs,
     verdict,
     verdictReason: reasons[verdict],
     exitCode: exitCodes[verdict],
     blastRadius: [faultTarget, 'load:product-page → http://127.0.0.1:8080/product/42'],
-    objectives,
-    events: events.sort((a, b) => a.atMs - b.atMs),
-    samples,
-    bands,
+    objectives: invalid ? [] : objectives,
+    events: invalid
+      ? [{ atMs: 118, at: at(118), type: 'error', message: 'target "recommendations" is not reachable: connect ECONNREFUSED 127.0.0.1:8474' }]
+      : events.sort((a, b) => a.atMs - b.atMs),
+    samples: invalid ? [] : samples,
+    bands: invalid ? [] : bands,
   };
 }
 
