@@ -3,6 +3,7 @@ import { printTable, writeResult, type Benchmark, type BenchmarkResult } from '.
 
 const benchmarks: Record<string, () => Promise<Benchmark>> = {
   load: async () => (await import('./load.js')).default(),
+  evacuate: async () => (await import('./evacuate.js')).default,
 };
 
 const wanted = process.argv.slice(2);
