@@ -4,6 +4,7 @@ import { printTable, writeResult, type Benchmark, type BenchmarkResult } from '.
 const benchmarks: Record<string, () => Promise<Benchmark>> = {
   load: async () => (await import('./load.js')).default(),
   evacuate: async () => (await import('./evacuate.js')).default,
+  'levers-push': async () => (await import('./levers-push.js')).default,
 };
 
 const wanted = process.argv.slice(2);

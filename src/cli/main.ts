@@ -9,9 +9,22 @@ import { registerRuns } from './runs-command.js';
 import { registerSchema } from './schema-command.js';
 import { registerFaults } from './faults-command.js';
 import { registerProxyCommand } from './proxy-command.js';
+import { registerLeverCommand } from './lever-command.js';
+import { registerServeCommand } from './serve-command.js';
 
 // Each verb lives in its own module beside this one and registers itself; this file only lists them.
-const registrations: CommandRegistration[] = [registerLoad, registerRun, registerValidate, registerHalt, registerRuns, registerSchema, registerFaults, registerProxyCommand];
+const registrations: CommandRegistration[] = [
+  registerLoad,
+  registerRun,
+  registerValidate,
+  registerHalt,
+  registerRuns,
+  registerSchema,
+  registerFaults,
+  registerProxyCommand,
+  registerLeverCommand,
+  registerServeCommand,
+];
 
 const require = createRequire(import.meta.url);
 const { version } = require('../../../package.json') as { version: string };

@@ -1,0 +1,113 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { createServer } from 'node:net';
+import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { ErrorCode, OpenFeature, ProviderEvents, ProviderStatus } from '@openfeature/server-sdk';
+import { connectLevers } from '../../src/levers/client.js';
+import { startLeverService } from '../../src/levers/lever-service.js';
+import { LeverProvider } from '../../src/levers/openfeature-provider.js';
+import { demoLevers, quiet, repoRoot, spawnNode, startService, tempDir } from './helpers.js';
+
+const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
+const now = () => performance.timeOrigin + performance.now();
+
+async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
+  const { port } = server.address() as { port: number };
+  await new Promise((done) => server.close(done));
+  return port;
+}
+
+async function until(check: () => Promise<boolean>, timeoutMs = 10_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error(`condition not met within ${timeoutMs} ms`);
+    await sleep(20);
+  }
+}
+
+test('a lever pull reaches an OpenFeature client in a separate process within 100 ms', async (t) => {
+  const service = await startService(t);
+  const levers = connectLevers(service.url);
+  const reader = spawnNode(t, [join(repoRoot, 'dist/test/levers/openfeature-reader.js'), service.url, 'disable-recommendations']);
+  await reader.waitFor(/"ready":false/);
+
+  // Alternate pull and reset; for each, the time from sending the pull to the reader seeing the new value
+  // through getBooleanValue (both clocks are this machine's wall clock, read in sub-millisecond precision).
+  // Two warm-up changes first (JIT, the first keep-alive connection of this test's HTTP client): they are
+  // seen too, but not counted, since a service reads levers for hours and the first second is not typical.
+  const warmUp = 2;
+  const fromSent: number[] = [];
+  const fromReturned: number[] = [];
+  for (let i = 0; i < warmUp + 9; i++) {
+    const pull = i % 2 === 0;
+    const sentAt = now();
+    await levers[pull ? 'pull' : 'reset']('disable-recommendations', { by: 'latency test', reason: `sample ${i}` });
+    const returnedAt = now();
+    const lines = await reader.waitFor(new RegExp(`(?:"seen":(?:true|false),"at":[\\d.]+\\}\\n[^]*){${i + 1}}`));
+    const seen = [...lines[0].matchAll(/"seen":(true|false),"at":([\d.]+)/g)][i];
+    assert.equal(seen[1], String(pull), `sample ${i}: the reader sees the new value, not only an event`);
+    if (i < warmUp) continue;
+    fromSent.push(Number(seen[2]) - sentAt);
+    fromReturned.push(Number(seen[2]) - returnedAt);
+  }
+  const round = (values: number[]) => values.map((v) => Math.round(v * 10) / 10).join(', ');
+  t.diagnostic(`pull sent → seen by the reader (ms): ${round(fromSent)}; median ${median(fromSent).toFixed(1)}`);
+  t.diagnostic(`pull returned → seen by the reader (ms, negative = seen before the HTTP answer arrived): ${round(fromReturned)}`);
+  // The issue promises services see a pull within 100 ms. The median holds it to that on a shared 2-core
+  // machine where a single sample can be delayed by a neighbour's burst; every sample must stay under 1 s.
+  assert.ok(median(fromSent) < 100, `median pull-to-reader latency ${median(fromSent).toFixed(1)} ms, promised < 100 ms`);
+  assert.ok(Math.max(...fromSent) < 1000, `slowest sample ${Math.max(...fromSent).toFixed(1)} ms`);
+});
+
+test('the provider returns the caller\'s default while the lever service is unreachable, then the real state once it is up', async (t) => {
+  const port = await freePort();
+  const url = `http://127.0.0.1:${port}`;
+  const provider = new LeverProvider({ url, initTimeoutMs: 500, maxBackoffMs: 200 });
+  t.after(() => OpenFeature.clearProviders());
+  await assert.rejects(OpenFeature.setProviderAndWait('unreachable', provider), /did not answer within 500 ms/);
+  const client = OpenFeature.getClient('unreachable');
+  const down = await client.getBooleanDetails('disable-ads', true);
+  assert.equal(down.value, true, 'the default the caller chose');
+  assert.equal(down.reason, 'ERROR');
+  assert.equal(down.errorCode, ErrorCode.PROVIDER_NOT_READY);
+  assert.match(down.errorMessage ?? '', /unreachable/);
+  assert.equal(await client.getBooleanValue('disable-ads', false), false);
+
+  const service = await startLeverService({ listen: `127.0.0.1:${port}`, storePath: join(tempDir(t), 'gameday.db'), levers: demoLevers, logger: quiet });
+  t.after(() => service.close());
+  await connectLevers(url).pull('disable-ads', { by: 'eve@oncall', reason: 'ads time out' });
+  await until(async () => (await client.getBooleanValue('disable-ads', false)) === true);
+  assert.equal(client.providerStatus, ProviderStatus.READY, 'the provider reports ready once it has the service');
+});
+
+test('after the lever service goes away the last states are served as STALE for the grace period, then the default', async (t) => {
+  const service = await startService(t);
+  await connectLevers(service.url).pull('disable-ads', { by: 'eve@oncall', reason: 'ads time out' });
+  t.after(() => OpenFeature.clearProviders());
+  await OpenFeature.setProviderAndWait('lost', new LeverProvider({ url: service.url, staleGraceMs: 1000, maxBackoffMs: 200 }));
+  const client = OpenFeature.getClient('lost');
+  const stale = new Promise<void>((done) => client.addHandler(ProviderEvents.Stale, () => done()));
+  assert.equal(await client.getBooleanValue('disable-ads', false), true);
+  await service.close();
+  await stale;
+  const during = await client.getBooleanDetails('disable-ads', false);
+  assert.deepEqual([during.value, during.reason], [true, 'STALE'], 'a restart of the lever service does not flip a pulled lever');
+  await sleep(1200);
+  const after = await client.getBooleanDetails('disable-ads', false);
+  assert.deepEqual([after.value, after.reason, after.errorCode], [false, 'ERROR', ErrorCode.GENERAL]);
+});
+
+test('an unknown lever resolves to the caller\'s default with FLAG_NOT_FOUND naming the known levers', async (t) => {
+  const service = await startService(t);
+  t.after(() => OpenFeature.clearProviders());
+  await OpenFeature.setProviderAndWait('unknown', new LeverProvider({ url: service.url }));
+  const client = OpenFeature.getClient('unknown');
+  const details = await client.getBooleanDetails('disable-everything', true);
+  assert.deepEqual([details.value, details.errorCode], [true, ErrorCode.FLAG_NOT_FOUND]);
+  assert.equal(details.errorMessage, 'no lever named "disable-everything"; known levers: disable-ads, disable-recommendations');
+  const typed = await client.getStringDetails('disable-ads', 'x');
+  assert.deepEqual([typed.value, typed.errorCode], ['x', ErrorCode.TYPE_MISMATCH]);
+});
