@@ -2,7 +2,8 @@ import assert from 'node:assert/strict';
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { loadExperimentFile } from '../../src/experiment/load-file.js';
+import { readFileSync } from 'node:fs';
+import { loadExperimentFile, parseExperiment } from '../../src/experiment/load-file.js';
 import { repoRoot } from './world.js';
 
 test('every experiment in examples/ is valid', async () => {
@@ -13,4 +14,13 @@ test('every experiment in examples/ is valid', async () => {
     const { experiment } = await loadExperimentFile(join(folder, file));
     assert.ok(experiment.method.length > 0, file);
   }
+});
+
+test('the full example in docs/experiments.md is valid', () => {
+  const doc = readFileSync(join(repoRoot, 'docs/experiments.md'), 'utf8');
+  const start = doc.indexOf('```yaml\n# yaml-language-server');
+  assert.ok(start >= 0, 'the docs have a full example');
+  const text = doc.slice(start + '```yaml\n'.length, doc.indexOf('```', start + 8));
+  const { experiment } = parseExperiment(text, 'docs/experiments.md');
+  assert.deepEqual(Object.keys(experiment.targets), ['recs', 'pricing', 'edge', 'switches']);
 });

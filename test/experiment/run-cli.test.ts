@@ -155,6 +155,37 @@ method:
   await run.done;
 });
 
+test('a live run whose lease is released by gameday halt aborts with exit 2', async () => {
+  const file = home.write('halted.yaml', experiment(`settings: { leaseTtl: 1500ms }
+method:
+  - fault: { kind: latency, target: svc, latency: 10ms }
+  - wait: 20s
+`));
+  const run = spawnGameday(['run', file], home.dir);
+  await waitFor('the fault on the proxy', async () => (await proxy.toxics()).length === 1, 15_000);
+  const halt = await spawnGameday(['halt'], home.dir).done;
+  assert.equal(halt.code, 0, halt.stderr);
+  const result = await run.done;
+  assert.equal(result.code, 2, result.stderr + result.stdout);
+  assert.match(result.stdout, /aborted .*lease lost/);
+  assert.match((await spawnGameday(['runs'], home.dir).done).stdout, /aborted \(halted\)/);
+  await assertProxyClean();
+});
+
+test('Ctrl-C (SIGINT) aborts the run, reverts every fault and exits 2', async () => {
+  const file = home.write('interrupted.yaml', experiment(`method:
+  - fault: { kind: http-delay, target: svc, delay: 10ms }
+  - wait: 20s
+`));
+  const run = spawnGameday(['run', file], home.dir);
+  await waitFor('the fault on the proxy', async () => (await proxy.toxics()).length === 1, 15_000);
+  run.child.kill('SIGINT');
+  const result = await run.done;
+  assert.equal(result.code, 2, result.stderr + result.stdout);
+  assert.match(result.stdout, /stopped by the operator/);
+  await assertProxyClean();
+});
+
 test('--dry-run lists what would be touched, in order and for how long, and touches nothing', async (t) => {
   const file = home.write('dry.yaml', experiment(`hypothesis:
   objectives: [{ sli: availability, source: shop, min: 99% }]
