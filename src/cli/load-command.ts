@@ -49,6 +49,9 @@ export function toLoadOptions(url: string, flags: Flags): LoadOptions {
   if (closed && (flags.rate !== undefined || flags.stages !== undefined)) {
     throw new LoadInputError('--closed', 'the closed model sends as fast as answers come; it takes no --rate or --stages');
   }
+  if (flags.rate !== undefined && flags.stages !== undefined) {
+    throw new LoadInputError('--stages', 'give either --rate (constant) or --stages (ramps), not both');
+  }
   const headers: Record<string, string> = {};
   for (const header of flags.header) {
     const [name, value] = parseHeader(header, '--header');
@@ -88,11 +91,10 @@ async function load(url: string, flags: Flags): Promise<number> {
   };
   process.on('SIGINT', onSigint);
   const tty = process.stderr.isTTY === true;
-  const target = options.model === 'open' && options.stages === undefined ? options.rate : undefined;
   try {
     const summary = await runLoad({ ...options, signal: controller.signal }, (sample) => {
       if (!flags.progress) return;
-      const line = formatProgress(sample, target);
+      const line = formatProgress(sample, options.model ?? 'open');
       process.stderr.write(tty ? `\r\x1b[2K${line}` : `${line}\n`);
     });
     if (tty && flags.progress) process.stderr.write('\n');

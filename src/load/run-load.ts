@@ -55,8 +55,8 @@ export async function runLoad(
       : null;
   const durationMs = schedule?.durationMs ?? options.durationMs ?? DEFAULTS.durationMs;
 
-  if (options.signal?.aborted) throw new LoadTargetUnreachableError('cancelled before the load started');
-  await checkReachable(url, Math.min(timeoutMs, 5000));
+  // Already cancelled: no check, no traffic, an empty summary marked cancelled.
+  if (!options.signal?.aborted) await checkReachable(url, Math.min(timeoutMs, 5000));
 
   // pipelining 1: one request at a time per connection, as real clients do. undici's own timers are
   // off because the driver times requests out itself, queue time included, without a timer per request.
@@ -77,16 +77,20 @@ export async function runLoad(
   const startMs = clock.now();
   const recorder = new Recorder(startMs);
   const driver = new ExchangeDriver(request, recorder, clock, timeoutMs);
+  const loadModel = schedule
+    ? new OpenModel(schedule, driver, recorder, clock, startMs, options.maxInFlight ?? Math.max(DEFAULTS.maxInFlight, connections), dispatchers[0])
+    : new ClosedModel(driver, recorder, clock, dispatchers);
   let cancelled = false;
-  const stopped = () => cancelled;
   const cancel = () => {
     if (cancelled) return;
     cancelled = true;
     // Ctrl-C or a guardrail: stop at once, count nothing more, drop every connection.
+    loadModel.stop();
     driver.stop();
     void destroyAll();
   };
   options.signal?.addEventListener('abort', cancel, { once: true });
+  if (options.signal?.aborted) cancel();
 
   const intervalMs = options.sampleIntervalMs ?? DEFAULTS.sampleIntervalMs;
   let boundary = startMs + intervalMs;
@@ -112,13 +116,8 @@ export async function runLoad(
   const expiry = setInterval(() => driver.expire(), Math.min(50, Math.max(5, timeoutMs / 10)));
 
   try {
-    if (schedule) {
-      const maxInFlight = options.maxInFlight ?? Math.max(DEFAULTS.maxInFlight, connections);
-      await new OpenModel(schedule, driver, recorder, clock, startMs, maxInFlight, dispatchers[0]).run(stopped);
-    } else {
-      await new ClosedModel(driver, recorder, clock, dispatchers).run(startMs + durationMs, stopped);
-    }
-    await drain(driver, clock, timeoutMs + 100, stopped);
+    if (!cancelled) await (loadModel instanceof OpenModel ? loadModel.run() : loadModel.run(startMs + durationMs));
+    await drain(driver, clock, timeoutMs + 100, () => cancelled);
   } finally {
     clearTimeout(sampleTimer!);
     clearInterval(expiry);
@@ -126,7 +125,8 @@ export async function runLoad(
     driver.stop();
   }
   const endMs = clock.now();
-  emit(endMs);
+  // The last, partial interval, unless the run ended right on a boundary with nothing left to report.
+  if (!recorder.intervalIsEmpty || recorder.samples.length === 0) emit(endMs);
   await destroyAll();
 
   const totals = recorder.totals();
