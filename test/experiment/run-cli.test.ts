@@ -129,6 +129,7 @@ method:
   const elapsed = await waitFor('the proxy to revert the fault by itself', async () => (await proxy.toxics()).length === 0, 6000);
   assert.ok(Date.now() - killedAt <= 1000 + 3000, `the fault outlived its 1s lease by ${elapsed - 1000} ms`);
   await assertProxyClean();
+  assert.match((await spawnGameday(['runs'], home.dir).done).stdout, /died \(no end recorded/);
 });
 
 test('gameday halt clears the faults of a SIGSTOPped run long before its lease would expire', async (t) => {
