@@ -243,6 +243,27 @@ test('bad input and unreachable targets exit 3 with a clear message and touch no
   await assertProxyClean();
 });
 
+test('a proxy selector that matches more proxies than the declared max is refused, nothing touched', async (t) => {
+  const create = (name: string) =>
+    fetch(`${proxy.controlUrl}/proxies`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ name, listen: '127.0.0.1:0', upstream: new URL(service.url).host }) });
+  await create('svc-a');
+  await create('svc-b');
+  t.after(async () => {
+    for (const name of ['svc-a', 'svc-b']) await fetch(`${proxy.controlUrl}/proxies/${name}`, { method: 'DELETE' });
+  });
+  const file = home.write('selector.yaml', experiment(`method:
+  - fault: { kind: latency, target: many, latency: 10ms, duration: 1s }
+`).replace('targets:\n', `targets:\n  many: { kind: proxy, control: "${proxy.controlUrl}", match: "svc*", max: 2 }\n`));
+  const refused = await spawnGameday(['run', file, '--dry-run'], home.dir).done;
+  assert.equal(refused.code, 3, refused.stderr + refused.stdout);
+  assert.match(refused.stderr, /"svc\*" selects 3 proxies \(svc, svc-a, svc-b\) but the declared blast radius is max 2; refusing/);
+  const widened = home.write('selector3.yaml', readFileSync(file, 'utf8').replace('max: 2', 'max: 3'));
+  const ok = await spawnGameday(['run', widened, '--dry-run'], home.dir).done;
+  assert.equal(ok.code, 0, ok.stderr);
+  assert.equal(ok.stdout.match(/^  - latency 10ms/gm)?.length, 3, ok.stdout);
+  await assertProxyClean();
+});
+
 test('a Chaos Toolkit experiment with HTTP probes and a process action runs and holds', async () => {
   const marker = join(home.dir, 'ctk-ran');
   const file = home.write('ctk.json', JSON.stringify({
