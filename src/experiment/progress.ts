@@ -11,7 +11,10 @@ export function formatProgress(p: RunProgress): string {
   const slis = p.slis
     .map((s) => `${s.source} ${s.availability === null ? '—' : `${+(s.availability * 100).toFixed(2)}%`} p99 ${s.p99Ms === null ? '—' : formatDuration(s.p99Ms)} ${s.rate === null ? '' : `${Math.round(s.rate)}/s`}`.trim())
     .join(' | ');
-  const guardrails = p.guardrails.length === 0 ? '' : ` | guardrails ${p.guardrails.filter((g) => g.breaching).length > 0 ? 'BREACHING' : 'ok'} ${p.guardrails.map((g) => `${g.measured}${g.breaching ? '!' : ''}`).join(' ')}`;
+  const guardrails =
+    p.guardrails.length === 0
+      ? ''
+      : ` | guardrails ${p.guardrails.some((g) => g.breaching) ? 'BREACHING' : 'ok'}: ${p.guardrails.map((g) => `${g.name} → ${g.measured}${g.breaching ? '!' : ''}`).join(', ')}`;
   return `[${formatDuration(p.elapsedMs)} ~${formatDuration(left)} left] ${p.phase}${p.step && p.phase === 'method' ? ` › ${p.step}` : ''}${p.activeFaults ? ` | ${p.activeFaults} fault(s) on` : ''}${slis ? ` | ${slis}` : ''}${guardrails}`;
 }
 

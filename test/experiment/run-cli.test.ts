@@ -28,7 +28,7 @@ function experiment(body: string): string {
 targets:
   svc: { kind: proxy, control: "${proxy.controlUrl}", proxy: svc }
 loads:
-  shop: { url: "${proxy.proxiedUrl}/", rate: 40/s, connections: 8, timeout: 1s }
+  shop: { url: "${proxy.proxiedUrl}/", rate: 20/s, connections: 8, timeout: 5s }
 ${body}`;
 }
 
