@@ -21,6 +21,10 @@ export function formatProgress(p: RunProgress): string {
 const NOTABLE = new Set(['phase.start', 'step.start', 'fault.injected', 'fault.reverted', 'guardrail.breach', 'abort', 'lease.lost', 'lease.renew-failed', 'error', 'probe', 'action', 'action.failed', 'hypothesis.checked']);
 
 export function formatEvent(event: JournalEvent): string | undefined {
+  if (event.type === 'run.start') {
+    const radius = (event.data?.blastRadius as string[] | undefined) ?? [];
+    return [`${event.message}; blast radius:`, ...(radius.length > 0 ? radius.map((line) => `  - ${line}`) : ['  (no faults)'])].join('\n');
+  }
   if (!NOTABLE.has(event.type)) return undefined;
   return `${formatDuration(event.atMs).padStart(6)}  ${event.type.padEnd(17)} ${event.message}`;
 }

@@ -97,6 +97,8 @@ method:
   - fault: { kind: latency, target: svc, latency: 20ms }
   - wait: 500ms
   - fault: { kind: http-error, target: svc, status: 500, duration: 6s }
+rollbacks:
+  - http: { url: "${service.url}/rollback", method: POST }
 `));
   const run = spawnGameday(['run', file], home.dir);
   // Confirm on the proxy's own API, while the run is live, that both faults were really injected.
@@ -113,6 +115,8 @@ method:
   const breachToRevertMs = Math.max(...reverts.map((e) => e.atMs)) - breach.atMs;
   assert.ok(breachToRevertMs >= 0 && breachToRevertMs <= 1000, `breach to full revert took ${breachToRevertMs} ms`);
   assert.match(result.stdout, /verdict: ABORTED \(exit 2\)/);
+  assert.ok(service.requests.includes('POST /rollback'), 'rollbacks run after an abort too');
+  assert.match(result.stderr, /blast radius:\n  - latency 20ms on downstream on proxy svc/);
 });
 
 test('kill -9 of the run process mid-fault leaves no fault on the proxy after the lease TTL', async () => {
