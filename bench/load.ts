@@ -176,7 +176,7 @@ const benchmark: Benchmark = async (): Promise<BenchmarkResult> => {
     }
     return {
       name: 'load',
-      setup: `nginx 1 worker on core 1 serving ${Buffer.byteLength(FILE)} B; generators on core 0; closed: ${CONNECTIONS} connections, ${CLOSED_SECONDS}s, ${PAIRS} A/B pairs after a warm-up (ours = node bin/gameday.js load --closed --json); open: ${OPEN_SECONDS}s per rate, default pool (100 connections, in-flight cap 1000)`,
+      setup: `nginx 1 worker on core 1 serving ${Buffer.byteLength(FILE)} B; generators on core 0; closed: ${CONNECTIONS} connections, ${CLOSED_SECONDS}s, ${PAIRS} A/B pairs after a warm-up (ours = node bin/gameday.js load --closed --json); open: ${OPEN_SECONDS}s per rate, default pool (100 connections, in-flight cap 1 s of arrivals, at least 1000)`,
       figures,
       details: { closed: { ours: oursRuns.map((r) => r.detail), autocannon: baseRuns.map((r) => r.detail), wrk: wrkRun.detail }, open },
     };

@@ -20,8 +20,13 @@ export const DEFAULTS = {
   sampleIntervalMs: 1000,
   openConnections: 100,
   closedConnections: 10,
-  /** Arrivals beyond the open connections wait in the pool's queue (their wait counts in the latency). */
-  maxInFlight: 1000,
+  /**
+   * The open model's in-flight cap: one second of arrivals at the peak rate, at least 1000. Arrivals
+   * beyond the busy connections wait in the pool's queue (their wait counts in the latency); a smaller
+   * cap would turn a short stall of the target, or of this process, into drops, whose latency nobody sees.
+   */
+  maxInFlightFloor: 1000,
+  maxInFlightSeconds: 1,
 } as const;
 
 /** Additive extensions of LoadSummary (see docs/load.md). */
@@ -78,7 +83,7 @@ export async function runLoad(
   const recorder = new Recorder(startMs);
   const driver = new ExchangeDriver(request, recorder, clock, timeoutMs);
   const loadModel = schedule
-    ? new OpenModel(schedule, driver, recorder, clock, startMs, options.maxInFlight ?? Math.max(DEFAULTS.maxInFlight, connections), dispatchers[0])
+    ? new OpenModel(schedule, driver, recorder, clock, startMs, options.maxInFlight ?? defaultMaxInFlight(options, connections), dispatchers[0])
     : new ClosedModel(driver, recorder, clock, dispatchers);
   let cancelled = false;
   const cancel = () => {
@@ -154,6 +159,11 @@ export async function runLoad(
       serviceTime: encodeIntoCompressedBase64(totals.serviceTimeHistogram),
     },
   };
+}
+
+function defaultMaxInFlight(options: LoadOptions, connections: number): number {
+  const peakRate = Math.max(options.rate ?? 0, ...(options.stages ?? []).map((stage) => stage.targetRate));
+  return Math.max(DEFAULTS.maxInFlightFloor, connections, Math.ceil(peakRate * DEFAULTS.maxInFlightSeconds));
 }
 
 /** Waits until every exchange in flight has been counted, at most `limitMs`. */

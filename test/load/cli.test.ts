@@ -34,6 +34,7 @@ const badInputs: [string, string[], RegExp][] = [
   ['no rate, no stages, not closed', ['load', 'URL'], /--rate: give an arrival rate/],
   ['both a rate and stages', ['load', 'URL', '--rate', '5/s', '--stages', '1s:5/s'], /--stages: give either --rate/],
   ['a header without a colon', ['load', 'URL', '--rate', '5/s', '--header', 'X-Test'], /--header: expected Name:value/],
+  ['a --json file that cannot be written', ['load', 'URL', '--rate', '5/s', '--json', '/nonexistent/out.json'], /--json: cannot write \/nonexistent\/out.json: ENOENT/],
   ['a body file that does not exist', ['load', 'URL', '--rate', '5/s', '--body', '@/nonexistent/body.json'], /--body: cannot read \/nonexistent\/body.json: ENOENT/],
   ['a flag that does not exist', ['load', 'URL', '--rate', '10/s', '--rat', '5'], /unknown option/],
 ];
