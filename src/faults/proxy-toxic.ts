@@ -71,7 +71,9 @@ export function toxicFault<Shape extends z.ZodRawShape>(
       return () =>
         (reverted ??= withDeadline(control.removeToxic(target.selector, toxic.name), `removing ${toxic.name} from proxy ${target.selector}`).catch((error: unknown) => {
           // Already gone (lease released or expired, or `gameday halt`): that is the state we want.
-          if ((error as { status?: number }).status !== 404) throw error;
+          if ((error as { status?: number }).status === 404) return;
+          reverted = undefined; // a later call may try again
+          throw error;
         }));
     },
   };
