@@ -2,11 +2,12 @@
 import { printTable, writeResult, type Benchmark, type BenchmarkResult } from './harness.js';
 
 const benchmarks: Record<string, () => Promise<Benchmark>> = {
-  'demo-services': async () => (await import('./demo-services.js')).demoServices,
-  'levers-push': async () => (await import('./levers-push.js')).default,
   proxy: async () => (await import('./proxy.js')).proxyBenchmark(),
   load: async () => (await import('./load.js')).default(),
+  guardrail: async () => (await import('./guardrail.js')).default,
   evacuate: async () => (await import('./evacuate.js')).default,
+  'levers-push': async () => (await import('./levers-push.js')).default,
+  'demo-services': async () => (await import('./demo-services.js')).demoServices,
 };
 
 const wanted = process.argv.slice(2);
