@@ -89,7 +89,7 @@ function runJson(command: string, args: string[]): unknown {
 
 function ours(url: string, args: string[]): Run {
   const s = runJson(process.execPath, ['bin/gameday.js', 'load', url, ...args, '--json', '-', '--no-progress']) as {
-    achievedRate: number; requests: number; ok: number; dropped: number; bytesReceived: number; durationMs: number; latency: { p50: number; p99: number }; serviceTime: { p99: number };
+    achievedRate: number; scheduled: number; requests: number; ok: number; dropped: number; bytesReceived: number; durationMs: number; latency: { p50: number; p99: number }; serviceTime: { p99: number };
   };
   const wrongBytes = s.bytesReceived !== s.ok * Buffer.byteLength(FILE);
   return {
@@ -97,7 +97,8 @@ function ours(url: string, args: string[]): Run {
     requests: s.requests,
     perCpuSecond: s.requests / lastCpuSeconds,
     bad: s.requests - s.ok + s.dropped + (wrongBytes ? 1 : 0),
-    detail: { requests: s.requests, ok: s.ok, dropped: s.dropped, durationMs: s.durationMs, bytesReceived: s.bytesReceived, latencyP50: s.latency.p50, latencyP99: s.latency.p99, serviceP99: s.serviceTime.p99 },
+    // scheduled beside requests: an open run short of its target either sent less (scheduled) or lost answers.
+    detail: { scheduled: s.scheduled, requests: s.requests, ok: s.ok, dropped: s.dropped, durationMs: s.durationMs, bytesReceived: s.bytesReceived, latencyP50: s.latency.p50, latencyP99: s.latency.p99, serviceP99: s.serviceTime.p99 },
   };
 }
 

@@ -4,7 +4,7 @@
 // of what ran is still printed and written), 4 internal error.
 import { readFileSync, writeFileSync } from 'node:fs';
 import { Command, CommanderError, Option } from 'commander';
-import { LoadInputError, LoadTargetUnreachableError, parseDurationOption, parseHeader, parseRateOption, parseStages } from '../load/input.js';
+import { checkUrl, LoadInputError, LoadTargetUnreachableError, parseDurationOption, parseHeader, parseRateOption, parseStages } from '../load/input.js';
 import { formatProgress, formatSummary } from '../load/report.js';
 import { runLoad } from '../load/run-load.js';
 import type { LoadOptions } from '../load/types.js';
@@ -41,17 +41,24 @@ function readBody(text: string): Buffer | string {
   }
 }
 
+/** The open model's rate when neither --rate nor --stages is given (the usage line of issue 3). */
+export const DEFAULT_RATE = '1000/s';
+
 export function toLoadOptions(url: string, flags: Flags): LoadOptions {
+  // The URL first: with a wrong target, every other complaint is noise.
+  checkUrl(url);
   const closed = flags.closed === true;
-  if (!closed && flags.rate === undefined && flags.stages === undefined) {
-    throw new LoadInputError('--rate', 'give an arrival rate (--rate 200/s), --stages, or --closed for max throughput');
-  }
   if (closed && (flags.rate !== undefined || flags.stages !== undefined)) {
     throw new LoadInputError('--closed', 'the closed model sends as fast as answers come; it takes no --rate or --stages');
   }
   if (flags.rate !== undefined && flags.stages !== undefined) {
     throw new LoadInputError('--stages', 'give either --rate (constant) or --stages (ramps), not both');
   }
+  const rateText = flags.rate ?? (closed || flags.stages !== undefined ? undefined : DEFAULT_RATE);
+  const rate = rateText === undefined ? undefined : parseRateOption('--rate', rateText);
+  // A constant 0/s would idle for the whole duration and report nothing: surely not what was meant.
+  // (Stages may pass through 0/s: a ramp from or down to zero is a shape, not a mistake.)
+  if (rate === 0) throw new LoadInputError('--rate', 'a rate of 0/s sends nothing; give a rate above 0');
   const headers: Record<string, string> = {};
   for (const header of flags.header) {
     const [name, value] = parseHeader(header, '--header');
@@ -63,7 +70,7 @@ export function toLoadOptions(url: string, flags: Flags): LoadOptions {
     method: flags.method.toUpperCase(),
     headers,
     body: flags.body === undefined ? undefined : readBody(flags.body),
-    rate: flags.rate === undefined ? undefined : parseRateOption('--rate', flags.rate),
+    rate,
     stages: flags.stages === undefined ? undefined : parseStages(flags.stages, '--stages'),
     durationMs: flags.duration === undefined ? undefined : parseDurationOption('--duration', flags.duration),
     connections: flags.connections === undefined ? undefined : integer('--connections', flags.connections),
@@ -134,7 +141,7 @@ export const registerLoad: CommandRegistration = (program: Command) => {
     .command('load')
     .description('Send HTTP load: open model at an arrival rate (default) or closed model (--closed) for max throughput.')
     .argument('<url>', 'target URL, e.g. http://127.0.0.1:8080/')
-    .option('--rate <rate>', 'open model: arrival rate, e.g. 1000/s')
+    .option('--rate <rate>', `open model: arrival rate (default ${DEFAULT_RATE} unless --stages or --closed)`)
     .option('--duration <duration>', 'how long, e.g. 30s (default 30s; for --stages their sum)')
     .option('--stages <stages>', 'open model: ramps, e.g. 10s:100/s,30s:1000/s,10s:0/s (linear from the previous rate, the first from 0)')
     .option('--connections <n>', 'connections (closed: loops, default 10; open: pool size, default 100)')

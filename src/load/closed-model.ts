@@ -25,8 +25,8 @@ export class ClosedModel {
   }
 
   private send(exchange: Exchange): void {
-    this.recorder.scheduled();
     const now = this.clock.now();
+    this.recorder.scheduled(now);
     this.driver.send(exchange, now, now);
   }
 

@@ -63,6 +63,20 @@ export function parseHeader(text: string, field = 'header'): [string, string] {
   return [name, text.slice(colon + 1).trim()];
 }
 
+/** The target, as an http:// or https:// URL; checked first, so a wrong URL is the error a user sees. */
+export function checkUrl(text: string, field = 'url'): URL {
+  let url: URL;
+  try {
+    url = new URL(text);
+  } catch {
+    throw new LoadInputError(field, `expected an absolute http:// or https:// URL, got "${text}"`);
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') {
+    throw new LoadInputError(field, `expected an http:// or https:// URL, got "${text}"`);
+  }
+  return url;
+}
+
 function checkNumber(field: string, value: number | undefined, min: number, max: number, integer = false): void {
   if (value === undefined) return;
   if (!Number.isFinite(value) || value < min || value > max || (integer && !Number.isInteger(value))) {
@@ -72,15 +86,7 @@ function checkNumber(field: string, value: number | undefined, min: number, max:
 
 /** Throws LoadInputError for anything that would make the run unbounded, meaningless or unsendable. */
 export function checkOptions(options: LoadOptions): URL {
-  let url: URL;
-  try {
-    url = new URL(options.url);
-  } catch {
-    throw new LoadInputError('url', `expected an absolute http:// or https:// URL, got "${options.url}"`);
-  }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') {
-    throw new LoadInputError('url', `expected an http:// or https:// URL, got "${options.url}"`);
-  }
+  const url = checkUrl(options.url);
   const model = options.model ?? 'open';
   if (model !== 'open' && model !== 'closed') throw new LoadInputError('model', `expected "open" or "closed", got "${model}"`);
   if (model === 'open' && options.rate === undefined && (options.stages === undefined || options.stages.length === 0)) {

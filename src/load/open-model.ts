@@ -38,9 +38,10 @@ export class OpenModel {
   tick(): number {
     const elapsed = this.clock.now() - this.startMs;
     while (this.nextAtMs <= elapsed) {
-      this.recorder.scheduled();
-      if (this.driver.inFlight >= this.maxInFlight) this.recorder.dropped();
-      else this.driver.send(this.idle.pop() ?? new Exchange(this.driver, this.pool), this.startMs + this.nextAtMs);
+      const intendedMs = this.startMs + this.nextAtMs;
+      this.recorder.scheduled(intendedMs);
+      if (this.driver.inFlight >= this.maxInFlight) this.recorder.dropped(intendedMs);
+      else this.driver.send(this.idle.pop() ?? new Exchange(this.driver, this.pool), intendedMs);
       this.nextAtMs = this.schedule.timeOf(++this.next);
     }
     return this.nextAtMs - elapsed;

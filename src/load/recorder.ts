@@ -65,19 +65,47 @@ export class Recorder {
   private readonly totalLatency = createHistogram();
   private readonly totalService = createHistogram();
   private intervalStartMs: number;
+  /**
+   * Arrivals not yet reported, by the grid interval (start + k·gridMs) their *intended* start fell in.
+   * A sample reports the arrivals due before the grid point it closes, whenever the scheduler got to
+   * them: so a stalled tick or a late sample timer cannot move arrivals from one interval to the next,
+   * and each sample's `scheduled` is exactly what the schedule asks for in its interval.
+   */
+  private readonly arrivals = new Map<number, { scheduled: number; dropped: number }>();
+  private lastGrid = Number.NaN;
+  private lastArrivals = { scheduled: 0, dropped: 0 };
   readonly samples: Omit<LoadSample, 'histogram'>[] = [];
 
-  /** `startMs` is the clock reading at the start of the run; sample times are relative to it. */
-  constructor(private readonly startMs: number) {
+  /**
+   * `startMs` is the clock reading at the start of the run; sample times are relative to it. `gridMs`
+   * is the sample interval (Infinity: every arrival goes to the next sample).
+   */
+  constructor(private readonly startMs: number, private readonly gridMs = Infinity) {
     this.intervalStartMs = startMs;
   }
 
-  scheduled(): void {
-    this.interval.scheduled++;
+  private arrivalsAt(intendedMs: number): { scheduled: number; dropped: number } {
+    // The epsilon: an arrival due exactly on a grid point (1000/s: arrival 1000 at 1 s) belongs to the
+    // interval it starts, even when subtracting a fractional start time leaves it a hair short.
+    const grid = Number.isFinite(this.gridMs) ? Math.floor((intendedMs - this.startMs) / this.gridMs + 1e-6) : 0;
+    // Arrivals come in order: almost always the same interval as the previous one, no map lookup.
+    if (grid !== this.lastGrid) {
+      let counts = this.arrivals.get(grid);
+      if (!counts) this.arrivals.set(grid, (counts = { scheduled: 0, dropped: 0 }));
+      this.lastGrid = grid;
+      this.lastArrivals = counts;
+    }
+    return this.lastArrivals;
   }
 
-  dropped(): void {
-    this.interval.dropped++;
+  /** An arrival (open model) or a request (closed model) due at `intendedMs`. */
+  scheduled(intendedMs: number): void {
+    this.arrivalsAt(intendedMs).scheduled++;
+  }
+
+  /** An arrival due at `intendedMs` found the in-flight cap full. */
+  dropped(intendedMs: number): void {
+    this.arrivalsAt(intendedMs).dropped++;
   }
 
   /** A response arrived in full. Latency counts from `intendedMs`, service time from `sentMs`. */
@@ -115,12 +143,24 @@ export class Recorder {
   /** Nothing was scheduled, dropped or completed since the last sample. */
   get intervalIsEmpty(): boolean {
     const c = this.interval;
-    return c.scheduled === 0 && c.dropped === 0 && c.completed === 0;
+    return this.arrivals.size === 0 && c.completed === 0;
   }
 
-  /** Closes the current interval at `nowMs` and returns its sample, histogram included. */
-  takeSample(nowMs: number): LoadSample {
+  /**
+   * Closes the current interval at `nowMs` and returns its sample, histogram included. The sample's
+   * `scheduled` and `dropped` are the arrivals intended before `closesAtMs` (a grid point; the default,
+   * Infinity, reports every arrival so far): the caller must have started every arrival due by then.
+   */
+  takeSample(nowMs: number, closesAtMs = Infinity): LoadSample {
     const c = this.interval;
+    for (const [grid, counts] of this.arrivals) {
+      // Half an interval of slack: grid points are computed by the caller by addition, here by product.
+      if (closesAtMs !== Infinity && this.startMs + (grid + 1) * this.gridMs > closesAtMs + this.gridMs / 2) continue;
+      c.scheduled += counts.scheduled;
+      c.dropped += counts.dropped;
+      this.arrivals.delete(grid);
+      if (grid === this.lastGrid) this.lastGrid = Number.NaN;
+    }
     const intervalMs = Math.max(0, nowMs - this.intervalStartMs);
     const sample: LoadSample = {
       atMs: Math.round(nowMs - this.startMs),

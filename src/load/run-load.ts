@@ -79,8 +79,9 @@ export async function runLoad(
     body,
   };
 
+  const intervalMs = options.sampleIntervalMs ?? DEFAULTS.sampleIntervalMs;
   const startMs = clock.now();
-  const recorder = new Recorder(startMs);
+  const recorder = new Recorder(startMs, intervalMs);
   const driver = new ExchangeDriver(request, recorder, clock, timeoutMs);
   const loadModel = schedule
     ? new OpenModel(schedule, driver, recorder, clock, startMs, options.maxInFlight ?? defaultMaxInFlight(options, connections), dispatchers[0])
@@ -97,11 +98,10 @@ export async function runLoad(
   options.signal?.addEventListener('abort', cancel, { once: true });
   if (options.signal?.aborted) cancel();
 
-  const intervalMs = options.sampleIntervalMs ?? DEFAULTS.sampleIntervalMs;
   let boundary = startMs + intervalMs;
   let sampleTimer: NodeJS.Timeout;
-  const emit = (nowMs: number) => {
-    const sample = recorder.takeSample(nowMs);
+  const emit = (nowMs: number, closesAtMs?: number) => {
+    const sample = recorder.takeSample(nowMs, closesAtMs);
     try {
       onSample?.(sample);
     } catch {
@@ -110,11 +110,20 @@ export async function runLoad(
   };
   const sampleLoop = () => {
     const now = clock.now();
-    emit(now);
-    // Boundaries stay on the start + k·interval grid, so samples do not drift on a busy machine (a
-    // timer may also fire a hair early: that sample is a little short, the next one is not tiny).
-    do boundary += intervalMs;
-    while (boundary <= now);
+    // A timer may fire a hair early: never close an interval before its grid point.
+    if (now < boundary) {
+      sampleTimer = setTimeout(sampleLoop, Math.max(1, Math.ceil(boundary - now)));
+      return;
+    }
+    // Start every arrival due by now, so the sample reports all of those due before its grid point,
+    // even if the scheduler's own tick is late (the machine stalled).
+    if (loadModel instanceof OpenModel && !cancelled) loadModel.tick();
+    // Boundaries stay on the start + k·interval grid, so samples do not drift on a busy machine. A
+    // timer late by more than an interval closes the latest grid point passed: one longer sample, never
+    // an empty one that a guardrail would read as "no traffic".
+    while (boundary + intervalMs <= now) boundary += intervalMs;
+    emit(now, boundary);
+    boundary += intervalMs;
     sampleTimer = setTimeout(sampleLoop, boundary - now);
   };
   sampleTimer = setTimeout(sampleLoop, intervalMs);

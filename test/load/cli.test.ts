@@ -39,7 +39,8 @@ const badInputs: [string, string[], RegExp][] = [
   ['an unparsable rate', ['load', 'URL', '--rate', 'fast'], /--rate: expected a rate like 200\/s, got "fast"/],
   ['an unparsable duration', ['load', 'URL', '--rate', '10/s', '--duration', '5 minutes'], /--duration: expected a duration/],
   ['an unparsable stage', ['load', 'URL', '--stages', '10s:100/s,30s'], /--stages\[1\]: expected duration:rate/],
-  ['no rate, no stages, not closed', ['load', 'URL'], /--rate: give an arrival rate/],
+  ['a bad URL among other bad flags (the URL is reported first)', ['load', 'nope', '--rate', 'fast', '--json', '/nonexistent/out.json'], /^gameday load: url: expected an absolute http/],
+  ['a constant rate of 0/s', ['load', 'URL', '--rate', '0/s', '--duration', '1s'], /--rate: a rate of 0\/s sends nothing; give a rate above 0/],
   ['both a rate and stages', ['load', 'URL', '--rate', '5/s', '--stages', '1s:5/s'], /--stages: give either --rate/],
   ['a header without a colon', ['load', 'URL', '--rate', '5/s', '--header', 'X-Test'], /--header: expected Name:value/],
   ['a --json file that cannot be written', ['load', 'URL', '--rate', '5/s', '--json', '/nonexistent/out.json'], /--json: cannot write \/nonexistent\/out.json: ENOENT/],
@@ -87,6 +88,23 @@ test('gameday load prints progress and a summary, and --json writes every field'
   assert.ok(json.samples.length >= 2 && json.samples.length <= 3, `samples at ${json.samples.map((s: { atMs: number }) => s.atMs)}`);
   assert.equal(json.samples.reduce((sum: number, s: { completed: number }) => sum + s.completed, 0), 200);
   assert.equal(typeof json.histograms.latency, 'string');
+});
+
+test('gameday load with a URL alone runs the open model at 1000/s (the default rate)', async (t) => {
+  let served = 0;
+  const { url } = await startServer(t, (_req, res) => {
+    served++;
+    res.end('ok');
+  });
+  // --duration 1s keeps the test short (without it the run lasts DEFAULTS.durationMs, 30 s).
+  const result = await gameday(['load', url, '--duration', '1s', '--no-progress', '--json', '-']);
+  assert.equal(result.code, 0, result.stderr);
+  const json = JSON.parse(result.stdout);
+  assert.equal(json.model, 'open');
+  assert.equal(json.targetRate, 1000);
+  assert.equal(json.scheduled, 1000);
+  assert.equal(json.requests + json.dropped, 1000);
+  assert.equal(served, json.requests);
 });
 
 test('Ctrl-C stops gameday load at once, prints the summary so far and exits 130', async (t) => {

@@ -32,3 +32,23 @@ test('latency counts from the intended start and service time from the send, per
   assert.equal(totals.bytesReceived, 99 * 10 + 10 + 5);
   assert.ok(Math.abs(totals.latency.max - 802) < 1);
 });
+
+test('a sample reports the arrivals due before the grid point it closes, however late they were started', () => {
+  const recorder = new Recorder(5000.3, 1000);
+  // Due in the first second, but started late (after the sample timer should have fired).
+  for (let i = 0; i < 10; i++) recorder.scheduled(5000.3 + i * 100);
+  recorder.dropped(5000.3 + 900);
+  // Due in the second second already (the sampler runs late, after the scheduler caught up).
+  recorder.scheduled(5000.3 + 1000);
+  recorder.scheduled(5000.3 + 1500);
+  const first = recorder.takeSample(6600, 6000.3);
+  assert.deepEqual([first.scheduled, first.dropped], [10, 1]);
+  assert.equal(recorder.intervalIsEmpty, false);
+  const second = recorder.takeSample(7001, 7000.3);
+  assert.deepEqual([second.scheduled, second.dropped], [2, 0]);
+  // The last sample (no grid point) reports everything left.
+  recorder.scheduled(5000.3 + 2100);
+  assert.equal(recorder.takeSample(7200).scheduled, 1);
+  assert.equal(recorder.totals().scheduled, 13);
+  assert.equal(recorder.totals().dropped, 1);
+});

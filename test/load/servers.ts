@@ -1,5 +1,6 @@
 // Real HTTP servers for the load tests, on 127.0.0.1 and an OS-chosen port, closed after each test.
 import { spawn, type ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { createServer, type RequestListener, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { TestContext } from 'node:test';
@@ -16,16 +17,38 @@ export async function startServer(t: TestContext, handler: RequestListener): Pro
 }
 
 /**
- * A server in its own process (so it can be SIGSTOPped, and so it does not share the test's event loop on
- * a busy machine), answering "ok"; GET /__count tells how many other requests it served.
+ * How long the process's main thread (the event loop) has spent runnable but waiting for a CPU, in ms:
+ * time the machine, not the code, took away. 0 where Linux's schedstat is not available, so the
+ * bounds that add it are then the strict ones (as on an unloaded CI machine, where it stays near 0).
  */
-export async function startChildServer(t: TestContext): Promise<{ url: string; child: ChildProcess; served: () => Promise<number> }> {
+export function runQueueWaitMs(pid = process.pid): number {
+  try {
+    return Number(readFileSync(`/proc/${pid}/schedstat`, 'utf8').split(' ')[1]) / 1e6 || 0;
+  } catch {
+    return 0;
+  }
+}
+
+/** Wall-clock milliseconds with sub-millisecond precision, comparable between processes. */
+export function wallMs(): number {
+  return performance.timeOrigin + performance.now();
+}
+
+/**
+ * A server in its own process (so it can be SIGSTOPped, and so it does not share the test's event loop on
+ * a busy machine), answering "ok"; GET /__count tells how many other requests it served, GET /__arrivals
+ * when each arrived (wallMs() in the server's process).
+ */
+export async function startChildServer(
+  t: TestContext,
+): Promise<{ url: string; child: ChildProcess; served: () => Promise<number>; arrivals: () => Promise<number[]> }> {
   const source = `
     const http = require('node:http');
-    let served = 0;
+    const arrivals = [];
     const server = http.createServer((req, res) => {
-      if (req.url === '/__count') return res.end(String(served));
-      served++;
+      if (req.url === '/__count') return res.end(String(arrivals.length));
+      if (req.url === '/__arrivals') return res.end(JSON.stringify(arrivals));
+      arrivals.push(performance.timeOrigin + performance.now());
       res.end('ok');
     });
     server.keepAliveTimeout = 60000;
@@ -41,5 +64,6 @@ export async function startChildServer(t: TestContext): Promise<{ url: string; c
     child.once('exit', (code) => reject(new Error(`test server exited with ${code}`)));
   });
   const served = async () => Number(await (await fetch(`http://127.0.0.1:${port}/__count`)).text());
-  return { url: `http://127.0.0.1:${port}/`, child, served };
+  const arrivals = async () => (await (await fetch(`http://127.0.0.1:${port}/__arrivals`)).json()) as number[];
+  return { url: `http://127.0.0.1:${port}/`, child, served, arrivals };
 }
