@@ -16,6 +16,8 @@ export interface FaultView {
   description: string;
   lease: string | null;
   createdAt: string;
+  /** Set while the last attempt to revert it failed: why (the fault is still held and retried). */
+  revertError?: string;
 }
 
 interface Held {
@@ -60,6 +62,7 @@ export class FaultLedger {
           await revert();
         } catch (error) {
           inFlight = null;
+          view.revertError = (error as Error)?.message ?? String(error);
           throw new RevertFailedError(view.id, description, error);
         }
         reverted = true;

@@ -55,7 +55,9 @@ test('a DELETE whose revert fails answers 500 with the reason, keeps the fault h
   const failed = await call('DELETE', `${url}/faults/${fault.id}`);
   assert.equal(failed.status, 500);
   assert.match(failed.json.error, /revert of terminate pricing\/us-east\/0 .* failed, the fault is still held/);
-  assert.deepEqual((await call('GET', `${url}/faults`)).json.map((f: { id: string }) => f.id), [fault.id]);
+  const held = (await call('GET', `${url}/faults`)).json as Array<{ id: string; revertError?: string }>;
+  assert.deepEqual(held.map((f) => f.id), [fault.id]);
+  assert.match(held[0].revertError ?? '', /pricing\/us-east\/0/, 'the listing says why the revert failed');
   assert.equal((await call('GET', `${url}/leases`)).json[0].faults.length, 1, 'the lease still holds it');
   rmSync(marker);
   assert.equal((await call('DELETE', `${url}/faults/${fault.id}`)).status, 204);
