@@ -8,7 +8,7 @@ import { test } from 'node:test';
 import { request } from 'undici';
 import { alive, waitFor } from './helpers.js';
 
-// The real CLI as a child process: `gameday fleet examples/fleet.yaml` with a gateway, then SIGTERM.
+// The real CLI as a child process: `gameday fleet examples/fleet/fleet.yaml` with a gateway, then SIGTERM.
 
 const bin = join(process.cwd(), 'bin', 'gameday.js');
 
@@ -22,7 +22,7 @@ function run(args: string[]) {
 }
 
 test('gameday fleet starts the declared instances and a gateway, serves through it, and leaves no process after SIGTERM', async (t) => {
-  const cli = run(['fleet', join('examples', 'fleet.yaml'), '--control', '127.0.0.1:0', '--gateway', '127.0.0.1:0', '--gateway-control', '127.0.0.1:0']);
+  const cli = run(['fleet', join('examples', 'fleet', 'fleet.yaml'), '--control', '127.0.0.1:0', '--gateway', '127.0.0.1:0', '--gateway-control', '127.0.0.1:0']);
   t.after(() => void cli.child.kill('SIGKILL'));
   await waitFor('the CLI to print its URLs', () => /gateway control API: http/.test(cli.out()) || cli.child.exitCode !== null, 30_000);
   assert.equal(cli.child.exitCode, null, cli.err());

@@ -43,6 +43,8 @@ async function setup(t: { after: (fn: () => Promise<void>) => void }) {
     const killed = await call('POST', `${control.url}/services/pricing/terminate`, { count: 1 }, lease.json.id);
     assert.equal(killed.status, 200);
     await waitFor('the killed instance to die', () => !alive(killed.json.instances[0].pid));
+    // The fleet learns of the exit a little after the process is gone; until then it still counts it as running.
+    await waitFor('the fleet to see it stopped', () => fleet.instance('pricing/us-east/0').state === 'stopped');
     return killed.json.fault as { id: string };
   };
   return { fleet, url: control.url, marker, terminateUnder };

@@ -1,4 +1,4 @@
-// A tiny service for `gameday fleet examples/fleet.yaml`: answers / with its instance and region, and
+// A tiny service for `gameday fleet examples/fleet/fleet.yaml`: answers / with its instance and region, and
 // /healthz for the fleet's and the gateway's health checks. The fleet gives it PORT and GAMEDAY_*.
 import { createServer } from 'node:http';
 
