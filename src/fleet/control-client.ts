@@ -52,7 +52,11 @@ export async function callControl<T>(
   return (text ? JSON.parse(text) : undefined) as T;
 }
 
-/** The revert of a fault held by a component: delete it there; already gone (its lease ran out) is fine. */
+/**
+ * The revert of a fault held by a component: delete it there; already gone (its lease ran out and its
+ * revert succeeded) is fine. A failure (the component answers 5xx while it still holds the fault, or
+ * cannot be reached) is not cached: a later call tries again.
+ */
 export function revertHeldFault(target: ResolvedTarget, faultId: string, ctx: FaultContext, what: string): Revert {
   let done: Promise<void> | null = null;
   return () =>
@@ -60,7 +64,10 @@ export function revertHeldFault(target: ResolvedTarget, faultId: string, ctx: Fa
       try {
         await callControl(target, 'DELETE', `/faults/${encodeURIComponent(faultId)}`);
       } catch (error) {
-        if (!(error instanceof ControlCallError && error.status === 404)) throw error;
+        if (!(error instanceof ControlCallError && error.status === 404)) {
+          done = null;
+          throw error;
+        }
       }
       ctx.note(`reverted ${what}`, { target: target.name, fault: faultId });
     })());

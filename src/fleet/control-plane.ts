@@ -16,29 +16,71 @@ export interface FaultView {
   description: string;
   lease: string | null;
   createdAt: string;
+  /** Set while the last attempt to revert it failed: why (the fault is still held and retried). */
+  revertError?: string;
 }
 
 interface Held {
   view: FaultView;
   revert: () => Promise<void>;
   leaseKey: string | null;
+  retry: NodeJS.Timeout | null;
 }
 
-/** The faults a component holds; each is reverted exactly once: by DELETE /faults/{id}, its lease, or shutdown. */
+/** Why a revert failed; the fault is still held (listed, retried), so the caller must not treat it as done. */
+export class RevertFailedError extends Error {
+  constructor(readonly faultId: string, description: string, cause: unknown) {
+    super(`revert of ${description} failed, the fault is still held (DELETE /faults/${faultId} retries it): ${(cause as Error)?.message ?? String(cause)}`);
+  }
+}
+
+/** How long the ledger waits before it tries again a revert that failed when its lease ran out. */
+const RETRY_FIRST_MS = 1000;
+const RETRY_MAX_MS = 30_000;
+
+/**
+ * The faults a component holds; each is reverted exactly once: by DELETE /faults/{id}, its lease, or
+ * shutdown. A fault leaves the ledger (and its lease) only once its revert has succeeded: a failed revert
+ * keeps it held and listed, so a later DELETE retries it instead of answering 404 ("already reverted"),
+ * and a fault whose lease ran out is retried by the ledger itself with a growing delay.
+ */
 export class FaultLedger {
   private readonly held = new Map<string, Held>();
+  private closed = false;
 
-  constructor(private readonly leases: LeaseBook) {}
+  constructor(private readonly leases: LeaseBook, private readonly log?: Logger) {}
 
   add(description: string, revert: () => Promise<void> | void, lease: string | null): FaultView {
     const view: FaultView = { id: randomUUID(), description, lease, createdAt: new Date().toISOString() };
-    let done: Promise<void> | null = null;
-    const once = (): Promise<void> => (done ??= (async () => {
-      this.held.delete(view.id);
-      await revert();
-    })());
-    const entry: Held = { view, revert: once, leaseKey: null };
-    if (lease !== null) entry.leaseKey = this.leases.hold(lease, { description, revert: once });
+    let inFlight: Promise<void> | null = null;
+    let reverted = false;
+    // Concurrent callers share one attempt; a failed attempt is forgotten so the next call tries again.
+    const attempt = (): Promise<void> => {
+      if (reverted) return Promise.resolve();
+      return (inFlight ??= (async () => {
+        try {
+          await revert();
+        } catch (error) {
+          inFlight = null;
+          view.revertError = (error as Error)?.message ?? String(error);
+          throw new RevertFailedError(view.id, description, error);
+        }
+        reverted = true;
+        this.forget(view.id);
+      })());
+    };
+    const entry: Held = { view, revert: attempt, leaseKey: null, retry: null };
+    if (lease !== null) {
+      // The lease ends whether or not the revert succeeds, so on failure the ledger takes over the retries.
+      entry.leaseKey = this.leases.hold(lease, {
+        description,
+        revert: () => attempt().catch((error: unknown) => {
+          entry.leaseKey = null;
+          this.retryLater(entry, RETRY_FIRST_MS);
+          throw error;
+        }),
+      });
+    }
     this.held.set(view.id, entry);
     return view;
   }
@@ -47,16 +89,46 @@ export class FaultLedger {
     return [...this.held.values()].map((h) => h.view);
   }
 
+  /** False if no such fault is held (never was, or already reverted); throws RevertFailedError if the revert fails. */
   async revert(id: string): Promise<boolean> {
     const entry = this.held.get(id);
     if (!entry) return false;
-    if (entry.view.lease !== null && entry.leaseKey !== null) this.leases.detach(entry.view.lease, entry.leaseKey);
     await entry.revert();
     return true;
   }
 
+  /** Tries every held fault (last in, first out) even when some fail; throws an AggregateError naming the failures. */
   async revertAll(): Promise<void> {
-    for (const id of [...this.held.keys()].reverse()) await this.revert(id);
+    const errors: unknown[] = [];
+    for (const id of [...this.held.keys()].reverse()) await this.revert(id).catch((error: unknown) => errors.push(error));
+    if (errors.length > 0) throw new AggregateError(errors, errors.map((e) => (e as Error).message).join('; '));
+  }
+
+  /** Stops background retries (the holder is shutting down and has made its last attempt). */
+  close(): void {
+    this.closed = true;
+    for (const entry of this.held.values()) if (entry.retry) clearTimeout(entry.retry);
+  }
+
+  private forget(id: string): void {
+    const entry = this.held.get(id);
+    if (!entry) return;
+    this.held.delete(id);
+    if (entry.retry) clearTimeout(entry.retry);
+    if (entry.view.lease !== null && entry.leaseKey !== null) this.leases.detach(entry.view.lease, entry.leaseKey);
+  }
+
+  private retryLater(entry: Held, delayMs: number): void {
+    if (this.closed || entry.retry || !this.held.has(entry.view.id)) return;
+    entry.retry = setTimeout(() => {
+      entry.retry = null;
+      entry.revert().catch((error: unknown) => {
+        this.log?.error({ err: error, fault: entry.view.id }, `revert of ${entry.view.description} failed again; retrying`);
+        this.retryLater(entry, Math.min(delayMs * 2, RETRY_MAX_MS));
+      });
+    }, delayMs);
+    // Like the lease timers: the holder's server keeps the process alive; a retry alone must not.
+    entry.retry.unref();
   }
 }
 
@@ -67,11 +139,15 @@ export class ControlError extends Error {
   }
 }
 
-/** The lease the request names in X-GameDay-Lease, or null; an unknown lease is refused before anything changes. */
-export function leaseOf(request: FastifyRequest, leases: LeaseBook): string | null {
+/**
+ * The lease the request names in X-GameDay-Lease. Safety rule 2: these APIs are not Toxiproxy-compatible,
+ * so there is no reason to accept a permanent fault: a request without a lease, or with an unknown one,
+ * is refused before anything changes.
+ */
+export function leaseOf(request: FastifyRequest, leases: LeaseBook, holder: 'fleet' | 'gateway' = 'fleet'): string {
   const header = request.headers[LEASE_HEADER];
   const id = Array.isArray(header) ? header[0] : header;
-  if (!id) return null;
+  if (!id) throw new ControlError(400, `faults on the ${holder} are always held under a lease: send X-GameDay-Lease (see docs/leases.md)`);
   if (!leases.has(id)) throw new ControlError(404, `no lease with id "${id}" (it may have expired); create one with POST /leases`);
   return id;
 }
@@ -134,7 +210,7 @@ export function createControlPlane(options: ControlServerOptions, log: Logger, s
     onEnd: (lease, reason, errors) =>
       log.info({ lease: lease.id, owner: lease.owner, reason, faults: lease.faults, errors: errors.map(String) }, `lease ${reason}`),
   });
-  const ledger = new FaultLedger(leases);
+  const ledger = new FaultLedger(leases, log);
   registerRoutes(app, leases, ledger, statusOf);
   const listen = async (): Promise<ControlServer> => {
     await app.listen({ host: options.host ?? '127.0.0.1', port: options.port ?? 0 });
@@ -146,9 +222,13 @@ export function createControlPlane(options: ControlServerOptions, log: Logger, s
       leases,
       ledger,
       async close() {
+        // Every fault gets its last attempt, the server closes even if some fail, and the failures are reported.
         await leases.releaseAll();
-        await ledger.revertAll();
+        const reverted = ledger.revertAll();
+        await reverted.catch(() => undefined);
+        ledger.close();
         await app.close();
+        await reverted;
       },
     };
   };
@@ -185,6 +265,7 @@ function registerRoutes(
   app.setErrorHandler((error: Error & { statusCode?: number; validation?: unknown }, _request: FastifyRequest, reply: FastifyReply) => {
     const status =
       error instanceof ControlError ? error.statusCode
+      : error instanceof RevertFailedError ? 500
       : error instanceof LeaseNotFoundError ? 404
       : error instanceof RangeError ? 400
       : (statusOf(error) ?? (error.statusCode && error.statusCode < 500 ? error.statusCode : 500));

@@ -6,7 +6,8 @@ import { z } from 'zod';
 
 const name = z.string().regex(/^[a-z0-9][a-z0-9_.-]*$/i, 'letters, digits, ".", "_" or "-" (no "/")');
 
-export const ServiceDeclarationSchema = z.object({
+// Strict: a misspelled field (e.g. `restrat: never`) must be refused, not silently take the default.
+export const ServiceDeclarationSchema = z.strictObject({
   name,
   /** argv, spawned without a shell; the instance gets PORT, GAMEDAY_SERVICE, GAMEDAY_REGION, GAMEDAY_INSTANCE. */
   command: z.array(z.string().min(1)).min(1),
@@ -15,7 +16,7 @@ export const ServiceDeclarationSchema = z.object({
   /** Instances per region, e.g. { "us-east": 2, "us-west": 2 }. */
   regions: z.record(name, z.number().int().min(0).max(64)).refine((r) => Object.keys(r).length > 0, 'declare at least one region'),
   health: z
-    .object({
+    .strictObject({
       path: z.string().startsWith('/').default('/healthz'),
       intervalMs: z.number().int().min(50).default(500),
       timeoutMs: z.number().int().min(50).default(1000),
@@ -32,7 +33,7 @@ export const ServiceDeclarationSchema = z.object({
 });
 
 export const FleetDeclarationSchema = z
-  .object({ services: z.array(ServiceDeclarationSchema).min(1) })
+  .strictObject({ services: z.array(ServiceDeclarationSchema).min(1) })
   .refine((d) => new Set(d.services.map((s) => s.name)).size === d.services.length, 'service names must be unique');
 
 export type FleetDeclaration = z.input<typeof FleetDeclarationSchema>;

@@ -26,7 +26,7 @@ export async function startGatewayControl(gateway: Gateway, options: ControlServ
 
   app.post<{ Params: { region: string } }>('/regions/:region/evacuate', async (request, reply) => {
     const body = parseBody(EvacuateSchema, request.body);
-    const lease = leaseOf(request, leases);
+    const lease = leaseOf(request, leases, 'gateway');
     const name = request.params.region;
     const { revert } = gateway.evacuate(name, body);
     const description = `evacuate-region ${name} in ${body.steps} step(s)`;
@@ -35,7 +35,7 @@ export async function startGatewayControl(gateway: Gateway, options: ControlServ
   });
 
   app.post<{ Params: { region: string } }>('/regions/:region/isolate', async (request, reply) => {
-    const lease = leaseOf(request, leases);
+    const lease = leaseOf(request, leases, 'gateway');
     const name = request.params.region;
     const revert = gateway.isolate(name);
     const description = `isolate-region ${name}`;

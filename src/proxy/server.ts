@@ -39,7 +39,8 @@ export class ProxyServer implements ProxyControl {
   readonly metrics: ProxyMetrics;
   private api: ControlApi | null = null;
 
-  private constructor(readonly log: Logger) {
+  /** `hasToken`: whether the control API requires a token; without one, data-plane listens stay on loopback. */
+  private constructor(readonly log: Logger, private readonly hasToken: boolean) {
     this.metrics = new ProxyMetrics(() => this.sample());
     this.leases = new LeaseBook({
       onEnd: (lease, reason, errors) => {
@@ -60,7 +61,7 @@ export class ProxyServer implements ProxyControl {
     if (!LOOPBACK.has(host) && !options.token) {
       throw new ProxyApiError(`the control API may listen on ${host} only with an access token (--token)`, 400);
     }
-    const server = new ProxyServer(options.logger ?? createLogger('proxy'));
+    const server = new ProxyServer(options.logger ?? createLogger('proxy'), Boolean(options.token));
     try {
       if (options.config) await server.populate(options.config);
       server.api = await startControlApi(server, { host, port, token: options.token });
@@ -100,7 +101,7 @@ export class ProxyServer implements ProxyControl {
   }
 
   async createProxy(spec: ProxySpec): Promise<Proxy> {
-    const input = checkSpec(spec);
+    const input = checkSpec(spec, this.hasToken);
     if (this.proxies.has(input.name)) throw new ProxyApiError('proxy already exists', 409);
     const proxy = new LiveProxy(input.name, input.listen, input.upstream, input.protocol ?? 'tcp', this.log, this.metrics);
     if (input.enabled !== false) await proxy.start();
@@ -110,12 +111,14 @@ export class ProxyServer implements ProxyControl {
 
   async updateProxy(name: string, patch: Partial<Omit<ProxySpec, 'name'>>): Promise<Proxy> {
     const proxy = this.mustGet(name);
+    if (!patch || typeof patch !== 'object') throw new ProxyApiError('bad request body: expected a proxy object', 400);
+    checkFieldTypes(patch);
     if (patch.protocol !== undefined && patch.protocol !== proxy.protocol) {
       throw new ProxyApiError('protocol cannot change; delete the proxy and create it again', 400);
     }
     const listen = patch.listen ?? proxy.listen;
     const upstream = patch.upstream ?? proxy.upstream;
-    parseAddress(listen, 'listen');
+    checkListen(listen, this.hasToken);
     parseAddress(upstream, 'upstream');
     const enabled = patch.enabled ?? proxy.enabled;
     if (listen !== proxy.listen || upstream !== proxy.upstream) {
@@ -139,7 +142,7 @@ export class ProxyServer implements ProxyControl {
   /** Toxiproxy's populate: create or replace; a proxy with the same name, listen and upstream is kept. */
   async populate(specs: ProxySpec[]): Promise<Proxy[]> {
     if (!Array.isArray(specs)) throw new ProxyApiError('bad request body: expected a JSON array of proxies', 400);
-    const inputs = specs.map(checkSpec);
+    const inputs = specs.map((spec) => checkSpec(spec, this.hasToken));
     const result: Proxy[] = [];
     for (const input of inputs) {
       const existing = this.proxies.get(input.name);
@@ -167,6 +170,12 @@ export class ProxyServer implements ProxyControl {
     const kind = toxicKinds.get(spec.type);
     if (!kind) {
       throw new ProxyApiError(`invalid toxic type: "${spec.type}"; known types: ${[...toxicKinds.keys()].join(', ')}`, 400);
+    }
+    if (spec.name !== undefined && typeof spec.name !== 'string') {
+      throw new ProxyApiError(`name must be a string, got ${JSON.stringify(spec.name)}`, 400);
+    }
+    if (spec.attributes !== undefined && (spec.attributes === null || typeof spec.attributes !== 'object' || Array.isArray(spec.attributes))) {
+      throw new ProxyApiError(`attributes must be an object, got ${JSON.stringify(spec.attributes)}`, 400);
     }
     const stream = spec.stream ?? (kind.scope === 'request' ? 'upstream' : 'downstream');
     const name = spec.name || `${kind.type}_${stream}`;
@@ -261,9 +270,16 @@ export class ProxyServer implements ProxyControl {
     if (kind.scope === 'request' && proxy.protocol !== 'http') {
       throw new ProxyApiError(`${kind.type} acts on HTTP requests: create proxy "${proxy.name}" with "protocol": "http"`, 400);
     }
+    // Strict: an attribute we do not know (a typo, another tool's key) must not be dropped, because the
+    // toxic would then hit more than the caller asked for (e.g. every request instead of one path).
     const parsed = kind.attributes.safeParse(rawAttributes);
     if (!parsed.success) {
-      const issues = parsed.error.issues.map((issue) => `attributes.${issue.path.join('.')}: ${issue.message}`);
+      const expected = Object.keys((kind.attributes as unknown as { shape?: Record<string, unknown> }).shape ?? {});
+      const issues = parsed.error.issues.map((issue) =>
+        issue.code === 'unrecognized_keys'
+          ? `unknown attribute${issue.keys.length > 1 ? 's' : ''} ${issue.keys.map((key) => `"${[...issue.path, key].join('.')}"`).join(', ')}; expected: ${expected.join(', ')}`
+          : `attributes.${issue.path.join('.')}: ${issue.message}`,
+      );
       throw new ProxyApiError(`bad attributes for ${kind.type} toxic "${spec.name}": ${issues.join('; ')}`, 400);
     }
     return { id: newToxicId(), name: spec.name, type: kind.type, stream: spec.stream, toxicity, attributes: parsed.data, kind };
@@ -308,9 +324,10 @@ export class ProxyServer implements ProxyControl {
   }
 }
 
-function checkSpec(spec: ProxySpec): ProxySpec {
+function checkSpec(spec: ProxySpec, hasToken: boolean): ProxySpec {
   if (!spec || typeof spec !== 'object') throw new ProxyApiError('bad request body: expected a proxy object', 400);
   if (typeof spec.name !== 'string' || spec.name.length < 1) throw new ProxyApiError('missing required field: name', 400);
+  checkFieldTypes(spec);
   if (typeof spec.upstream !== 'string' || spec.upstream.length < 1) {
     throw new ProxyApiError('missing required field: upstream', 400);
   }
@@ -319,7 +336,33 @@ function checkSpec(spec: ProxySpec): ProxySpec {
   }
   // Toxiproxy listens on an OS-chosen loopback port when listen is empty.
   const listen = spec.listen || '127.0.0.1:0';
-  parseAddress(listen, 'listen');
+  checkListen(listen, hasToken);
   parseAddress(spec.upstream, 'upstream');
   return { ...spec, listen };
+}
+
+/** A field of the wrong type is refused, not coerced: `"enabled": "no"` must not mean enabled. */
+function checkFieldTypes(spec: Partial<ProxySpec>): void {
+  for (const field of ['listen', 'upstream'] as const) {
+    if (spec[field] !== undefined && typeof spec[field] !== 'string') {
+      throw new ProxyApiError(`${field} must be a string host:port, got ${JSON.stringify(spec[field])}`, 400);
+    }
+  }
+  if (spec.enabled !== undefined && typeof spec.enabled !== 'boolean') {
+    throw new ProxyApiError(`enabled must be true or false, got ${JSON.stringify(spec.enabled)}`, 400);
+  }
+}
+
+/**
+ * Every server binds loopback unless an access token protects the control API: a proxy listening on
+ * 0.0.0.0 opens a path to the upstream for the whole network, which only an authenticated caller may do.
+ */
+function checkListen(listen: string, hasToken: boolean): void {
+  const { host } = parseAddress(listen, 'listen');
+  if (!LOOPBACK.has(host) && !hasToken) {
+    throw new ProxyApiError(
+      `listen ${listen}: a proxy may listen on a non-loopback address (${host}) only when the control API requires an access token (start it with --token); use 127.0.0.1`,
+      400,
+    );
+  }
 }

@@ -45,19 +45,20 @@ test('a terminate under a lease is reverted when the lease expires: the killed i
 test('the control API refuses oversized selections, bad bodies and unknown leases before anything changes', async (t) => {
   const { fleet, url } = await setup(t);
   const pids = fleet.instances().map((i) => i.pid!);
-  const tooMany = await call('POST', `${url}/services/pricing/terminate`, { count: 5 });
+  const lease = (await call('POST', `${url}/leases`, { owner: 'run 3', ttl_ms: 30_000 })).json.id as string;
+  const tooMany = await call('POST', `${url}/services/pricing/terminate`, { count: 5 }, lease);
   assert.equal(tooMany.status, 409);
   assert.match(tooMany.json.error, /selected 5 instances of pricing, but only 4 are running/);
-  const radius = await call('POST', `${url}/services/pricing/terminate`, { percent: 100, maxInstances: 1 });
+  const radius = await call('POST', `${url}/services/pricing/terminate`, { percent: 100, maxInstances: 1 }, lease);
   assert.equal(radius.status, 409);
   assert.match(radius.json.error, /blast radius/);
-  const both = await call('POST', `${url}/services/pricing/terminate`, { count: 1, percent: 10 });
+  const both = await call('POST', `${url}/services/pricing/terminate`, { count: 1, percent: 10 }, lease);
   assert.equal(both.status, 400);
   assert.match(both.json.error, /exactly one of "count" or "percent"/);
   const unknownLease = await call('POST', `${url}/services/pricing/terminate`, { count: 1 }, 'no-such-lease');
   assert.equal(unknownLease.status, 404);
-  assert.equal((await call('POST', `${url}/services/nope/terminate`, { count: 1 })).status, 404);
-  assert.equal((await call('POST', `${url}/instances/pricing/us-east/9/drain`, {})).status, 404);
+  assert.equal((await call('POST', `${url}/services/nope/terminate`, { count: 1 }, lease)).status, 404);
+  assert.equal((await call('POST', `${url}/instances/pricing/us-east/9/drain`, {}, lease)).status, 404);
   for (const pid of pids) assert.ok(alive(pid));
   const preview = await call('POST', `${url}/services/pricing/select`, { percent: 50, region: 'us-east' });
   assert.equal(preview.json.instances.length, 1);
@@ -65,12 +66,32 @@ test('the control API refuses oversized selections, bad bodies and unknown lease
 
 test('a drain through the API stops the instance, and deleting the fault starts it again', async (t) => {
   const { fleet, url } = await setup(t, 'always');
-  const drain = await call('POST', `${url}/instances/pricing/us-east/1/drain`, { graceMs: 5000 });
+  const lease = (await call('POST', `${url}/leases`, { owner: 'run 4', ttl_ms: 30_000 })).json.id as string;
+  const drain = await call('POST', `${url}/instances/pricing/us-east/1/drain`, { graceMs: 5000 }, lease);
   assert.equal(drain.status, 202);
   await waitFor('the drained instance to stop', () => fleet.instance('pricing/us-east/1').state === 'stopped');
   assert.equal((await call('DELETE', `${url}/faults/${drain.json.fault.id}`)).status, 204);
   assert.equal(fleet.instance('pricing/us-east/1').state, 'healthy');
   assert.equal((await call('DELETE', `${url}/faults/${drain.json.fault.id}`)).status, 404, 'a fault is reverted once');
+});
+
+test('the fleet refuses terminate, drain and cpu-stress without a lease, before anything changes', async (t) => {
+  const { fleet, url } = await setup(t);
+  const pids = fleet.instances().map((i) => i.pid!);
+  const attempts: Array<[string, unknown]> = [
+    ['/services/pricing/terminate', { count: 1 }],
+    ['/instances/pricing/us-east/0/drain', {}],
+    ['/regions/us-east/cpu-stress', { durationMs: 60_000 }],
+  ];
+  for (const [path, body] of attempts) {
+    const refused = await call('POST', `${url}${path}`, body);
+    assert.equal(refused.status, 400, path);
+    assert.equal(refused.json.error, 'faults on the fleet are always held under a lease: send X-GameDay-Lease (see docs/leases.md)');
+  }
+  for (const pid of pids) assert.ok(alive(pid));
+  assert.deepEqual(fleet.instances().map((i) => i.state), ['healthy', 'healthy', 'healthy', 'healthy']);
+  assert.deepEqual(fleet.cpuStresses(), []);
+  assert.deepEqual((await call('GET', `${url}/faults`)).json, []);
 });
 
 test('cpu-stress burns a core until its lease is released, and the release kills the burner', async (t) => {
@@ -86,7 +107,7 @@ test('cpu-stress burns a core until its lease is released, and the release kills
   const text = await metrics.body.text();
   assert.match(text, /gameday_fleet_instances\{service="pricing",region="us-east",state="healthy"\} 2/);
   assert.match(text, /gameday_fleet_cpu_stress_cores\{region="us-east"\} 0/);
-  assert.equal((await call('POST', `${url}/regions/mars/cpu-stress`, { durationMs: 10 })).status, 404);
+  assert.equal((await call('POST', `${url}/regions/mars/cpu-stress`, { durationMs: 10 }, lease.json.id)).status, 404);
 });
 
 test('the control API refuses a non-loopback address without a token, and with a token requires it on every request', async (t) => {

@@ -45,16 +45,30 @@ test('an evacuation under a lease is reverted when the lease expires', async (t)
 
 test('evacuating the last region over HTTP is refused with 409 and a clear message, nothing changed', async (t) => {
   const { url } = await setup(t);
-  const first = await call('POST', `${url}/regions/us-west/evacuate`, { steps: 2, stepIntervalMs: 100 });
+  const lease = (await call('POST', `${url}/leases`, { owner: 'run 8', ttl_ms: 30_000 })).json.id as string;
+  const first = await call('POST', `${url}/regions/us-west/evacuate`, { steps: 2, stepIntervalMs: 100 }, lease);
   assert.equal(first.status, 202);
-  const last = await call('POST', `${url}/regions/us-east/evacuate`, {});
+  const last = await call('POST', `${url}/regions/us-east/evacuate`, {}, lease);
   assert.equal(last.status, 409);
   assert.match(last.json.error, /refusing to evacuate us-east: it is the last region with weight > 0 and healthy instances/);
   assert.equal(await weightOf(url, 'us-east'), 100);
-  assert.equal((await call('POST', `${url}/regions/mars/isolate`)).status, 404);
+  assert.equal((await call('POST', `${url}/regions/mars/isolate`, undefined, lease)).status, 404);
   assert.equal((await call('PUT', `${url}/regions/us-east/weight`, { weight: -1 })).status, 400);
   assert.equal((await call('DELETE', `${url}/faults/${first.json.fault.id}`)).status, 204);
   assert.equal(await weightOf(url, 'us-west'), 100, 'the revert shifted us-west back');
+});
+
+test('the gateway refuses to evacuate or isolate a region without a lease, so no fault is permanent', async (t) => {
+  const { url } = await setup(t);
+  for (const action of ['evacuate', 'isolate']) {
+    const refused = await call('POST', `${url}/regions/us-east/${action}`, {});
+    assert.equal(refused.status, 400, action);
+    assert.equal(refused.json.error, 'faults on the gateway are always held under a lease: send X-GameDay-Lease (see docs/leases.md)');
+  }
+  assert.equal(await weightOf(url, 'us-east'), 100);
+  const regions = (await call('GET', `${url}/regions`)).json as Array<{ name: string; isolated: boolean }>;
+  assert.deepEqual(regions.map((r) => r.isolated), [false, false]);
+  assert.deepEqual((await call('GET', `${url}/faults`)).json, []);
 });
 
 test('weights are set over HTTP and the per-region metrics are exposed for Prometheus', async (t) => {

@@ -25,8 +25,9 @@ test('a gateway following a fleet over HTTP routes around terminated and drained
   assert.deepEqual(gateway.regions().map((r) => [r.name, r.available]), [['us-east', 2], ['us-west', 2]]);
   const load = steadyLoad(gateway.url, { rate: 60, durationMs: 3500, path: '/?delay=100' });
   await waitFor('load to run', () => elapsed(load) > 500);
+  const lease = control.leases.create('test', 30_000).id;
   const post = (path: string, body: unknown) =>
-    request(`${control.url}${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) }).then((r) => r.body.json());
+    request(`${control.url}${path}`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-gameday-lease': lease }, body: JSON.stringify(body) }).then((r) => r.body.json());
   await post('/services/pricing/terminate', { count: 1, region: 'us-west' });
   await post('/instances/pricing/us-east/0/drain', { deregistrationDelayMs: 500 });
   await waitFor('the gateway to see the drain', () => gateway.regions()[0].instances[0].draining || gateway.regions()[0].instances[0].fleetState === 'stopped', 2000);

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { QueuedStage, type StageOptions, type ToxicKind } from './toxic.js';
 
-const attributes = z.object({
+const attributes = z.strictObject({
   // KB/s with KB = 1000 bytes, as in Toxiproxy; 0 stops the flow.
   rate: z.number().int().min(0).default(0),
 });

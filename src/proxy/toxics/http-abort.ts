@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { requestFaultParts, requestMatch } from './http-match.js';
 import type { ToxicKind } from './toxic.js';
 
-const attributes = z.object({ ...requestMatch });
+const attributes = z.strictObject({ ...requestMatch });
 type Attributes = z.infer<typeof attributes>;
 
 // The request reaches the service, but the connection is closed half-way through its response.

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { requestFaultParts, requestMatch } from './http-match.js';
 import type { ToxicKind } from './toxic.js';
 
-const attributes = z.object({
+const attributes = z.strictObject({
   delay: z.number().int().min(0).default(0),
   ...requestMatch,
 });

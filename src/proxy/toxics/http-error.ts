@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { requestFaultParts, requestMatch } from './http-match.js';
 import type { ToxicKind } from './toxic.js';
 
-const attributes = z.object({
+const attributes = z.strictObject({
   status: z.number().int().min(100).max(599).default(500),
   body: z.string().default('gameday proxy: injected error\n'),
   content_type: z.string().default('text/plain; charset=utf-8'),

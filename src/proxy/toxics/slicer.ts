@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { QueuedStage, type StageOptions, type ToxicKind } from './toxic.js';
 
-const attributes = z.object({
+const attributes = z.strictObject({
   average_size: z.number().int().min(1).default(1),
   size_variation: z.number().int().min(0).default(0),
   // Microseconds between slices, as in Toxiproxy.

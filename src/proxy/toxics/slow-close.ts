@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { QueuedStage, type StageOptions, type ToxicKind } from './toxic.js';
 
-const attributes = z.object({
+const attributes = z.strictObject({
   delay: z.number().int().min(0).default(0),
 });
 type Attributes = z.infer<typeof attributes>;

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { PassStage, type StageOptions, type ToxicKind } from './toxic.js';
 
-const attributes = z.object({
+const attributes = z.strictObject({
   // ms until the connection is closed; 0 keeps it open forever (a black hole).
   timeout: z.number().int().min(0).default(0),
 });
