@@ -3,6 +3,8 @@ import { printTable, writeResult, type Benchmark, type BenchmarkResult } from '.
 
 const benchmarks: Record<string, () => Promise<Benchmark>> = {
   'demo-services': async () => (await import('./demo-services.js')).demoServices,
+  load: async () => (await import('./load.js')).default(),
+  evacuate: async () => (await import('./evacuate.js')).default,
   'levers-push': async () => (await import('./levers-push.js')).default,
 };
 

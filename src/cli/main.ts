@@ -1,11 +1,27 @@
 import { Command } from 'commander';
 import { createRequire } from 'node:module';
 import type { CommandRegistration } from './command.js';
+import { registerLoad } from './load-command.js';
+import { registerRun } from './run-command.js';
+import { registerValidate } from './validate-command.js';
+import { registerHalt } from './halt-command.js';
+import { registerRuns } from './runs-command.js';
+import { registerSchema } from './schema-command.js';
+import { registerFaults } from './faults-command.js';
+import { registerProxyCommand } from './proxy-command.js';
 import { registerLeverCommand } from './lever-command.js';
 import { registerServeCommand } from './serve-command.js';
 
 // Each verb lives in its own module beside this one and registers itself; this file only lists them.
 const registrations: CommandRegistration[] = [
+  registerLoad,
+  registerRun,
+  registerValidate,
+  registerHalt,
+  registerRuns,
+  registerSchema,
+  registerFaults,
+  registerProxyCommand,
   registerLeverCommand,
   registerServeCommand,
 ];

@@ -9,6 +9,8 @@ import type { LeverEvent } from './lever.js';
 
 /** Sent as an SSE comment so that idle proxies and load balancers do not cut a quiet stream. */
 export const HEARTBEAT_MS = 15_000;
+/** A reader this far behind is gone or stuck; it is cut loose (it will resync from a snapshot) rather than buffered forever. */
+const MAX_BUFFERED_BYTES = 1 << 20;
 
 export function formatEvent(event: LeverEvent): string {
   return `event: ${event.type}\nid: ${event.seq}\ndata: ${JSON.stringify(event)}\n\n`;
@@ -20,13 +22,8 @@ export class LeverStream {
   private readonly heartbeat: NodeJS.Timeout;
 
   constructor(private readonly board: LeverBoard, heartbeatMs = HEARTBEAT_MS) {
-    this.unsubscribe = board.subscribe((event) => {
-      const frame = formatEvent(event);
-      for (const response of this.open) response.write(frame);
-    });
-    this.heartbeat = setInterval(() => {
-      for (const response of this.open) response.write(`: heartbeat ${new Date().toISOString()}\n\n`);
-    }, heartbeatMs);
+    this.unsubscribe = board.subscribe((event) => this.broadcast(formatEvent(event)));
+    this.heartbeat = setInterval(() => this.broadcast(`: heartbeat ${new Date().toISOString()}\n\n`), heartbeatMs);
     this.heartbeat.unref();
   }
 
@@ -49,6 +46,17 @@ export class LeverStream {
     response.write(formatEvent(this.board.snapshot()));
     this.open.add(response);
     response.on('close', () => this.open.delete(response));
+  }
+
+  private broadcast(frame: string): void {
+    for (const response of this.open) {
+      if (response.writableLength > MAX_BUFFERED_BYTES) {
+        this.open.delete(response);
+        response.destroy();
+      } else {
+        response.write(frame);
+      }
+    }
   }
 
   close(): void {

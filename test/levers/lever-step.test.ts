@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import type { FaultContext, ResolvedTarget } from '../../src/faults/fault.js';
 import { connectLevers } from '../../src/levers/client.js';
 import { leverFault } from '../../src/levers/lever-step.js';
+import { leverTargetKind } from '../../src/levers/lever-target.js';
 import { quiet, startService } from './helpers.js';
 
 // The experiment engine drives the lever step through FaultContext. This context is the engine's part,
@@ -60,4 +61,12 @@ test('the lever step refuses an unknown lever in preflight, before anything is t
     /^Error: target shop-levers: no lever named "disable-everything"; known levers: disable-ads, disable-recommendations$/,
   );
   assert.equal((await connectLevers(service.url).listLeases()).length, 0);
+});
+
+test('a levers target resolves to its service with every lever it knows, and an unreachable service is refused', async (t) => {
+  const service = await startService(t);
+  const [resolved] = await leverTargetKind.resolve('shop-levers', { kind: 'levers', control: service.url });
+  assert.deepEqual(resolved, { name: 'shop-levers', kind: 'levers', controlUrl: service.url, token: undefined, selector: 'disable-ads,disable-recommendations' });
+  await assert.rejects(leverTargetKind.resolve('gone', { kind: 'levers', control: 'http://127.0.0.1:9' }), /the lever service at http:\/\/127\.0\.0\.1:9 is unreachable/);
+  assert.throws(() => leverTargetKind.schema.parse({ kind: 'levers', control: 'not a url' }));
 });

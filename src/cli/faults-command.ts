@@ -1,0 +1,19 @@
+// `gameday faults`: the fault kinds from the registry, with the target kind each acts on and its params.
+import type { Command } from 'commander';
+import { z } from 'zod';
+import { faultRegistry } from '../faults/registry.js';
+import type { CommandRegistration } from './command.js';
+
+export const registerFaults: CommandRegistration = (program: Command) => {
+  program
+    .command('faults')
+    .description('List the fault kinds an experiment can use')
+    .action(() => {
+      const width = Math.max(...faultRegistry.map((f) => f.kind.length));
+      for (const fault of faultRegistry) {
+        const schema = z.toJSONSchema(fault.params, { io: 'input', unrepresentable: 'any' }) as { properties?: Record<string, unknown>; required?: string[] };
+        const params = Object.keys(schema.properties ?? {}).map((p) => (schema.required?.includes(p) ? p : `${p}?`));
+        process.stdout.write(`${fault.kind.padEnd(width)}  on ${fault.targetKind.padEnd(6)} ${fault.summary}\n${' '.repeat(width + 12)}params: ${params.join(', ')}\n`);
+      }
+    });
+};

@@ -1,0 +1,43 @@
+import type { Command } from 'commander';
+import { createLogger } from '../observe/log.js';
+import { loadProxyConfig, ProxyConfigError } from '../proxy/config.js';
+import { ProxyServer } from '../proxy/server.js';
+import { ProxyApiError } from '../proxy/types.js';
+import { ExitCode, type CommandRegistration } from './command.js';
+
+// `gameday proxy`: the fault proxy as its own process (like a sidecar), until SIGINT/SIGTERM.
+export const registerProxyCommand: CommandRegistration = (program: Command) => {
+  program
+    .command('proxy')
+    .description('Run the fault proxy: a Toxiproxy-compatible control API with leases, HTTP faults and /metrics')
+    .option('--listen <host:port>', 'control API address', '127.0.0.1:8474')
+    .option('--config <file>', 'proxies to create at start (Toxiproxy populate JSON array)')
+    .option('--token <token>', 'access token; required when --listen is not loopback (or GAMEDAY_PROXY_TOKEN)')
+    .action(async (options: { listen: string; config?: string; token?: string }) => {
+      const token = options.token ?? process.env.GAMEDAY_PROXY_TOKEN;
+      let server: ProxyServer;
+      try {
+        const config = options.config ? loadProxyConfig(options.config) : undefined;
+        server = await ProxyServer.start({ listen: options.listen, token, config, logger: createLogger('proxy') });
+      } catch (error) {
+        if (error instanceof ProxyConfigError || error instanceof ProxyApiError) {
+          const where = options.config && error instanceof ProxyApiError ? ` (while creating the proxies of ${options.config})` : '';
+          console.error(`gameday proxy: ${error.message}${where}`);
+          process.exit(ExitCode.invalid);
+        }
+        throw error;
+      }
+      const proxies = Object.values(await server.listProxies());
+      console.log(`gameday proxy: control API on ${server.controlUrl} (Toxiproxy-compatible; leases; /metrics)`);
+      for (const proxy of proxies) console.log(`  ${proxy.name}: ${proxy.listen} -> ${proxy.upstream} (${proxy.protocol})`);
+      const stop = async (signal: string) => {
+        const leases = (await server.listLeases()).length;
+        const toxics = Object.values(await server.listProxies()).reduce((sum, proxy) => sum + proxy.toxics.length, 0);
+        await server.close();
+        console.log(`gameday proxy: ${signal}: reverted ${toxics} toxic(s) and ${leases} lease(s), closed every proxy; bye`);
+        process.exit(0);
+      };
+      process.once('SIGINT', () => void stop('SIGINT'));
+      process.once('SIGTERM', () => void stop('SIGTERM'));
+    });
+};

@@ -1,0 +1,88 @@
+// `gameday run <file> [--dry-run] [--out dir]`: load and validate the experiment, run it, show progress on
+// stderr and a summary on stdout. Exit codes (DESIGN.md): 0 held, 1 violated, 2 aborted by a guardrail,
+// 3 invalid or unreachable (nothing touched), 4 internal error.
+import type { Command } from 'commander';
+import { ExperimentFileError, loadExperimentFile } from '../experiment/load-file.js';
+import { formatEvent, formatPlan, formatProgress, formatSummary } from '../experiment/progress.js';
+import { runExperiment } from '../experiment/run.js';
+import { TargetError } from '../experiment/target-kinds.js';
+import { runLoad } from '../load/run-load.js';
+import { createLogger } from '../observe/log.js';
+import { writeReports } from '../report/write-reports.js';
+import { openStore } from '../store/database.js';
+import { RunStore } from '../store/runs.js';
+import { ExitCode, type CommandRegistration } from './command.js';
+
+export const registerRun: CommandRegistration = (program: Command) => {
+  program
+    .command('run')
+    .description('Run an experiment (YAML/JSON, or a Chaos Toolkit experiment)')
+    .argument('<file>', 'the experiment file')
+    .option('--dry-run', 'print what would be touched, in which order, for how long; touch nothing')
+    .option('--out <dir>', 'the run folder (default .gameday/runs/<runId>)')
+    .action(async (file: string, flags: { dryRun?: boolean; out?: string }) => {
+      process.exitCode = await runCommand(file, flags);
+    });
+};
+
+async function runCommand(file: string, flags: { dryRun?: boolean; out?: string }): Promise<number> {
+  let loaded;
+  try {
+    loaded = await loadExperimentFile(file);
+  } catch (error) {
+    if (error instanceof ExperimentFileError) {
+      process.stderr.write(`${error.message}\nnothing was touched.\n`);
+      return ExitCode.invalid;
+    }
+    throw error;
+  }
+  const interrupt = new AbortController();
+  const onSigint = () => interrupt.abort();
+  process.once('SIGINT', onSigint);
+  process.once('SIGTERM', onSigint);
+  const tty = process.stderr.isTTY === true;
+  let lastLine = 0;
+  const db = flags.dryRun ? undefined : openStore();
+  try {
+    const outcome = await runExperiment({
+      loaded,
+      runLoad,
+      writeReports,
+      log: createLogger('run', process.env.GAMEDAY_LOG_LEVEL ?? 'warn'),
+      dryRun: flags.dryRun,
+      outDir: flags.out,
+      store: db ? new RunStore(db) : undefined,
+      signal: interrupt.signal,
+      onEvent: (event) => {
+        const line = formatEvent(event);
+        if (line) process.stderr.write(`${tty ? '\r\x1b[K' : ''}${line}\n`);
+      },
+      onProgress: (progress) => {
+        // One updating line on a terminal; in CI logs, a line every two seconds.
+        if (tty) process.stderr.write(`\r\x1b[K${formatProgress(progress).slice(0, (process.stderr.columns ?? 120) - 1)}`);
+        else if (progress.elapsedMs - lastLine >= 2000) {
+          lastLine = progress.elapsedMs;
+          process.stderr.write(`${formatProgress(progress)}\n`);
+        }
+      },
+    });
+    if (tty) process.stderr.write('\r\x1b[K');
+    if (outcome.verdict === 'dry-run') {
+      process.stdout.write(`${formatPlan(outcome.blastRadius, outcome.plan)}\n\ndry run: nothing was touched.\n`);
+    } else {
+      process.stdout.write(`\n${formatSummary(outcome)}\n`);
+    }
+    return outcome.exitCode;
+  } catch (error) {
+    if (error instanceof TargetError) {
+      process.stderr.write(`${loaded.file}: ${error.message}\nnothing was touched.\n`);
+      return ExitCode.invalid;
+    }
+    process.stderr.write(`gameday run: internal error: ${(error as Error).stack ?? error}\n`);
+    return ExitCode.internal;
+  } finally {
+    process.off('SIGINT', onSigint);
+    process.off('SIGTERM', onSigint);
+    db?.close();
+  }
+}

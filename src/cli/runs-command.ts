@@ -1,0 +1,31 @@
+// `gameday runs`: the history of runs from the store, newest first.
+import type { Command } from 'commander';
+import { openStore } from '../store/database.js';
+import { RunStore } from '../store/runs.js';
+import type { CommandRegistration } from './command.js';
+
+export const registerRuns: CommandRegistration = (program: Command) => {
+  program
+    .command('runs')
+    .description('List recent runs: verdict, exit code, duration, run folder')
+    .option('-n, --limit <count>', 'how many runs', '20')
+    .option('--json', 'print JSON instead of a table')
+    .action((flags: { limit: string; json?: boolean }) => {
+      const db = openStore();
+      try {
+        const runs = new RunStore(db).recent(Number(flags.limit) || 20);
+        if (flags.json) return void process.stdout.write(`${JSON.stringify(runs, null, 2)}\n`);
+        if (runs.length === 0) return void process.stdout.write('no runs yet; start one with `gameday run <experiment>`\n');
+        const rows = [['run', 'started', 'title', 'verdict', 'exit', 'duration', 'folder']];
+        for (const run of runs) {
+          const duration = run.endedAt ? `${((Date.parse(run.endedAt) - Date.parse(run.startedAt)) / 1000).toFixed(1)}s` : '';
+          const verdict = run.status === 'running' ? 'running' : `${run.verdict ?? '?'}${run.status === 'halted' ? ' (halted)' : ''}`;
+          rows.push([run.id, run.startedAt.replace('T', ' ').slice(0, 19), run.title.slice(0, 40), verdict, run.exitCode === null ? '' : String(run.exitCode), duration, run.folder]);
+        }
+        const widths = rows[0].map((_, col) => Math.max(...rows.map((row) => row[col].length)));
+        for (const row of rows) process.stdout.write(`${row.map((cell, col) => cell.padEnd(widths[col])).join('  ').trimEnd()}\n`);
+      } finally {
+        db.close();
+      }
+    });
+};

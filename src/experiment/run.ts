@@ -1,0 +1,93 @@
+import { ExitCode } from '../cli/command.js';
+import type { Journal, Verdict } from './journal-types.js';
+import { blastRadius, preflightFaults, resolveTargets, timeline, type PlannedEvent } from './blast-radius.js';
+import { RunContext, type RunOptions } from './run-context.js';
+import { checkDuringMethod, measureSteadyState } from './phase-steady-state.js';
+import { runGuardedMethod } from './phase-method.js';
+import { revertFaults, runRollbacks } from './phase-revert.js';
+import { decideVerdict } from './verdict.js';
+import { revertDurationMs, writeRunRecord } from './phase-finish.js';
+import { checkSourcesReachable } from './reachability.js';
+import { closeProxyControls } from '../faults/proxy-control.js';
+
+// STYLE §3: one run of an experiment, read top to bottom as the lifecycle of DESIGN.md. Each phase lives in
+// its own module. Nothing before `run.start` touches anything: a bad target ends the run with exit 3.
+
+export type { RunOptions, RunProgress } from './run-context.js';
+
+export interface RunOutcome {
+  verdict: Verdict | 'dry-run';
+  exitCode: number;
+  reason: string;
+  blastRadius: string[];
+  plan: PlannedEvent[];
+  folder?: string;
+  journal?: Journal;
+  reports?: string[];
+}
+
+export async function runExperiment(options: RunOptions): Promise<RunOutcome> {
+  const { experiment } = options.loaded;
+  const [targets] = await Promise.all([resolveTargets(experiment), checkSourcesReachable(experiment)]);
+  const radius = blastRadius(experiment, targets);
+  const plan = timeline(experiment, targets);
+  const plannedMs = plan.at(-1)?.atMs ?? 0;
+  const run = new RunContext(options, targets, radius, plannedMs);
+  await preflightFaults(experiment, targets, run.faultContext);
+  if (options.dryRun) {
+    await closeProxyControls();
+    return { verdict: 'dry-run', exitCode: ExitCode.held, reason: 'dry run: nothing was touched', blastRadius: radius, plan };
+  }
+
+  start(run);
+  let heldBefore = false;
+  let error: Error | undefined;
+  try {
+    heldBefore = await run.journal.phase('steady state before', () => measureSteadyState(run, 'before'));
+    if (heldBefore) await run.journal.phase('method', () => runGuardedMethod(run));
+    await run.journal.phase('revert', () => revertFaults(run));
+    if (heldBefore && !run.abortReason) checkDuringMethod(run);
+    await run.journal.phase('rollbacks', () => runRollbacks(run));
+    if (heldBefore && !run.abortReason) await run.journal.phase('steady state after', () => measureSteadyState(run, 'after'));
+  } catch (caught) {
+    error = caught as Error;
+    run.journal.note('error', `the run failed: ${error.message}`, { stack: error.stack });
+    await run.abort('error', error.message);
+  } finally {
+    await stop(run);
+  }
+  const outcome = decideVerdict({ abortReason: run.abortReason, objectives: run.journal.objectives, heldBefore, revertMs: revertDurationMs(run), error });
+  const { journal, reports } = await writeRunRecord(run, outcome);
+  return { verdict: outcome.verdict, exitCode: outcome.exitCode, reason: outcome.reason, blastRadius: radius, plan, folder: run.folder, journal, reports };
+}
+
+/** From here on things are touched: the run is recorded (so `gameday halt` can find it) and its sources start. */
+function start(run: RunContext): void {
+  run.options.store?.recordStart({
+    id: run.runId,
+    title: run.experiment.title,
+    file: run.options.loaded.file,
+    folder: run.folder,
+    startedAt: run.journal.startedAt.toISOString(),
+    pid: process.pid,
+  });
+  run.journal.note('run.start', `run ${run.runId} of "${run.experiment.title}"`, { blastRadius: run.blastRadius, format: run.options.loaded.format });
+  run.options.signal?.addEventListener('abort', () => void run.abort('signal', 'stopped by the operator (interrupt)'), { once: true });
+  if (run.options.onProgress) {
+    const timer = setInterval(() => run.options.onProgress!(run.progress()), 250);
+    run.abortController.signal.addEventListener('abort', () => run.options.onProgress!(run.progress()));
+    stopProgress.set(run, timer);
+  }
+  run.sources.startAutomatic();
+}
+
+const stopProgress = new WeakMap<RunContext, NodeJS.Timeout>();
+
+/** Whatever happened: sources stopped, every fault off, every lease released. */
+async function stop(run: RunContext): Promise<void> {
+  clearInterval(stopProgress.get(run));
+  await run.faults.revertAllAtOnce().catch(() => undefined);
+  await run.sources.stopAll();
+  await run.leases.releaseAll();
+  await closeProxyControls();
+}

@@ -1,0 +1,211 @@
+import { z } from 'zod';
+import { faultRegistry } from '../faults/registry.js';
+import { targetKinds } from './target-kinds.js';
+import { duration, percentage, rate } from './units-schema.js';
+
+// The experiment file format, written once: zod validates it (with the path of every bad field), and the
+// JSON Schema that editors use is generated from the same definitions (`gameday schema`). Fault and target
+// fields come from their registries, so a new kind appears here without an edit.
+
+const name = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_.-]*$/, { error: 'expected a name of letters, digits, _ . -' });
+
+const stage = z.object({ duration, rate }).strict();
+
+export const loadSchema = z
+  .object({
+    url: z.url({ error: 'expected an http(s) URL' }),
+    method: z.string().default('GET'),
+    headers: z.record(z.string(), z.string()).optional(),
+    body: z.string().optional(),
+    model: z.enum(['open', 'closed']).default('open').meta({ description: 'open: arrivals on schedule (default); closed: connections back to back' }),
+    rate: rate.optional().meta({ description: 'Open model: constant arrival rate' }),
+    stages: z.array(stage).min(1).optional().meta({ description: 'Open model: ramp linearly to each stage rate over its duration' }),
+    duration: duration.optional().meta({ description: 'How long the load runs at most (default: until stopped)' }),
+    connections: z.number().int().positive().optional(),
+    maxInFlight: z.number().int().positive().optional(),
+    timeout: duration.prefault('2s').meta({ description: 'Per-request timeout (default 2s)' }),
+    start: z
+      .enum(['auto', 'manual'])
+      .default('auto')
+      .meta({ description: 'auto: runs from the steady-state check before to the one after; manual: started and stopped by method steps' }),
+  })
+  .strict()
+  .refine((l) => l.model === 'closed' || l.rate !== undefined || l.stages !== undefined, { error: 'an open-model load needs `rate` or `stages`', path: ['rate'] });
+
+const statusExpectation = z
+  .union([z.number().int().min(100).max(599), z.string().regex(/^\s*\d{3}\s*-\s*\d{3}\s*$/)], { error: 'expected a status like 200 or a range like 200-399' })
+  .meta({ description: 'A status code (200) or an inclusive range ("200-399")' });
+
+export const httpRequestSchema = z
+  .object({
+    url: z.url({ error: 'expected an http(s) URL' }),
+    method: z.string().default('GET'),
+    headers: z.record(z.string(), z.string()).optional(),
+    body: z.string().optional(),
+    timeout: duration.prefault('2s'),
+    expect: z.object({ status: statusExpectation.default('200-399') }).strict().prefault({}),
+  })
+  .strict();
+
+export const probeSchema = httpRequestSchema
+  .extend({ every: duration.prefault('500ms').meta({ description: 'How often the probe runs as an SLI source (default 500ms)' }) })
+  .strict();
+
+const phases = z.array(z.enum(['before', 'during', 'after'])).min(1);
+const common = {
+  name: z.string().optional().meta({ description: 'What a person reads in the report' }),
+  source: name.meta({ description: 'The load or probe the SLI is measured from' }),
+  window: duration.optional().meta({ description: 'The sliding window the SLI is computed over' }),
+};
+function sliUnion<Extra extends z.ZodRawShape>(extra: Extra) {
+  return z.discriminatedUnion('sli', [
+    z.object({ sli: z.literal('availability'), ...common, ...extra, min: percentage }).strict(),
+    z.object({ sli: z.literal('error-rate'), ...common, ...extra, max: percentage }).strict(),
+    z.object({ sli: z.literal('latency'), ...common, ...extra, percentile: z.enum(['p50', 'p90', 'p99', 'p999', 'max']), max: duration }).strict(),
+    z.object({ sli: z.literal('throughput'), ...common, ...extra, min: rate.meta({ description: 'Successful requests per second' }) }).strict(),
+  ]);
+}
+
+export const objectiveSchema = sliUnion({ when: phases.default(['before', 'during', 'after']).meta({ description: 'When the objective is checked (default: before, during and after the method)' }) });
+
+export const guardrailSchema = sliUnion({
+  for: duration.prefault('0ms').meta({ description: 'How long the breach must last before the run aborts (default 0ms)' }),
+});
+
+const faultStep = z.discriminatedUnion(
+  'kind',
+  faultRegistry.map((definition) =>
+    (definition.params as z.ZodObject)
+      .extend({
+        kind: z.literal(definition.kind).meta({ description: definition.summary }),
+        target: name.meta({ description: `A target of kind ${definition.targetKind}` }),
+        duration: duration.optional().meta({ description: 'Revert after this long; without it the fault lasts until the method ends' }),
+      })
+      .strict(),
+  ) as unknown as [z.ZodObject, ...z.ZodObject[]],
+);
+
+const processAction = z
+  .object({ path: z.string().min(1), arguments: z.array(z.string()).default([]), timeout: duration.prefault('30s') })
+  .strict();
+
+export interface StepInput {
+  [key: string]: unknown;
+}
+
+const STEP_KEYS = ['wait', 'load', 'fault', 'parallel', 'probe', 'http', 'process'] as const;
+
+export const stepSchema = z
+  .object({
+    name: z.string().optional(),
+    wait: duration.optional().meta({ description: 'Do nothing for this long' }),
+    load: z
+      .object({ start: name.optional(), stop: name.optional() })
+      .strict()
+      .refine((l) => (l.start === undefined) !== (l.stop === undefined), { error: 'give exactly one of `start` or `stop`' })
+      .optional(),
+    fault: faultStep.optional(),
+    get parallel() {
+      return z.array(stepSchema).min(1).optional().meta({ description: 'Steps that run at the same time; the group ends when all have' });
+    },
+    probe: name.optional().meta({ description: 'Run a declared probe once and journal its result' }),
+    http: httpRequestSchema.optional().meta({ description: 'Send one HTTP request (an action)' }),
+    process: processAction.optional().meta({ description: 'Run a program with a timeout (an action)' }),
+  })
+  .strict()
+  .superRefine((step, ctx) => {
+    const present = STEP_KEYS.filter((key) => step[key] !== undefined);
+    if (present.length !== 1) {
+      ctx.addIssue({ code: 'custom', message: `a step has exactly one of ${STEP_KEYS.join(', ')}; got ${present.join(', ') || 'none'}` });
+    }
+  });
+
+const targetSchema = z.discriminatedUnion(
+  'kind',
+  targetKinds.map((kind) => kind.schema) as unknown as [z.ZodObject, ...z.ZodObject[]],
+);
+
+export const experimentSchema = z
+  .object({
+    $schema: z.string().optional(),
+    title: z.string().min(1),
+    description: z.string().optional(),
+    targets: z.record(name, targetSchema).default({}),
+    loads: z.record(name, loadSchema).default({}),
+    probes: z.record(name, probeSchema).default({}),
+    hypothesis: z
+      .object({
+        window: duration.prefault('2s').meta({ description: 'How long the steady state is measured before and after the method' }),
+        objectives: z.array(objectiveSchema).default([]),
+      })
+      .strict()
+      .prefault({}),
+    guardrails: z.array(guardrailSchema).default([]),
+    method: z.array(stepSchema).min(1),
+    rollbacks: z.array(stepSchema).default([]).meta({ description: 'Steps run after every fault was reverted, also after an abort' }),
+    settings: z
+      .object({
+        warmup: duration.prefault('500ms').meta({ description: 'Loads run this long before the steady state is first measured (connections open, caches warm)' }),
+        leaseTtl: duration.prefault('5s').meta({ description: 'TTL of the leases faults are held under (renewed at a third)' }),
+        guardrailInterval: duration.prefault('100ms').meta({ description: 'How often guardrails are evaluated' }),
+        sampleInterval: duration.prefault('200ms').meta({ description: 'How often loads report SLI samples' }),
+      })
+      .strict()
+      .prefault({}),
+  })
+  .strict()
+  .superRefine(checkReferences);
+
+export type Experiment = z.output<typeof experimentSchema>;
+export type Step = z.output<typeof stepSchema>;
+export type Objective = z.output<typeof objectiveSchema>;
+export type Guardrail = z.output<typeof guardrailSchema>;
+export type LoadDeclaration = z.output<typeof loadSchema>;
+export type ProbeDeclaration = z.output<typeof probeSchema>;
+export type HttpRequest = z.output<typeof httpRequestSchema>;
+export type FaultStep = { kind: string; target: string; duration?: number } & Record<string, unknown>;
+
+/** Names used in steps and objectives must be declared, and a fault's target must be of its kind. */
+function checkReferences(experiment: z.output<z.ZodObject>, ctx: z.core.$RefinementCtx): void {
+  const e = experiment as unknown as Experiment;
+  const sources = new Set([...Object.keys(e.loads), ...Object.keys(e.probes)]);
+  const issue = (path: (string | number)[], message: string) => ctx.addIssue({ code: 'custom', path, message });
+  const checkObjective = (o: { source: string }, path: (string | number)[]) => {
+    if (!sources.has(o.source)) issue([...path, 'source'], `expected a declared load or probe (${[...sources].join(', ') || 'none declared'}), got "${o.source}"`);
+  };
+  e.hypothesis.objectives.forEach((o, i) => {
+    checkObjective(o, ['hypothesis', 'objectives', i]);
+    const load = e.loads[o.source];
+    if (load?.start === 'manual' && o.when.some((w) => w !== 'during')) {
+      issue(['hypothesis', 'objectives', i, 'when'], `load "${o.source}" starts manually, so it only runs during the method; use when: [during]`);
+    }
+  });
+  e.guardrails.forEach((g, i) => checkObjective(g, ['guardrails', i]));
+  const walk = (steps: Step[], path: (string | number)[]) =>
+    steps.forEach((step, i) => {
+      const at = [...path, i];
+      if (step.load) {
+        const ref = step.load.start ?? step.load.stop!;
+        const key = step.load.start ? 'start' : 'stop';
+        if (!e.loads[ref]) issue([...at, 'load', key], `expected a declared load (${Object.keys(e.loads).join(', ') || 'none declared'}), got "${ref}"`);
+        else if (e.loads[ref].start !== 'manual') issue([...at, 'load', key], `load "${ref}" runs automatically; declare it with start: manual to control it from the method`);
+      }
+      if (step.probe !== undefined && !e.probes[step.probe]) issue([...at, 'probe'], `expected a declared probe (${Object.keys(e.probes).join(', ') || 'none declared'}), got "${step.probe}"`);
+      if (step.fault) {
+        const fault = step.fault as FaultStep;
+        const target = e.targets[fault.target] as { kind: string } | undefined;
+        const wanted = faultRegistry.find((d) => d.kind === fault.kind)?.targetKind;
+        if (!target) issue([...at, 'fault', 'target'], `expected a declared target (${Object.keys(e.targets).join(', ') || 'none declared'}), got "${fault.target}"`);
+        else if (wanted && target.kind !== wanted) issue([...at, 'fault', 'target'], `fault ${fault.kind} acts on a ${wanted} target; "${fault.target}" is a ${target.kind}`);
+      }
+      if (step.parallel) walk(step.parallel, [...at, 'parallel']);
+    });
+  walk(e.method, ['method']);
+  walk(e.rollbacks, ['rollbacks']);
+}
+
+/** The JSON Schema editors use (yaml-language-server, VS Code); inputs as the user writes them. */
+export function experimentJsonSchema(): Record<string, unknown> {
+  const schema = z.toJSONSchema(experimentSchema, { io: 'input', unrepresentable: 'any' }) as Record<string, unknown>;
+  return { ...schema, $id: 'https://gameday.dev/schema/experiment.json', title: 'GameDay experiment' };
+}

@@ -1,0 +1,147 @@
+import { build } from 'hdr-histogram-js';
+import type { LoadOptions, LoadSample, LoadSummary } from '../load/types.js';
+import type { JournalRecorder } from './journal.js';
+import type { Experiment, LoadDeclaration } from './schema.js';
+import { SliSeries } from './sli.js';
+import { httpCheck } from './http-check.js';
+
+// Where SLIs come from: the experiment's loads (through the load generator) and its HTTP probes. Each source
+// feeds one SliSeries on the run's clock and the journal's sample series the report charts.
+
+export type LoadRunner = (options: LoadOptions, onSample: (sample: LoadSample) => void) => Promise<LoadSummary>;
+
+interface Running {
+  controller: AbortController;
+  done: Promise<unknown>;
+}
+
+export class SliSources {
+  readonly series = new Map<string, SliSeries>();
+  private readonly running = new Map<string, Running>();
+
+  constructor(
+    private readonly experiment: Experiment,
+    private readonly journal: JournalRecorder,
+    private readonly runLoad: LoadRunner,
+  ) {
+    for (const name of [...Object.keys(experiment.loads), ...Object.keys(experiment.probes)]) this.series.set(name, new SliSeries(name));
+  }
+
+  /** Loads declared `start: auto` and the probes some objective or guardrail measures. */
+  startAutomatic(): void {
+    for (const [name, load] of Object.entries(this.experiment.loads)) if (load.start === 'auto') this.startLoad(name);
+    const measured = new Set([...this.experiment.hypothesis.objectives, ...this.experiment.guardrails].map((slo) => slo.source));
+    for (const name of Object.keys(this.experiment.probes)) if (measured.has(name)) this.startProbe(name);
+  }
+
+  isRunning(name: string): boolean {
+    return this.running.has(name);
+  }
+
+  startLoad(name: string): void {
+    if (this.running.has(name)) return;
+    const declaration = this.experiment.loads[name];
+    const controller = new AbortController();
+    const series = this.series.get(name)!;
+    const options = loadOptions(declaration, this.experiment.settings.sampleInterval, controller.signal);
+    this.journal.note('load.started', `load ${name}: ${describeLoad(declaration)}`, { load: name });
+    const done = this.runLoad(options, (sample) => {
+      const atMs = this.journal.now();
+      const errors = Object.values(sample.errors).reduce((sum, n) => sum + n, 0);
+      const histogram = build({ bitBucketSize: 'packed' });
+      histogram.add(sample.histogram);
+      series.add({ atMs, intervalMs: sample.intervalMs, ok: sample.ok, errors, dropped: sample.dropped, histogram });
+      const attempts = sample.ok + errors + sample.dropped;
+      this.journal.samples.push({
+        atMs,
+        load: name,
+        rate: sample.achievedRate,
+        ok: sample.ok,
+        errors,
+        dropped: sample.dropped,
+        errorRate: attempts === 0 ? 0 : (errors + sample.dropped) / attempts,
+        p50: sample.latency.p50,
+        p99: sample.latency.p99,
+        max: sample.latency.max,
+      });
+    })
+      .then((summary) => this.journal.note('load.stopped', `load ${name}: ${summary.requests} requests, ${summary.ok} ok`, { load: name, requests: summary.requests, ok: summary.ok, cancelled: summary.cancelled }))
+      .catch((error: unknown) => this.journal.note('error', `load ${name} failed: ${(error as Error).message}`, { load: name }))
+      .finally(() => this.running.delete(name));
+    this.running.set(name, { controller, done });
+  }
+
+  private startProbe(name: string): void {
+    const probe = this.experiment.probes[name];
+    const controller = new AbortController();
+    const series = this.series.get(name)!;
+    const loop = async () => {
+      while (!controller.signal.aborted) {
+        const started = this.journal.now();
+        const result = await httpCheck(probe, controller.signal);
+        if (controller.signal.aborted) break;
+        const histogram = build({ bitBucketSize: 'packed' });
+        histogram.recordValue(Math.max(1, Math.round(result.latencyMs * 1000)));
+        const atMs = this.journal.now();
+        series.add({ atMs, intervalMs: Math.max(probe.every, atMs - started), ok: result.ok ? 1 : 0, errors: result.ok ? 0 : 1, dropped: 0, histogram });
+        const wait = probe.every - (this.journal.now() - started);
+        if (wait > 0) await sleep(wait, controller.signal);
+      }
+    };
+    this.running.set(name, { controller, done: loop() });
+  }
+
+  async stop(name: string): Promise<void> {
+    const running = this.running.get(name);
+    if (!running) return;
+    running.controller.abort();
+    await running.done;
+    this.running.delete(name);
+  }
+
+  async stopAll(): Promise<void> {
+    await Promise.all([...this.running.keys()].map((name) => this.stop(name)));
+  }
+}
+
+function loadOptions(load: LoadDeclaration, sampleIntervalMs: number, signal: AbortSignal): LoadOptions {
+  return {
+    url: load.url,
+    method: load.method,
+    headers: load.headers,
+    body: load.body,
+    model: load.model,
+    rate: load.rate,
+    stages: load.stages?.map((stage) => ({ durationMs: stage.duration, targetRate: stage.rate })),
+    // A load without a duration runs until the run stops it; a day is an upper bound, not a plan.
+    durationMs: load.duration ?? (load.stages ? undefined : 86_400_000),
+    connections: load.connections,
+    maxInFlight: load.maxInFlight,
+    timeoutMs: load.timeout,
+    sampleIntervalMs,
+    signal,
+  };
+}
+
+export function describeLoad(load: LoadDeclaration): string {
+  const shape = load.stages
+    ? `stages ${load.stages.map((s) => `${s.rate}/s`).join(' → ')}`
+    : load.model === 'closed'
+      ? `${load.connections ?? 1} connections back to back`
+      : `${load.rate}/s`;
+  return `${load.method} ${load.url}, ${shape}`;
+}
+
+/** Resolves after `ms`, or early (without throwing) when the signal aborts. */
+export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    if (signal?.aborted) return resolve();
+    const timer = setTimeout(done, ms);
+    function done() {
+      clearTimeout(timer);
+      signal?.removeEventListener('abort', done);
+      resolve();
+    }
+    signal?.addEventListener('abort', done, { once: true });
+  });
+}

@@ -1,0 +1,50 @@
+import { ExitCode } from '../cli/command.js';
+import type { ObjectiveResult, Verdict } from './journal-types.js';
+import type { AbortReason } from './run-context.js';
+import { formatDuration } from '../units/units.js';
+
+// The verdict and the one sentence that explains it. An abort outranks everything (the run did not get to
+// answer its question); then any missed objective makes the hypothesis violated; otherwise it held.
+
+export interface VerdictOutcome {
+  verdict: Verdict;
+  reason: string;
+  exitCode: number;
+}
+
+export function decideVerdict(input: {
+  abortReason?: AbortReason;
+  objectives: readonly ObjectiveResult[];
+  heldBefore: boolean;
+  /** Breach (or abort) to the last fault reverted, when there was an abort. */
+  revertMs?: number | null;
+  error?: Error;
+}): VerdictOutcome {
+  if (input.error) {
+    return { verdict: 'error', exitCode: ExitCode.internal, reason: `internal error: ${input.error.message}; every fault was reverted` };
+  }
+  if (input.abortReason) {
+    const revert = input.revertMs === null || input.revertMs === undefined ? '' : `; every fault was reverted ${formatDuration(input.revertMs)} after it`;
+    return { verdict: 'aborted', exitCode: ExitCode.aborted, reason: `aborted at ${formatDuration(input.abortReason.atMs)}: ${input.abortReason.message}${revert}` };
+  }
+  const missed = input.objectives.filter((objective) => !objective.ok);
+  if (!input.heldBefore) {
+    return {
+      verdict: 'violated',
+      exitCode: ExitCode.violated,
+      reason: `the steady state did not hold before the method, so no fault was injected: ${missed.map(describeMiss).join('; ')}`,
+    };
+  }
+  if (missed.length > 0) {
+    return { verdict: 'violated', exitCode: ExitCode.violated, reason: `${missed.length} of ${input.objectives.length} objective checks missed: ${missed.map(describeMiss).join('; ')}` };
+  }
+  return {
+    verdict: 'held',
+    exitCode: ExitCode.held,
+    reason: input.objectives.length === 0 ? 'the method completed; the hypothesis has no objectives to check' : `all ${input.objectives.length} objective checks held`,
+  };
+}
+
+function describeMiss(objective: ObjectiveResult): string {
+  return `${objective.name} (${objective.phase}): expected ${objective.expected}, measured ${objective.measured}`;
+}

@@ -1,0 +1,13 @@
+import { z } from 'zod';
+import { duration } from '../experiment/units-schema.js';
+import { formatDuration } from '../units/units.js';
+import { streamParams, toxicFault } from './proxy-toxic.js';
+
+export const latencyFault = toxicFault({
+  kind: 'latency',
+  toxicType: 'latency',
+  summary: 'Adds a delay (with optional jitter) to data through a proxy',
+  params: z.object({ latency: duration, jitter: duration.optional(), ...streamParams }).strict(),
+  attributes: (p) => ({ latency: p.latency, jitter: p.jitter ?? 0 }),
+  describe: (p) => `latency ${formatDuration(p.latency)}${p.jitter ? ` ± ${formatDuration(p.jitter)}` : ''} on ${p.stream}`,
+});

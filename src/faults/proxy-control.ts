@@ -1,0 +1,25 @@
+import type { ResolvedTarget } from './fault.js';
+import { connectProxy } from '../proxy/client.js';
+import type { ProxyControl } from '../proxy/types.js';
+
+// The proxy faults and the proxy target kind reach a proxy's control API through this one function. One
+// client per control API and token, so a run's injections and its reverts reuse warm connections — on the
+// abort path a fresh TCP handshake per revert would be time spent with the fault still on.
+const clients = new Map<string, ProxyControl & { close(): Promise<void> }>();
+
+export function proxyControlFor(target: Pick<ResolvedTarget, 'controlUrl' | 'token'>): ProxyControl {
+  const key = `${target.controlUrl}\u0000${target.token ?? ''}`;
+  let client = clients.get(key);
+  if (!client) {
+    client = connectProxy(target.controlUrl, { token: target.token });
+    clients.set(key, client);
+  }
+  return client;
+}
+
+/** Closes the pooled connections (end of a run), so the process can exit promptly. */
+export async function closeProxyControls(): Promise<void> {
+  const open = [...clients.values()];
+  clients.clear();
+  await Promise.all(open.map((client) => client.close()));
+}

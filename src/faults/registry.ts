@@ -1,0 +1,34 @@
+import type { FaultDefinition } from './fault.js';
+import { latencyFault } from './latency.js';
+import { bandwidthFault } from './bandwidth.js';
+import { slowCloseFault } from './slow-close.js';
+import { timeoutFault } from './timeout.js';
+import { resetPeerFault } from './reset-peer.js';
+import { slicerFault } from './slicer.js';
+import { limitDataFault } from './limit-data.js';
+import { httpErrorFault } from './http-error.js';
+import { httpDelayFault } from './http-delay.js';
+import { httpAbortFault } from './http-abort.js';
+
+// STYLE §1: the one table of fault kinds. The experiment schema, the engine, `gameday faults`, the JSON
+// Schema and the docs read it; adding a kind is one new file and one line here.
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export const faultRegistry: readonly FaultDefinition<any>[] = [
+  latencyFault,
+  bandwidthFault,
+  slowCloseFault,
+  timeoutFault,
+  resetPeerFault,
+  slicerFault,
+  limitDataFault,
+  httpErrorFault,
+  httpDelayFault,
+  httpAbortFault,
+];
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export function faultDefinition(kind: string): FaultDefinition<any> {
+  const definition = faultRegistry.find((candidate) => candidate.kind === kind);
+  if (!definition) throw new Error(`unknown fault kind "${kind}"; known: ${faultRegistry.map((f) => f.kind).join(', ')}`);
+  return definition;
+}

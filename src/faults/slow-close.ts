@@ -1,0 +1,13 @@
+import { z } from 'zod';
+import { duration } from '../experiment/units-schema.js';
+import { formatDuration } from '../units/units.js';
+import { streamParams, toxicFault } from './proxy-toxic.js';
+
+export const slowCloseFault = toxicFault({
+  kind: 'slow-close',
+  toxicType: 'slow_close',
+  summary: 'Delays closing connections through a proxy',
+  params: z.object({ delay: duration, ...streamParams }).strict(),
+  attributes: (p) => ({ delay: p.delay }),
+  describe: (p) => `slow close ${formatDuration(p.delay)} on ${p.stream}`,
+});

@@ -1,0 +1,43 @@
+import type { InstanceView } from '../fleet/declaration.js';
+import {
+  callControl,
+  describeSelection,
+  parseFleetSelector,
+  previewSelection,
+  revertHeldFault,
+  SelectionParams,
+  toSelection,
+  type SelectionParamsInput,
+} from '../fleet/control-client.js';
+import type { FaultDefinition } from './fault.js';
+
+// terminate: SIGKILL a count or a percentage of a service's instances (FIS-style selection), never
+// more than the declared blast radius. The fleet restarts them per policy; the revert (or the lease
+// running out) makes sure every killed instance runs again.
+
+export const terminate: FaultDefinition<SelectionParamsInput> = {
+  kind: 'terminate',
+  summary: 'SIGKILL a count or percentage of a service\'s instances; revert restarts them',
+  targetKind: 'fleet',
+  params: SelectionParams,
+  describe(target, params) {
+    const { service, region } = parseFleetSelector(target.selector, params.region);
+    return `SIGKILL ${describeSelection(params, service, region)} (fleet ${target.name}); revert restarts them`;
+  },
+  async preflight(target, params, ctx) {
+    const { service, region } = parseFleetSelector(target.selector, params.region);
+    await previewSelection(target, service, toSelection(params, region, target), ctx);
+  },
+  async inject(target, params, ctx) {
+    const { service, region } = parseFleetSelector(target.selector, params.region);
+    const lease = await ctx.leaseFor(target);
+    const { fault, instances } = await callControl<{ fault: { id: string }; instances: InstanceView[] }>(
+      target,
+      'POST',
+      `/services/${encodeURIComponent(service)}/terminate`,
+      { body: toSelection(params, region, target), lease, signal: ctx.signal },
+    );
+    ctx.note('terminated instances', { target: target.name, instances: instances.map((i) => ({ id: i.id, pid: i.pid })) });
+    return revertHeldFault(target, fault.id, ctx, 'terminate');
+  },
+};

@@ -1,0 +1,160 @@
+import { timingSafeEqual } from 'node:crypto';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { ProxyServer } from './server.js';
+import { ProxyApiError } from './types.js';
+
+// The HTTP edge of the control plane: Toxiproxy's routes, status codes and error bodies, plus the shared
+// lease protocol (docs/leases.md) and /metrics. Each handler parses, calls ProxyServer, and formats.
+
+export interface ControlApi {
+  url: string;
+  close(): Promise<void>;
+}
+
+interface Call {
+  params: string[];
+  body: () => Promise<any>;
+  request: IncomingMessage;
+}
+type Reply = { status: number; json?: unknown; text?: string; contentType?: string };
+type Handler = (server: ProxyServer, call: Call) => Promise<Reply>;
+
+const ok = (json: unknown, status = 200): Reply => ({ status, json });
+const noContent: Reply = { status: 204 };
+const LEASE_HEADER = 'x-gameday-lease';
+
+const routes: Array<[string, RegExp, Handler]> = [
+  ['GET', /^\/version$/, async (s) => ok({ version: await s.version() })],
+  ['POST', /^\/reset$/, async (s) => (await s.reset(), noContent)],
+  ['GET', /^\/proxies$/, async (s) => ok(await s.listProxies())],
+  ['POST', /^\/proxies$/, async (s, c) => ok(await s.createProxy(await c.body()), 201)],
+  ['POST', /^\/populate$/, async (s, c) => ok({ proxies: await s.populate(await c.body()) }, 201)],
+  ['GET', /^\/proxies\/([^/]+)$/, async (s, c) => ok(await s.getProxy(c.params[0]))],
+  ['POST|PATCH', /^\/proxies\/([^/]+)$/, async (s, c) => ok(await s.updateProxy(c.params[0], await c.body()))],
+  ['DELETE', /^\/proxies\/([^/]+)$/, async (s, c) => (await s.deleteProxy(c.params[0]), noContent)],
+  ['GET', /^\/proxies\/([^/]+)\/toxics$/, async (s, c) => ok(await s.listToxics(c.params[0]))],
+  [
+    'POST',
+    /^\/proxies\/([^/]+)\/toxics$/,
+    async (s, c) => {
+      const lease = c.request.headers[LEASE_HEADER];
+      return ok(await s.addToxic(c.params[0], await c.body(), typeof lease === 'string' ? { lease } : {}));
+    },
+  ],
+  ['GET', /^\/proxies\/([^/]+)\/toxics\/([^/]+)$/, async (s, c) => ok(await s.getToxic(c.params[0], c.params[1]))],
+  [
+    'POST|PATCH',
+    /^\/proxies\/([^/]+)\/toxics\/([^/]+)$/,
+    async (s, c) => ok(await s.updateToxic(c.params[0], c.params[1], await c.body())),
+  ],
+  ['DELETE', /^\/proxies\/([^/]+)\/toxics\/([^/]+)$/, async (s, c) => (await s.removeToxic(c.params[0], c.params[1]), noContent)],
+  ['GET', /^\/leases$/, async (s) => ok(await s.listLeases())],
+  [
+    'POST',
+    /^\/leases$/,
+    async (s, c) => {
+      const body = (await c.body()) ?? {};
+      return ok(await s.createLease({ owner: String(body.owner ?? ''), ttlMs: Number(body.ttl_ms) }), 201);
+    },
+  ],
+  ['POST', /^\/leases\/([^/]+)\/renew$/, async (s, c) => ok(await s.renewLease(c.params[0]))],
+  ['DELETE', /^\/leases\/([^/]+)$/, async (s, c) => (await s.releaseLease(c.params[0]), noContent)],
+  [
+    'GET',
+    /^\/metrics$/,
+    async (s) => ({ status: 200, text: await s.metrics.registry.metrics(), contentType: s.metrics.registry.contentType }),
+  ],
+];
+
+const MAX_BODY = 1 << 20;
+
+function readBody(request: IncomingMessage): () => Promise<any> {
+  return async () => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    for await (const chunk of request) {
+      size += chunk.length;
+      if (size > MAX_BODY) throw new ProxyApiError('bad request body: larger than 1 MiB', 413);
+      chunks.push(chunk);
+    }
+    const text = Buffer.concat(chunks).toString('utf8');
+    if (text.trim() === '') return {};
+    try {
+      return JSON.parse(text);
+    } catch (error) {
+      throw new ProxyApiError(`bad request body: ${(error as Error).message}`, 400);
+    }
+  };
+}
+
+function authorized(request: IncomingMessage, token: string | undefined): boolean {
+  if (!token) return true;
+  const given = Buffer.from(request.headers.authorization ?? '');
+  const wanted = Buffer.from(`Bearer ${token}`);
+  return given.length === wanted.length && timingSafeEqual(given, wanted);
+}
+
+function send(response: ServerResponse, reply: Reply): void {
+  if (reply.json !== undefined) {
+    response.writeHead(reply.status, { 'content-type': 'application/json' });
+    response.end(JSON.stringify(reply.json));
+  } else {
+    response.writeHead(reply.status, reply.text !== undefined ? { 'content-type': reply.contentType ?? 'text/plain' } : {});
+    response.end(reply.text);
+  }
+}
+
+const fail = (error: string, status: number): Reply => ({ status, json: { error, status } });
+
+async function handle(server: ProxyServer, request: IncomingMessage, token: string | undefined): Promise<Reply> {
+  // Like Toxiproxy: browsers may not drive the API, so a web page cannot inject faults (CSRF).
+  if ((request.headers['user-agent'] ?? '').startsWith('Mozilla/')) return fail('User agent not allowed', 403);
+  if (!authorized(request, token)) return fail('missing or wrong access token: send Authorization: Bearer <token>', 401);
+  const path = (request.url ?? '/').split('?')[0];
+  let pathMatched = false;
+  for (const [methods, pattern, handler] of routes) {
+    const match = pattern.exec(path);
+    if (!match) continue;
+    pathMatched = true;
+    if (!methods.split('|').includes(request.method ?? '')) continue;
+    const params = match.slice(1).map((part) => decodeURIComponent(part));
+    return handler(server, { params, request, body: readBody(request) });
+  }
+  return pathMatched ? fail('method not allowed', 405) : fail('not found', 404);
+}
+
+export async function startControlApi(
+  server: ProxyServer,
+  options: { host: string; port: number; token?: string },
+): Promise<ControlApi> {
+  const http = createServer((request, response) => {
+    handle(server, request, options.token)
+      .catch((error: unknown) => {
+        if (error instanceof ProxyApiError) return fail(error.message, error.status);
+        server.log.error({ err: String(error), url: request.url }, 'control API error');
+        return fail(String((error as Error)?.message ?? error), 500);
+      })
+      .then((reply) => send(response, reply));
+  });
+  await new Promise<void>((resolve, reject) => {
+    http.once('error', (error: NodeJS.ErrnoException) =>
+      reject(
+        error.code === 'EADDRINUSE'
+          ? new ProxyApiError(`control API address ${options.host}:${options.port} is already in use`, 409)
+          : error,
+      ),
+    );
+    http.listen(options.port, options.host, () => resolve());
+  });
+  const address = http.address();
+  const port = address && typeof address === 'object' ? address.port : options.port;
+  const host = options.host.includes(':') ? `[${options.host}]` : options.host;
+  return {
+    url: `http://${host === '0.0.0.0' ? '127.0.0.1' : host}:${port}`,
+    close: () =>
+      new Promise<void>((resolve) => {
+        http.close(() => resolve());
+        http.closeAllConnections();
+      }),
+  };
+}

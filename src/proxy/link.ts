@@ -1,0 +1,143 @@
+import type { Socket } from 'node:net';
+import type { Logger } from '../observe/log.js';
+import type { Stream } from './types.js';
+import type { Sink, Stage, StageContext } from './toxics/toxic.js';
+
+// One direction of one connection: bytes from `src` to `dst`.
+//
+// Without toxics the link is a plain `src.pipe(dst)`: no per-chunk JavaScript beyond Node's own stream
+// machinery, which is what keeps the proxy close to HAProxy. When toxics apply, the link leaves the pipe
+// and sends each chunk through a chain of stages, one per toxic, in the order the toxics were created;
+// the last stage writes to `dst`. When the last toxic goes away the link drains the chain and returns to
+// the pipe. Adding or removing a toxic re-links the chain of live connections (as Toxiproxy does): a new
+// toxic applies to every chunk that arrives after it was added; a removed toxic first hands on, in order,
+// whatever it still held.
+
+/** A stage the link should have, identified so that re-linking keeps existing stages and their state. */
+export interface PlannedStage {
+  id: string;
+  create(context: StageContext): Stage;
+}
+
+export interface LinkOwner {
+  close(): void;
+  reset(): void;
+  respond(bytes: Buffer): void;
+  log: Logger;
+}
+
+// Held bytes beyond which the link stops reading from `src`, so a slow toxic applies TCP back-pressure
+// to the sender instead of buffering without bound.
+const HIGH_WATER = 1 << 20;
+const LOW_WATER = 1 << 18;
+
+export class Link {
+  private stages: Array<{ id: string; stage: Stage }> = [];
+  private chained = false;
+  private inflight = 0;
+  private pausedByUs = false;
+  private srcEnded = false;
+  private readonly context: StageContext;
+  private readonly writer: Sink = {
+    push: (chunk) => {
+      this.inflight -= chunk.length;
+      if (!this.dst.writableEnded && !this.dst.destroyed) this.dst.write(chunk);
+      this.flowControl();
+    },
+    end: () => this.endDst(),
+  };
+
+  constructor(
+    private readonly src: Socket,
+    private readonly dst: Socket,
+    readonly stream: Stream,
+    owner: LinkOwner,
+  ) {
+    this.context = {
+      stream,
+      log: owner.log,
+      close: () => owner.close(),
+      reset: () => owner.reset(),
+      respond: (bytes) => owner.respond(bytes),
+      discard: (bytes) => {
+        this.inflight -= bytes;
+        this.flowControl();
+      },
+    };
+    src.on('end', () => {
+      this.srcEnded = true;
+      if (this.chained) this.head().end();
+      else this.endDst();
+    });
+    dst.on('drain', () => this.flowControl());
+  }
+
+  /** Starts the flow; `plan` is the chain this link should have now (empty: the fast path). */
+  start(plan: PlannedStage[]): void {
+    if (plan.length === 0) this.src.pipe(this.dst, { end: false });
+    else this.apply(plan);
+  }
+
+  /** Re-links the chain to match `plan`, keeping stages that stay (and the data they hold). */
+  apply(plan: PlannedStage[]): void {
+    const wanted = new Set(plan.map((p) => p.id));
+    const kept = new Map<string, Stage>();
+    for (const { id, stage } of this.stages) {
+      if (wanted.has(id)) kept.set(id, stage);
+      else stage.drain();
+    }
+    this.stages = plan.map((p) => ({ id: p.id, stage: kept.get(p.id) ?? p.create(this.context) }));
+    this.stages.forEach(({ stage }, i) => {
+      stage.next = this.stages[i + 1]?.stage ?? this.writer;
+    });
+    if (this.stages.length > 0 && !this.chained) this.enterChain();
+    else if (this.stages.length === 0 && this.chained) this.leaveChain();
+  }
+
+  destroy(): void {
+    for (const { stage } of this.stages) stage.destroy();
+    this.stages = [];
+  }
+
+  private head(): Sink {
+    return this.stages[0]?.stage ?? this.writer;
+  }
+
+  private readonly onData = (chunk: Buffer): void => {
+    this.inflight += chunk.length;
+    this.head().push(chunk);
+    this.flowControl();
+  };
+
+  private enterChain(): void {
+    this.chained = true;
+    this.src.unpipe(this.dst);
+    this.src.on('data', this.onData);
+    this.src.resume();
+    this.flowControl();
+  }
+
+  private leaveChain(): void {
+    this.chained = false;
+    this.src.off('data', this.onData);
+    this.pausedByUs = false;
+    if (this.srcEnded) return;
+    this.src.pipe(this.dst, { end: false });
+  }
+
+  private flowControl(): void {
+    if (!this.chained) return;
+    const congested = this.inflight > HIGH_WATER || this.dst.writableNeedDrain;
+    if (congested && !this.pausedByUs) {
+      this.pausedByUs = true;
+      this.src.pause();
+    } else if (this.pausedByUs && this.inflight < LOW_WATER && !this.dst.writableNeedDrain) {
+      this.pausedByUs = false;
+      this.src.resume();
+    }
+  }
+
+  private endDst(): void {
+    if (!this.dst.writableEnded && !this.dst.destroyed) this.dst.end();
+  }
+}

@@ -1,0 +1,325 @@
+import { createRequire } from 'node:module';
+import { LeaseBook, LeaseNotFoundError } from '../leases/lease-book.js';
+import { createLogger, type Logger } from '../observe/log.js';
+import { startControlApi, type ControlApi } from './api.js';
+import { LiveProxy, newToxicId, parseAddress, toxicView, type ToxicEntry } from './live-proxy.js';
+import { ProxyMetrics } from './metrics.js';
+import { toxicKinds } from './toxics/registry.js';
+import {
+  ProxyApiError,
+  type Lease,
+  type Proxy,
+  type ProxyControl,
+  type ProxySpec,
+  type Stream,
+  type Toxic,
+  type ToxicSpec,
+} from './types.js';
+
+export interface ProxyServerOptions {
+  /** Control API address; default 127.0.0.1:8474 (tests use 127.0.0.1:0). */
+  listen?: string;
+  /** Required when `listen` is not a loopback address: every request must send Authorization: Bearer <token>. */
+  token?: string;
+  logger?: Logger;
+  /** Proxies to create at start (Toxiproxy's populate format). */
+  config?: ProxySpec[];
+}
+
+const require = createRequire(import.meta.url);
+const { version: packageVersion } = require('../../../package.json') as { version: string };
+const LOOPBACK = new Set(['127.0.0.1', 'localhost', '::1']);
+
+// The fault proxy: Toxiproxy's model (proxies with toxics) plus leases, so that a fault injected by a run
+// that died is removed by the proxy itself. The control API (./api.ts) is a thin HTTP edge over this class;
+// in-process callers use it directly through the same ProxyControl contract as the HTTP client.
+export class ProxyServer implements ProxyControl {
+  private readonly proxies = new Map<string, LiveProxy>();
+  private readonly leases: LeaseBook;
+  readonly metrics: ProxyMetrics;
+  private api: ControlApi | null = null;
+
+  private constructor(readonly log: Logger) {
+    this.metrics = new ProxyMetrics(() => this.sample());
+    this.leases = new LeaseBook({
+      onEnd: (lease, reason, errors) => {
+        if (reason === 'expired') {
+          this.metrics.leaseExpiries.inc();
+          this.log.warn({ lease: lease.id, owner: lease.owner, faults: lease.faults }, 'lease expired');
+        } else {
+          this.log.info({ lease: lease.id, owner: lease.owner, faults: lease.faults }, 'lease released');
+        }
+        for (const error of errors) this.log.error({ lease: lease.id, err: String(error) }, 'revert failed');
+      },
+    });
+  }
+
+  static async start(options: ProxyServerOptions = {}): Promise<ProxyServer> {
+    const listen = options.listen ?? '127.0.0.1:8474';
+    const { host, port } = parseAddress(listen, 'listen');
+    if (!LOOPBACK.has(host) && !options.token) {
+      throw new ProxyApiError(`the control API may listen on ${host} only with an access token (--token)`, 400);
+    }
+    const server = new ProxyServer(options.logger ?? createLogger('proxy'));
+    try {
+      if (options.config) await server.populate(options.config);
+      server.api = await startControlApi(server, { host, port, token: options.token });
+    } catch (error) {
+      await server.close();
+      throw error;
+    }
+    server.log.info({ controlUrl: server.controlUrl }, 'proxy control API listening');
+    return server;
+  }
+
+  get controlUrl(): string {
+    if (!this.api) throw new Error('the proxy server is not listening');
+    return this.api.url;
+  }
+
+  /** Reverts every fault, stops every proxy, and closes the control API. */
+  async close(): Promise<void> {
+    await this.leases.releaseAll();
+    for (const proxy of this.proxies.values()) proxy.toxics = [];
+    await Promise.all([...this.proxies.values()].map((proxy) => proxy.stop()));
+    this.proxies.clear();
+    await this.api?.close();
+    this.api = null;
+  }
+
+  async version(): Promise<string> {
+    return packageVersion;
+  }
+
+  async listProxies(): Promise<Record<string, Proxy>> {
+    return Object.fromEntries([...this.proxies.values()].map((proxy) => [proxy.name, proxy.view()]));
+  }
+
+  async getProxy(name: string): Promise<Proxy> {
+    return this.mustGet(name).view();
+  }
+
+  async createProxy(spec: ProxySpec): Promise<Proxy> {
+    const input = checkSpec(spec);
+    if (this.proxies.has(input.name)) throw new ProxyApiError('proxy already exists', 409);
+    const proxy = new LiveProxy(input.name, input.listen, input.upstream, input.protocol ?? 'tcp', this.log, this.metrics);
+    if (input.enabled !== false) await proxy.start();
+    this.proxies.set(proxy.name, proxy);
+    return proxy.view();
+  }
+
+  async updateProxy(name: string, patch: Partial<Omit<ProxySpec, 'name'>>): Promise<Proxy> {
+    const proxy = this.mustGet(name);
+    if (patch.protocol !== undefined && patch.protocol !== proxy.protocol) {
+      throw new ProxyApiError('protocol cannot change; delete the proxy and create it again', 400);
+    }
+    const listen = patch.listen ?? proxy.listen;
+    const upstream = patch.upstream ?? proxy.upstream;
+    parseAddress(listen, 'listen');
+    parseAddress(upstream, 'upstream');
+    const enabled = patch.enabled ?? proxy.enabled;
+    if (listen !== proxy.listen || upstream !== proxy.upstream) {
+      // A changed address means new connections: stop, re-address, start (as Toxiproxy does).
+      await proxy.stop();
+      proxy.listen = listen;
+      proxy.setUpstream(upstream);
+    }
+    if (enabled) await proxy.start();
+    else await proxy.stop();
+    return proxy.view();
+  }
+
+  async deleteProxy(name: string): Promise<void> {
+    const proxy = this.mustGet(name);
+    for (const toxic of proxy.toxics) this.detach(toxic);
+    this.proxies.delete(name);
+    await proxy.stop();
+  }
+
+  /** Toxiproxy's populate: create or replace; a proxy with the same name, listen and upstream is kept. */
+  async populate(specs: ProxySpec[]): Promise<Proxy[]> {
+    if (!Array.isArray(specs)) throw new ProxyApiError('bad request body: expected a JSON array of proxies', 400);
+    const inputs = specs.map(checkSpec);
+    const result: Proxy[] = [];
+    for (const input of inputs) {
+      const existing = this.proxies.get(input.name);
+      if (existing && existing.listen === input.listen && existing.upstream === input.upstream) {
+        result.push(existing.view());
+        continue;
+      }
+      if (existing) await this.deleteProxy(input.name);
+      result.push(await this.createProxy(input));
+    }
+    return result;
+  }
+
+  async listToxics(proxy: string): Promise<Toxic[]> {
+    return this.mustGet(proxy).toxics.map(toxicView);
+  }
+
+  async getToxic(proxy: string, name: string): Promise<Toxic> {
+    return toxicView(this.mustGetToxic(this.mustGet(proxy), name));
+  }
+
+  async addToxic(proxyName: string, spec: ToxicSpec, options: { lease?: string } = {}): Promise<Toxic> {
+    const proxy = this.mustGet(proxyName);
+    if (!spec || typeof spec !== 'object') throw new ProxyApiError('bad request body: expected a toxic object', 400);
+    const kind = toxicKinds.get(spec.type);
+    if (!kind) {
+      throw new ProxyApiError(`invalid toxic type: "${spec.type}"; known types: ${[...toxicKinds.keys()].join(', ')}`, 400);
+    }
+    const stream = spec.stream ?? (kind.scope === 'request' ? 'upstream' : 'downstream');
+    const name = spec.name || `${kind.type}_${stream}`;
+    const entry = this.buildEntry(proxy, { ...spec, name, stream }, spec.attributes ?? {});
+    if (proxy.toxics.some((toxic) => toxic.name === name)) throw new ProxyApiError('toxic already exists', 409);
+    if (options.lease !== undefined) {
+      if (!this.leases.has(options.lease)) throw new ProxyApiError(new LeaseNotFoundError(options.lease).message, 404);
+      const key = this.leases.hold(options.lease, {
+        description: `proxy ${proxy.name}: toxic ${name} (${kind.type} ${stream})`,
+        revert: () => this.revertLeased(proxy.name, name, key),
+      });
+      entry.lease = { id: options.lease, key };
+    }
+    proxy.toxics.push(entry);
+    proxy.toxicsChanged();
+    this.log.info({ proxy: proxy.name, toxic: toxicView(entry) }, 'toxic added');
+    return toxicView(entry);
+  }
+
+  async updateToxic(proxyName: string, name: string, patch: Partial<ToxicSpec>): Promise<Toxic> {
+    const proxy = this.mustGet(proxyName);
+    const old = this.mustGetToxic(proxy, name);
+    const attributes = { ...old.attributes, ...(patch?.attributes ?? {}) };
+    const entry = this.buildEntry(proxy, { ...old, toxicity: patch?.toxicity ?? old.toxicity }, attributes);
+    entry.lease = old.lease;
+    proxy.toxics[proxy.toxics.indexOf(old)] = entry;
+    proxy.toxicsChanged();
+    this.log.info({ proxy: proxy.name, toxic: toxicView(entry) }, 'toxic updated');
+    return toxicView(entry);
+  }
+
+  async removeToxic(proxyName: string, name: string): Promise<void> {
+    const proxy = this.mustGet(proxyName);
+    const entry = this.mustGetToxic(proxy, name);
+    // Removed by hand: the lease no longer holds it, so its expiry must not touch a later toxic of that name.
+    this.detach(entry);
+    this.drop(proxy, entry, 'toxic removed');
+  }
+
+  async reset(): Promise<void> {
+    for (const proxy of this.proxies.values()) {
+      for (const toxic of [...proxy.toxics]) {
+        this.detach(toxic);
+        this.drop(proxy, toxic, 'toxic removed by reset');
+      }
+      await proxy.start();
+    }
+  }
+
+  async createLease(options: { owner: string; ttlMs: number }): Promise<Lease> {
+    try {
+      return this.leases.create(options.owner, options.ttlMs);
+    } catch (error) {
+      throw new ProxyApiError((error as Error).message, 400);
+    }
+  }
+
+  async renewLease(id: string): Promise<Lease> {
+    return this.withLease(() => this.leases.renew(id));
+  }
+
+  async releaseLease(id: string): Promise<void> {
+    await this.withLease(() => this.leases.release(id));
+  }
+
+  async listLeases(): Promise<Lease[]> {
+    return this.leases.list();
+  }
+
+  private async withLease<T>(action: () => T | Promise<T>): Promise<T> {
+    try {
+      return await action();
+    } catch (error) {
+      if (error instanceof LeaseNotFoundError) throw new ProxyApiError(error.message, 404);
+      throw error;
+    }
+  }
+
+  private buildEntry(
+    proxy: LiveProxy,
+    spec: { name: string; type: string; stream: Stream; toxicity?: number },
+    rawAttributes: Record<string, unknown>,
+  ): ToxicEntry {
+    const kind = toxicKinds.get(spec.type)!;
+    if (spec.stream !== 'upstream' && spec.stream !== 'downstream') {
+      throw new ProxyApiError('stream was invalid, can be either upstream or downstream', 400);
+    }
+    const toxicity = spec.toxicity ?? 1;
+    if (typeof toxicity !== 'number' || !(toxicity >= 0 && toxicity <= 1)) {
+      throw new ProxyApiError(`toxicity must be a number between 0 and 1, got ${JSON.stringify(spec.toxicity)}`, 400);
+    }
+    if (kind.scope === 'request' && proxy.protocol !== 'http') {
+      throw new ProxyApiError(`${kind.type} acts on HTTP requests: create proxy "${proxy.name}" with "protocol": "http"`, 400);
+    }
+    const parsed = kind.attributes.safeParse(rawAttributes);
+    if (!parsed.success) {
+      const issues = parsed.error.issues.map((issue) => `attributes.${issue.path.join('.')}: ${issue.message}`);
+      throw new ProxyApiError(`bad attributes for ${kind.type} toxic "${spec.name}": ${issues.join('; ')}`, 400);
+    }
+    return { id: newToxicId(), name: spec.name, type: kind.type, stream: spec.stream, toxicity, attributes: parsed.data, kind };
+  }
+
+  /** The lease ran out (or was released): remove the toxic if it is still the one the lease holds. */
+  private revertLeased(proxyName: string, name: string, key: string): void {
+    const proxy = this.proxies.get(proxyName);
+    const entry = proxy?.toxics.find((toxic) => toxic.name === name && toxic.lease?.key === key);
+    if (proxy && entry) this.drop(proxy, entry, 'toxic reverted by its lease');
+  }
+
+  private detach(entry: ToxicEntry): void {
+    if (entry.lease) this.leases.detach(entry.lease.id, entry.lease.key);
+  }
+
+  private drop(proxy: LiveProxy, entry: ToxicEntry, message: string): void {
+    proxy.toxics = proxy.toxics.filter((toxic) => toxic !== entry);
+    proxy.toxicsChanged();
+    this.log.info({ proxy: proxy.name, toxic: entry.name, lease: entry.lease?.id }, message);
+  }
+
+  private mustGet(name: string): LiveProxy {
+    const proxy = this.proxies.get(name);
+    if (!proxy) throw new ProxyApiError('proxy not found', 404);
+    return proxy;
+  }
+
+  private mustGetToxic(proxy: LiveProxy, name: string): ToxicEntry {
+    const entry = proxy.toxics.find((toxic) => toxic.name === name);
+    if (!entry) throw new ProxyApiError('toxic not found', 404);
+    return entry;
+  }
+
+  private sample(): void {
+    for (const proxy of this.proxies.values()) {
+      for (const connection of proxy.connections) proxy.countBytes(connection);
+      for (const toxic of proxy.toxics) {
+        this.metrics.activeToxics.inc({ proxy: proxy.name, type: toxic.type, leased: toxic.lease ? 'yes' : 'no' });
+      }
+    }
+  }
+}
+
+function checkSpec(spec: ProxySpec): ProxySpec {
+  if (!spec || typeof spec !== 'object') throw new ProxyApiError('bad request body: expected a proxy object', 400);
+  if (typeof spec.name !== 'string' || spec.name.length < 1) throw new ProxyApiError('missing required field: name', 400);
+  if (typeof spec.upstream !== 'string' || spec.upstream.length < 1) {
+    throw new ProxyApiError('missing required field: upstream', 400);
+  }
+  if (spec.protocol !== undefined && spec.protocol !== 'tcp' && spec.protocol !== 'http') {
+    throw new ProxyApiError(`protocol must be "tcp" or "http", got ${JSON.stringify(spec.protocol)}`, 400);
+  }
+  // Toxiproxy listens on an OS-chosen loopback port when listen is empty.
+  const listen = spec.listen || '127.0.0.1:0';
+  parseAddress(listen, 'listen');
+  parseAddress(spec.upstream, 'upstream');
+  return { ...spec, listen };
+}

@@ -1,0 +1,135 @@
+// A small real world for the engine's integration tests: an HTTP service (node:http, in this process), the
+// real fault proxy in a child process in front of it, and `gameday` itself as a child process. Everything
+// on 127.0.0.1 with OS-picked ports; everything torn down by the caller's t.after.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { once } from 'node:events';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+
+export const repoRoot = resolve(import.meta.dirname, '../../..');
+const gamedayBin = join(repoRoot, 'bin/gameday.js');
+
+export interface Service {
+  url: string;
+  server: Server;
+  close(): Promise<void>;
+}
+
+/** A service that answers 200 "ok" quickly. */
+export async function startService(): Promise<Service> {
+  const server = createServer((request, response) => {
+    request.resume();
+    response.writeHead(200, { 'content-type': 'text/plain' });
+    response.end('ok');
+  });
+  server.keepAliveTimeout = 2000;
+  server.listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    server,
+    close: async () => {
+      server.closeAllConnections();
+      await new Promise((done) => server.close(() => done(undefined)));
+    },
+  };
+}
+
+export interface ProxyProcess {
+  controlUrl: string;
+  /** The proxied address of the service, http://127.0.0.1:<port>. */
+  proxiedUrl: string;
+  child: ChildProcess;
+  toxics(): Promise<{ name: string; type: string; lease?: string }[]>;
+  leases(): Promise<{ id: string }[]>;
+  close(): Promise<void>;
+}
+
+/** The real fault proxy (ProxyServer) in its own process, with one HTTP-mode proxy "svc" in front of `upstream`. */
+export async function startProxyProcess(upstream: string): Promise<ProxyProcess> {
+  const upstreamHostPort = new URL(upstream).host;
+  const script = `
+    const { ProxyServer } = await import(${JSON.stringify(join(repoRoot, 'dist/src/proxy/server.js'))});
+    const { createLogger } = await import(${JSON.stringify(join(repoRoot, 'dist/src/observe/log.js'))});
+    const server = await ProxyServer.start({ listen: '127.0.0.1:0', logger: createLogger('proxy', 'silent') });
+    const proxy = await server.createProxy({ name: 'svc', listen: '127.0.0.1:0', upstream: ${JSON.stringify(upstreamHostPort)}, protocol: 'http' });
+    process.stdout.write(JSON.stringify({ controlUrl: server.controlUrl, listen: proxy.listen }) + '\\n');
+    process.on('SIGTERM', async () => { await server.close(); process.exit(0); });
+  `;
+  const child = spawn(process.execPath, ['--input-type=module', '-e', script], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const [line] = (await Promise.race([
+    once(child.stdout!, 'data'),
+    once(child, 'exit').then(() => {
+      throw new Error('the proxy process exited before it was ready');
+    }),
+  ])) as [Buffer];
+  const { controlUrl, listen } = JSON.parse(line.toString()) as { controlUrl: string; listen: string };
+  const get = async <T>(path: string): Promise<T> => (await (await fetch(`${controlUrl}${path}`)).json()) as T;
+  return {
+    controlUrl,
+    proxiedUrl: `http://${listen}`,
+    child,
+    toxics: () => get('/proxies/svc/toxics'),
+    leases: () => get('/leases'),
+    close: async () => {
+      if (child.exitCode !== null || child.signalCode !== null) return;
+      child.kill('SIGTERM');
+      await once(child, 'exit');
+    },
+  };
+}
+
+export interface GamedayResult {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+export interface GamedayProcess {
+  child: ChildProcess;
+  stdout: () => string;
+  stderr: () => string;
+  done: Promise<GamedayResult>;
+}
+
+/** `node bin/gameday.js <args>` with GAMEDAY_HOME in `home`. */
+export function spawnGameday(args: string[], home: string): GamedayProcess {
+  const child = spawn(process.execPath, [gamedayBin, ...args], {
+    cwd: home,
+    env: { ...process.env, GAMEDAY_HOME: join(home, '.gameday'), GAMEDAY_LOG_LEVEL: 'silent' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let stdout = '';
+  let stderr = '';
+  child.stdout!.on('data', (chunk: Buffer) => (stdout += chunk));
+  child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk));
+  const done = new Promise<GamedayResult>((resolveDone) => child.on('close', (code) => resolveDone({ code, stdout, stderr })));
+  return { child, stdout: () => stdout, stderr: () => stderr, done };
+}
+
+export function tempHome(): { dir: string; write(name: string, text: string): string; remove(): void } {
+  const dir = mkdtempSync(join(tmpdir(), 'gameday-engine-'));
+  return {
+    dir,
+    write: (name, text) => {
+      const path = join(dir, name);
+      writeFileSync(path, text);
+      return path;
+    },
+    remove: () => rmSync(dir, { recursive: true, force: true }),
+  };
+}
+
+/** Polls `check` until it returns true or `timeoutMs` passes; returns the elapsed time, or throws. */
+export async function waitFor(what: string, check: () => Promise<boolean> | boolean, timeoutMs: number): Promise<number> {
+  const started = Date.now();
+  while (Date.now() - started < timeoutMs) {
+    if (await check()) return Date.now() - started;
+    await new Promise((r) => setTimeout(r, 25));
+  }
+  throw new Error(`timed out after ${timeoutMs}ms waiting for ${what}`);
+}

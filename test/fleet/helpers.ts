@@ -1,0 +1,48 @@
+// Shared by the fleet and gateway tests: a fleet of fixture services, and process liveness checks.
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { createLogger } from '../../src/observe/log.js';
+import type { FleetDeclaration } from '../../src/fleet/declaration.js';
+
+export const fixture = fileURLToPath(new URL('./fixtures/service.js', import.meta.url));
+export const quietLog = createLogger('test', 'silent');
+
+export function shopDeclaration(overrides: Partial<FleetDeclaration['services'][number]> = {}): FleetDeclaration {
+  return {
+    services: [
+      {
+        name: 'pricing',
+        command: [process.execPath, fixture],
+        regions: { 'us-east': 2, 'us-west': 2 },
+        health: { path: '/healthz', intervalMs: 200 },
+        restart: 'always',
+        restartDelayMs: 50,
+        ...overrides,
+      },
+    ],
+  };
+}
+
+/** True while the process exists and is not a zombie waiting to be reaped. */
+export function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+  } catch {
+    return false;
+  }
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3) !== 'Z';
+  } catch {
+    return false;
+  }
+}
+
+export async function waitFor(what: string, condition: () => boolean | Promise<boolean>, timeoutMs = 10_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await condition())) {
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs}ms waiting for ${what}`);
+    await sleep(25);
+  }
+}

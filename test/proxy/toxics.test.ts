@@ -1,0 +1,152 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { median } from '../../bench/harness.js';
+import {
+  openSocket,
+  pattern,
+  ping,
+  portFromListen,
+  roundTrip,
+  sha256,
+  sleep,
+  startEcho,
+  startProxyServer,
+} from './helpers.js';
+
+async function echoProxy(t: { after: (fn: () => Promise<void>) => void }) {
+  const echo = await startEcho();
+  const proxyServer = await startProxyServer();
+  t.after(async () => (await proxyServer.close(), await echo.close()));
+  const proxy = await proxyServer.client.createProxy({ name: 'echo', listen: '127.0.0.1:0', upstream: `127.0.0.1:${echo.port}` });
+  return { ...proxyServer, port: portFromListen(proxy.listen) };
+}
+
+async function pings(port: number, count: number): Promise<number> {
+  const socket = await openSocket(port);
+  try {
+    const times: number[] = [];
+    for (let i = 0; i < count; i++) times.push(await ping(socket, Buffer.from(`ping ${i}\n`)));
+    return median(times);
+  } finally {
+    socket.destroy();
+  }
+}
+
+test('latency 100ms on the downstream adds about 100ms to each round trip', async (t) => {
+  const { client, port } = await echoProxy(t);
+  const before = await pings(port, 5);
+  await client.addToxic('echo', { type: 'latency', stream: 'downstream', attributes: { latency: 100 } });
+  const during = await pings(port, 5);
+  assert.ok(during - before >= 95, `added ${during - before}ms`);
+  assert.ok(during - before < 250, `added ${during - before}ms`);
+});
+
+test('a toxic added to a live connection applies to it, and removing it returns the connection to full speed', async (t) => {
+  const { client, port } = await echoProxy(t);
+  const socket = await openSocket(port);
+  t.after(() => socket.destroy());
+  await ping(socket, Buffer.from('warm'));
+  await client.addToxic('echo', { name: 'slow', type: 'latency', stream: 'upstream', attributes: { latency: 150 } });
+  assert.ok((await ping(socket, Buffer.from('slow'))) >= 140);
+  await client.removeToxic('echo', 'slow');
+  assert.ok((await ping(socket, Buffer.from('fast'))) < 100);
+  const big = pattern(300_000);
+  const got: Buffer[] = [];
+  let size = 0;
+  const done = new Promise<void>((resolve) =>
+    socket.on('data', (chunk) => {
+      got.push(chunk);
+      size += chunk.length;
+      if (size >= big.length) resolve();
+    }),
+  );
+  socket.write(big);
+  await done;
+  assert.equal(sha256(Buffer.concat(got)), sha256(big));
+});
+
+test('bandwidth limits throughput to the configured rate and keeps bytes intact', async (t) => {
+  const { client, port } = await echoProxy(t);
+  await client.addToxic('echo', { type: 'bandwidth', stream: 'downstream', attributes: { rate: 100 } });
+  const data = pattern(60_000);
+  const { received, ms } = await roundTrip(port, data);
+  assert.equal(sha256(received), sha256(data));
+  // 60 KB at 100 KB/s: 0.6 s, of which the first 100 ms slice goes at once.
+  assert.ok(ms >= 450, `took ${ms}ms`);
+  assert.ok(ms < 3000, `took ${ms}ms`);
+});
+
+test('timeout 0 swallows data and keeps the connection open, like a black hole', async (t) => {
+  const { client, port } = await echoProxy(t);
+  await client.addToxic('echo', { name: 'hole', type: 'timeout', stream: 'upstream', attributes: { timeout: 0 } });
+  const socket = await openSocket(port);
+  t.after(() => socket.destroy());
+  let received = 0;
+  let closed = false;
+  socket.on('data', (chunk) => (received += chunk.length));
+  socket.on('close', () => (closed = true));
+  socket.write('anyone there?');
+  await sleep(700);
+  assert.equal(received, 0);
+  assert.equal(closed, false);
+});
+
+test('timeout 300 closes the connection after about 300ms without passing data', async (t) => {
+  const { client, port } = await echoProxy(t);
+  await client.addToxic('echo', { type: 'timeout', stream: 'downstream', attributes: { timeout: 300 } });
+  const { received, ms } = await roundTrip(port, Buffer.from('hello'));
+  assert.equal(received.length, 0);
+  assert.ok(ms >= 280 && ms < 2000, `closed after ${ms}ms`);
+});
+
+test('reset_peer resets the connection and the client sees ECONNRESET', async (t) => {
+  const { client, port } = await echoProxy(t);
+  await client.addToxic('echo', { type: 'reset_peer', stream: 'upstream', attributes: { timeout: 100 } });
+  const socket = await openSocket(port);
+  const error = await new Promise<NodeJS.ErrnoException | undefined>((resolve) => {
+    socket.on('error', (e) => resolve(e));
+    socket.on('close', () => resolve(undefined));
+    socket.write('trigger');
+  });
+  assert.equal(error?.code, 'ECONNRESET');
+});
+
+test('slicer cuts data into small pieces on both streams and keeps it byte-exact', async (t) => {
+  const { client, port } = await echoProxy(t);
+  await client.addToxic('echo', { name: 'up', type: 'slicer', stream: 'upstream', attributes: { average_size: 500, size_variation: 300, delay: 50 } });
+  await client.addToxic('echo', { name: 'down', type: 'slicer', stream: 'downstream', attributes: { average_size: 64, size_variation: 32 } });
+  const data = pattern(200_000);
+  const { received } = await roundTrip(port, data);
+  assert.equal(received.length, data.length);
+  assert.equal(sha256(received), sha256(data));
+});
+
+test('limit_data passes exactly the first N bytes, then closes the connection', async (t) => {
+  const { client, port } = await echoProxy(t);
+  await client.addToxic('echo', { type: 'limit_data', stream: 'downstream', attributes: { bytes: 1000 } });
+  const data = pattern(50_000);
+  const { received } = await roundTrip(port, data);
+  assert.equal(received.length, 1000);
+  assert.equal(sha256(received), sha256(data.subarray(0, 1000)));
+});
+
+test('slow_close holds the close back by the delay while data passes at once', async (t) => {
+  const { client, port } = await echoProxy(t);
+  await client.addToxic('echo', { type: 'slow_close', stream: 'downstream', attributes: { delay: 400 } });
+  const { received, ms } = await roundTrip(port, Buffer.from('bye'));
+  assert.equal(received.toString(), 'bye');
+  assert.ok(ms >= 380 && ms < 2500, `closed after ${ms}ms`);
+});
+
+test('toxicity is the share of connections that get the toxic', async (t) => {
+  const { client, port } = await echoProxy(t);
+  await client.addToxic('echo', { type: 'timeout', stream: 'downstream', toxicity: 0.5, attributes: { timeout: 1 } });
+  let hit = 0;
+  const total = 200;
+  for (let i = 0; i < total; i++) {
+    const { received } = await roundTrip(port, Buffer.from('x'), 3000);
+    if (received.length === 0) hit++;
+  }
+  // Binomial(200, 0.5): 3 standard deviations is about ±21.
+  assert.ok(hit >= 70 && hit <= 130, `${hit} of ${total} connections got the toxic`);
+});
