@@ -6,6 +6,7 @@ const benchmarks: Record<string, () => Promise<Benchmark>> = {
   load: async () => (await import('./load.js')).default(),
   evacuate: async () => (await import('./evacuate.js')).default,
   'levers-push': async () => (await import('./levers-push.js')).default,
+  guardrail: async () => (await import('./guardrail.js')).default,
 };
 
 const wanted = process.argv.slice(2);

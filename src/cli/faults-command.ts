@@ -4,6 +4,18 @@ import { z } from 'zod';
 import { faultRegistry } from '../faults/registry.js';
 import type { CommandRegistration } from './command.js';
 
+interface ParamsSchema {
+  properties?: Record<string, unknown>;
+  required?: string[];
+  anyOf?: ParamsSchema[];
+}
+
+function listParams(schema: ParamsSchema): string {
+  return Object.keys(schema.properties ?? {})
+    .map((p) => (schema.required?.includes(p) ? p : `${p}?`))
+    .join(', ');
+}
+
 export const registerFaults: CommandRegistration = (program: Command) => {
   program
     .command('faults')
@@ -11,9 +23,9 @@ export const registerFaults: CommandRegistration = (program: Command) => {
     .action(() => {
       const width = Math.max(...faultRegistry.map((f) => f.kind.length));
       for (const fault of faultRegistry) {
-        const schema = z.toJSONSchema(fault.params, { io: 'input', unrepresentable: 'any' }) as { properties?: Record<string, unknown>; required?: string[] };
-        const params = Object.keys(schema.properties ?? {}).map((p) => (schema.required?.includes(p) ? p : `${p}?`));
-        process.stdout.write(`${fault.kind.padEnd(width)}  on ${fault.targetKind.padEnd(6)} ${fault.summary}\n${' '.repeat(width + 12)}params: ${params.join(', ')}\n`);
+        const schema = z.toJSONSchema(fault.params, { io: 'input', unrepresentable: 'any' }) as ParamsSchema;
+        const params = (schema.anyOf ?? [schema]).map(listParams).join(' | ');
+        process.stdout.write(`${fault.kind.padEnd(width)}  on ${fault.targetKind.padEnd(7)} ${fault.summary}\n${' '.repeat(width + 13)}params: ${params || '(none)'}\n`);
       }
     });
 };

@@ -1,8 +1,9 @@
 import type { FaultContext, ResolvedTarget } from '../faults/fault.js';
 import { faultDefinition } from '../faults/registry.js';
-import { formatDuration } from '../units/units.js';
+import { formatDuration, parseDuration } from '../units/units.js';
 import type { Experiment, FaultStep, Step } from './schema.js';
 import { targetKind, TargetError } from './target-kinds.js';
+import { targetKinds } from './target-registry.js';
 import { describeLoad } from './sources.js';
 
 // Before anything is touched: resolve every declared target (which also proves each holding component is
@@ -15,24 +16,46 @@ export async function resolveTargets(experiment: Experiment): Promise<ResolvedTa
   const resolved = new Map<string, ResolvedTarget[]>();
   await Promise.all(
     Object.entries(experiment.targets).map(async ([name, declaration]) => {
-      const kind = targetKind((declaration as { kind: string }).kind);
-      resolved.set(name, await kind.resolve(name, declaration as Record<string, unknown>));
+      const kind = targetKind((declaration as { kind: string }).kind, targetKinds);
+      try {
+        resolved.set(name, await kind.resolve(name, declaration as Record<string, unknown>));
+      } catch (error) {
+        // Whatever a target kind throws while resolving means "cannot be reached or does not exist": exit 3.
+        throw error instanceof TargetError ? error : new TargetError(`target ${name}: ${(error as Error).message}`);
+      }
     }),
   );
   return resolved;
 }
 
 export function faultParams(fault: FaultStep): Record<string, unknown> {
-  const { kind: _kind, target: _target, duration: _duration, ...params } = fault;
-  return params;
+  const { kind: _kind, target: _target, duration, ...params } = fault;
+  // A kind with its own duration parameter (cpu-stress) receives it as written.
+  return typeof duration === 'string' ? { ...params, duration } : params;
+}
+
+/** How long a fault step lasts, whether the step or the kind's own params say it. */
+export function faultDurationMs(fault: FaultStep): number | undefined {
+  const value = fault.duration as unknown;
+  if (typeof value === 'number') return value;
+  return typeof value === 'string' ? parseDuration(value) : undefined;
+}
+
+/** A `lever` step is a `lever` fault on a levers target: same lease, same revert, same journal. */
+export function asFaultStep(step: Step, experiment: Experiment): FaultStep | undefined {
+  if (step.fault) return step.fault as FaultStep;
+  if (!step.lever) return undefined;
+  const { target, ...action } = step.lever;
+  const leverTarget = target ?? Object.entries(experiment.targets).find(([, t]) => (t as { kind: string }).kind === 'levers')![0];
+  return { kind: 'lever', target: leverTarget, ...action };
 }
 
 /** Runs every fault's preflight against its resolved targets; the first refusal stops the run (exit 3). */
 export async function preflightFaults(experiment: Experiment, targets: ResolvedTargets, ctx: FaultContext): Promise<void> {
   const checks: Promise<void>[] = [];
   forEachStep([...experiment.method, ...experiment.rollbacks], (step) => {
-    if (!step.fault) return;
-    const fault = step.fault as FaultStep;
+    const fault = asFaultStep(step, experiment);
+    if (!fault) return;
     const definition = faultDefinition(fault.kind);
     for (const target of targets.get(fault.target) ?? []) {
       checks.push(
@@ -56,11 +79,12 @@ export function forEachStep(steps: readonly Step[], visit: (step: Step) => void)
 export function blastRadius(experiment: Experiment, targets: ResolvedTargets): string[] {
   const lines: string[] = [];
   forEachStep([...experiment.method, ...experiment.rollbacks], (step) => {
-    if (!step.fault) return;
-    const fault = step.fault as FaultStep;
+    const fault = asFaultStep(step, experiment);
+    if (!fault) return;
     const definition = faultDefinition(fault.kind);
+    const lasts = faultDurationMs(fault);
     for (const target of targets.get(fault.target) ?? []) {
-      lines.push(`${definition.describe(target, faultParams(fault))}, ${fault.duration !== undefined ? `for ${formatDuration(fault.duration)}` : 'until the method ends'} (target ${target.name})`);
+      lines.push(`${definition.describe(target, faultParams(fault))}, ${lasts !== undefined ? `for ${formatDuration(lasts)}` : 'until the method ends'} (target ${target.name})`);
     }
   });
   return lines;
@@ -98,16 +122,17 @@ export function timeline(experiment: Experiment, targets: ResolvedTargets): Plan
       events.push({ atMs: at, text: step.load.start ? `start load ${name}: ${describeLoad(experiment.loads[name])}` : `stop load ${name}` });
       return at;
     }
-    if (step.fault) {
-      const fault = step.fault as FaultStep;
+    const fault = asFaultStep(step, experiment);
+    if (fault) {
       const definition = faultDefinition(fault.kind);
+      const lasts = faultDurationMs(fault);
       for (const target of targets.get(fault.target) ?? []) {
         const what = definition.describe(target, faultParams(fault));
         events.push({ atMs: at, text: `inject ${what}` });
-        if (fault.duration !== undefined) events.push({ atMs: at + fault.duration, text: `revert ${what}` });
+        if (lasts !== undefined) events.push({ atMs: at + lasts, text: `revert ${what}` });
         else open.push(what);
       }
-      return at + (fault.duration ?? 0);
+      return at + (lasts ?? 0);
     }
     if (step.parallel) return Math.max(...step.parallel.map((child) => planStep(child, at)));
     if (step.probe !== undefined) {

@@ -4,7 +4,7 @@ import { faultDefinition } from '../faults/registry.js';
 import { formatDuration } from '../units/units.js';
 import type { FaultBook } from './fault-book.js';
 import type { JournalRecorder } from './journal.js';
-import { faultParams, type ResolvedTargets } from './blast-radius.js';
+import { asFaultStep, faultDurationMs, faultParams, type ResolvedTargets } from './blast-radius.js';
 import type { Experiment, FaultStep, Step } from './schema.js';
 import { sleep, type SliSources } from './sources.js';
 import { httpCheck } from './http-check.js';
@@ -36,8 +36,10 @@ export function describeStep(step: Step): string {
   if (step.load) return step.load.start ? `start load ${step.load.start}` : `stop load ${step.load.stop}`;
   if (step.fault) {
     const fault = step.fault as FaultStep;
-    return `${fault.kind} on ${fault.target}${fault.duration !== undefined ? ` for ${formatDuration(fault.duration)}` : ''}`;
+    const lasts = faultDurationMs(fault);
+    return `${fault.kind} on ${fault.target}${lasts !== undefined ? ` for ${formatDuration(lasts)}` : ''}`;
   }
+  if (step.lever) return 'pull' in step.lever ? `pull lever ${step.lever.pull}` : `reset lever ${step.lever.reset}`;
   if (step.parallel) return `parallel (${step.parallel.length} steps)`;
   if (step.probe !== undefined) return `probe ${step.probe}`;
   if (step.http) return `${step.http.method} ${step.http.url}`;
@@ -53,7 +55,7 @@ async function runStep(step: Step, ctx: MethodContext, path: string): Promise<vo
     if (step.wait !== undefined) await sleep(step.wait, ctx.signal);
     else if (step.load?.start) ctx.sources.startLoad(step.load.start);
     else if (step.load?.stop) await ctx.sources.stop(step.load.stop);
-    else if (step.fault) await runFault(step.fault as FaultStep, ctx);
+    else if (step.fault || step.lever) await runFault(asFaultStep(step, ctx.experiment)!, ctx);
     else if (step.parallel) await Promise.all(step.parallel.map((child, i) => runStep(child, ctx, `${path}.parallel[${i}]`)));
     else if (step.probe !== undefined) {
       const result = await httpCheck(ctx.experiment.probes[step.probe], ctx.signal);
@@ -80,8 +82,9 @@ async function runFault(fault: FaultStep, ctx: MethodContext): Promise<void> {
       return ctx.faults.add(definition.describe(target, params), revert, { kind: fault.kind, target: target.name, selector: target.selector, controlUrl: target.controlUrl });
     }),
   );
-  if (fault.duration === undefined) return;
-  await sleep(fault.duration, ctx.signal);
+  const lasts = faultDurationMs(fault);
+  if (lasts === undefined) return;
+  await sleep(lasts, ctx.signal);
   if (ctx.signal.aborted) return;
   for (const id of ids.reverse()) await ctx.faults.revert(id);
 }

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { faultRegistry } from '../faults/registry.js';
-import { targetKinds } from './target-kinds.js';
+import { targetKinds } from './target-registry.js';
 import { duration, percentage, rate } from './units-schema.js';
 
 // The experiment file format, written once: zod validates it (with the path of every bad field), and the
@@ -72,18 +72,30 @@ export const guardrailSchema = sliUnion({
   for: duration.prefault('0ms').meta({ description: 'How long the breach must last before the run aborts (default 0ms)' }),
 });
 
+// Fault kinds whose params are an object become `fault: {kind, target, duration?, ...params}` steps; a kind
+// that has its own `duration` (cpu-stress) keeps it, and the step lasts that long.
 const faultStep = z.discriminatedUnion(
   'kind',
-  faultRegistry.map((definition) =>
-    (definition.params as z.ZodObject)
-      .extend({
-        kind: z.literal(definition.kind).meta({ description: definition.summary }),
-        target: name.meta({ description: `A target of kind ${definition.targetKind}` }),
-        duration: duration.optional().meta({ description: 'Revert after this long; without it the fault lasts until the method ends' }),
-      })
-      .strict(),
-  ) as unknown as [z.ZodObject, ...z.ZodObject[]],
+  faultRegistry
+    .filter((definition) => definition.params instanceof z.ZodObject)
+    .map((definition) => {
+      const params = definition.params as z.ZodObject;
+      return params
+        .extend({
+          kind: z.literal(definition.kind).meta({ description: definition.summary }),
+          target: name.meta({ description: `A target of kind ${definition.targetKind}` }),
+          ...('duration' in params.shape
+            ? {}
+            : { duration: duration.optional().meta({ description: 'Revert after this long; without it the fault lasts until the method ends' }) }),
+        })
+        .strict();
+    }) as unknown as [z.ZodObject, ...z.ZodObject[]],
 );
+
+const leverStep = z.union([
+  z.object({ pull: z.string().min(1), target: name.optional().meta({ description: 'A levers target (default: the only one declared)' }) }).strict(),
+  z.object({ reset: z.string().min(1), target: name.optional().meta({ description: 'A levers target (default: the only one declared)' }) }).strict(),
+]);
 
 const processAction = z
   .object({ path: z.string().min(1), arguments: z.array(z.string()).default([]), timeout: duration.prefault('30s') })
@@ -93,7 +105,7 @@ export interface StepInput {
   [key: string]: unknown;
 }
 
-const STEP_KEYS = ['wait', 'load', 'fault', 'parallel', 'probe', 'http', 'process'] as const;
+const STEP_KEYS = ['wait', 'load', 'fault', 'lever', 'parallel', 'probe', 'http', 'process'] as const;
 
 export const stepSchema = z
   .object({
@@ -105,6 +117,7 @@ export const stepSchema = z
       .refine((l) => (l.start === undefined) !== (l.stop === undefined), { error: 'give exactly one of `start` or `stop`' })
       .optional(),
     fault: faultStep.optional(),
+    lever: leverStep.optional().meta({ description: 'Pull or reset an emergency lever until the method ends (undone at revert, LIFO with the faults)' }),
     get parallel() {
       return z.array(stepSchema).min(1).optional().meta({ description: 'Steps that run at the same time; the group ends when all have' });
     },
@@ -198,6 +211,15 @@ function checkReferences(experiment: z.output<z.ZodObject>, ctx: z.core.$Refinem
         if (!target) issue([...at, 'fault', 'target'], `expected a declared target (${Object.keys(e.targets).join(', ') || 'none declared'}), got "${fault.target}"`);
         else if (wanted && target.kind !== wanted) issue([...at, 'fault', 'target'], `fault ${fault.kind} acts on a ${wanted} target; "${fault.target}" is a ${target.kind}`);
       }
+      if (step.lever) {
+        const leverTargets = Object.entries(e.targets).filter(([, t]) => (t as { kind: string }).kind === 'levers').map(([n]) => n);
+        if (step.lever.target !== undefined && !leverTargets.includes(step.lever.target)) {
+          issue([...at, 'lever', 'target'], `expected a declared levers target (${leverTargets.join(', ') || 'none declared'}), got "${step.lever.target}"`);
+        } else if (step.lever.target === undefined && leverTargets.length !== 1) {
+          issue([...at, 'lever'], `name the levers target with \`target\`: ${leverTargets.length === 0 ? 'none is declared (add one: { kind: levers, control: http://127.0.0.1:8475 })' : `there are ${leverTargets.length}`}`);
+        }
+      }
+      if ((step.fault || step.lever) && path[0] === 'rollbacks') issue(at, 'rollbacks undo things; faults and levers belong in the method');
       if (step.parallel) walk(step.parallel, [...at, 'parallel']);
     });
   walk(e.method, ['method']);

@@ -62,9 +62,8 @@ export const proxyTargetKind: TargetKind = {
   },
 };
 
-export const targetKinds: readonly TargetKind[] = [proxyTargetKind];
 
-export function targetKind(kind: string): TargetKind {
+export function targetKind(kind: string, targetKinds: readonly TargetKind[]): TargetKind {
   const found = targetKinds.find((candidate) => candidate.kind === kind);
   if (!found) throw new TargetError(`unknown target kind "${kind}"; known: ${targetKinds.map((t) => t.kind).join(', ')}`);
   return found;

@@ -9,6 +9,12 @@ import { limitDataFault } from './limit-data.js';
 import { httpErrorFault } from './http-error.js';
 import { httpDelayFault } from './http-delay.js';
 import { httpAbortFault } from './http-abort.js';
+import { terminate } from './terminate.js';
+import { drain } from './drain.js';
+import { cpuStress } from './cpu-stress.js';
+import { evacuateRegion } from './evacuate-region.js';
+import { isolateRegion } from './isolate-region.js';
+import { leverFault } from '../levers/lever-step.js';
 
 // STYLE §1: the one table of fault kinds. The experiment schema, the engine, `gameday faults`, the JSON
 // Schema and the docs read it; adding a kind is one new file and one line here.
@@ -24,6 +30,12 @@ export const faultRegistry: readonly FaultDefinition<any>[] = [
   httpErrorFault,
   httpDelayFault,
   httpAbortFault,
+  terminate,
+  drain,
+  cpuStress,
+  evacuateRegion,
+  isolateRegion,
+  leverFault,
 ];
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any

@@ -66,7 +66,8 @@ test('an unknown field is reported at its own key, with the path', () => {
 test('an unknown fault kind lists the kinds the registry knows', () => {
   const [problem] = problemsOf(valid.replace('kind: latency', 'kind: lag'));
   assert.match(problem, /^exp\.yaml:16:13 method\[1\]\.fault\.kind: expected one of latency, bandwidth/);
-  for (const definition of faultRegistry) assert.ok(problem.includes(definition.kind));
+  // Every kind usable as a `fault:` step (the lever kind is its own `lever:` step).
+  for (const definition of faultRegistry.filter((d) => d.kind !== 'lever')) assert.ok(problem.includes(definition.kind), definition.kind);
 });
 
 test('references to undeclared targets, loads and sources are refused with their paths', () => {
@@ -83,7 +84,7 @@ test('a missing required field points at its parent and says what is missing', (
 
 test('a step with two actions is refused', () => {
   const [problem] = problemsOf(valid.replace('  - wait: 2s', '  - wait: 2s\n    probe: health'));
-  assert.match(problem, /method\[0\]: a step has exactly one of wait, load, fault, parallel, probe, http, process; got wait, probe/);
+  assert.match(problem, /method\[0\]: a step has exactly one of wait, load, fault, lever, parallel, probe, http, process; got wait, probe/);
 });
 
 test('a YAML syntax error gives its line and column', () => {
@@ -99,6 +100,27 @@ test('a rate and a percentage are checked with their expected forms', () => {
   ]);
 });
 
+test('fleet, gateway and lever steps validate, and a lever step needs a levers target', () => {
+  const fleet = `title: t
+targets:
+  shop: { kind: fleet, control: "http://127.0.0.1:1", selector: pricing/us-east, maxInstances: 1 }
+  edge: { kind: gateway, control: "http://127.0.0.1:1", region: us-east }
+method:
+  - fault: { kind: terminate, target: shop, count: 1, duration: 2s }
+  - fault: { kind: cpu-stress, target: shop, duration: 3s }
+  - fault: { kind: evacuate-region, target: shop }
+  - lever: { pull: recommendations }
+`;
+  const problems = problemsOf(fleet);
+  assert.deepEqual(problems, [
+    'exp.yaml:8:45 method[2].fault.target: fault evacuate-region acts on a gateway target; "shop" is a fleet',
+    'exp.yaml:9:12 method[3].lever: name the levers target with `target`: none is declared (add one: { kind: levers, control: http://127.0.0.1:8475 })',
+  ]);
+  const { experiment } = parseExperiment(fleet.replace('target: shop }', 'target: edge }').replace('  edge:', '  levers: { kind: levers }\n  edge:'), 'exp.yaml');
+  assert.deepEqual(experiment.method[1].fault, { kind: 'cpu-stress', target: 'shop', duration: '3s', cores: 1 });
+  assert.deepEqual(experiment.method[3].lever, { pull: 'recommendations' });
+});
+
 test('JSON is accepted as well as YAML', () => {
   const json = JSON.stringify({ title: 'j', method: [{ wait: '1s' }] });
   assert.equal(parseExperiment(json, 'exp.json').experiment.method[0].wait, 1000);
@@ -106,7 +128,8 @@ test('JSON is accepted as well as YAML', () => {
 
 test('the JSON Schema lists every fault kind of the registry with its own params', () => {
   const text = JSON.stringify(experimentJsonSchema());
-  for (const definition of faultRegistry) assert.ok(text.includes(`"const":"${definition.kind}"`), `schema lacks ${definition.kind}`);
+  for (const definition of faultRegistry.filter((d) => d.kind !== 'lever')) assert.ok(text.includes(`"const":"${definition.kind}"`), `schema lacks ${definition.kind}`);
+  assert.ok(text.includes('"pull"') && text.includes('"reset"'), 'the lever step is in the schema');
   assert.ok(text.includes('"averageSize"'), 'slicer params are in the schema');
   assert.ok(text.includes('"path_prefix"') === false, 'the schema speaks our field names, not the proxy attributes');
 });
