@@ -11,6 +11,7 @@ import { registerFaults } from './faults-command.js';
 import { registerProxyCommand } from './proxy-command.js';
 import { registerLeverCommand } from './lever-command.js';
 import { registerServeCommand } from './serve-command.js';
+import { registerDemoCommand } from './demo-command.js';
 
 // Each verb lives in its own module beside this one and registers itself; this file only lists them.
 const registrations: CommandRegistration[] = [
@@ -24,6 +25,7 @@ const registrations: CommandRegistration[] = [
   registerProxyCommand,
   registerLeverCommand,
   registerServeCommand,
+  registerDemoCommand,
 ];
 
 const require = createRequire(import.meta.url);

@@ -1,18 +1,20 @@
 // The demo world, started for real: the lever service, the fault proxy (one HTTP link per backend per region),
 // the fleet of service processes, and the region gateway in front of the assemblers, each with its control
-// API on a fixed loopback port so that an experiment file can name it. Everything runs in this process
-// except the service instances, which the fleet starts under its process guard (they die with us, even on
-// SIGKILL). stop() reverts every fault first and then stops every process; it is safe to call twice.
+// API on a fixed loopback port so that an experiment file can name it. The fault proxy (a sidecar) and the
+// service instances are processes of their own, started under the fleet's process guard (they die with us,
+// even on SIGKILL); the lever service and the gateway run in this process. stop() reverts every fault first and then stops every process; it is safe to call twice.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { startFleetControl, type ControlServer } from '../fleet/control-api.js';
 import { Fleet } from '../fleet/fleet.js';
 import { startGatewayControl } from '../gateway/control-api.js';
 import { Gateway } from '../gateway/gateway.js';
 import { startLeverService, type LeverService } from '../levers/lever-service.js';
 import type { Logger } from '../observe/log.js';
-import { ProxyServer } from '../proxy/server.js';
+import { connectProxy } from '../proxy/client.js';
+import { startSidecar } from './sidecar.js';
 import { describePortOwner, portIsFree } from './port-owner.js';
 import { assemblerService, planWorld, proxySpecs, type WorldPlan } from './world-plan.js';
 
@@ -63,6 +65,8 @@ export interface World {
 /** A fixed port is taken: exit 3, nothing was started. */
 export class PortInUseError extends Error {}
 
+const PROXY_ENTRY = fileURLToPath(new URL('./proxy-sidecar.js', import.meta.url));
+
 /** A closed port (the discard service): links point here until their backend runs, so nothing leaks upstream. */
 const NOWHERE = '127.0.0.1:9';
 
@@ -86,7 +90,9 @@ export async function startWorld(options: WorldStartOptions): Promise<World> {
 
     // The links listen before anything else starts, so the assemblers can be told where they are and no
     // port picked for a link can be handed to an instance in the meantime.
-    const proxy = await ProxyServer.start({ listen: `127.0.0.1:${ports.proxy}`, logger: options.log });
+    const sidecar = await startSidecar(PROXY_ENTRY, { GAMEDAY_PROXY_LISTEN: `127.0.0.1:${ports.proxy}`, [WORLD_MARKER]: String(process.pid) });
+    undo.push(() => sidecar.stop());
+    const proxy = Object.assign(connectProxy(`http://127.0.0.1:${ports.proxy}`), { controlUrl: `http://127.0.0.1:${ports.proxy}` });
     undo.push(() => proxy.close());
     const draft = planWorld({ naiveAssembler: options.naiveAssembler, leversUrl: levers.url });
     const links = await Promise.all(
@@ -137,7 +143,7 @@ export async function startWorld(options: WorldStartOptions): Promise<World> {
         metrics: [`${proxy.controlUrl}/metrics`, `${levers.url}/metrics`, `${gatewayControl.url}/metrics`, ...assemblerMetricsUrls()],
       },
       assemblerMetricsUrls,
-      pids: () => [process.pid, ...fleet.instances().flatMap((i) => (i.pid === null ? [] : [i.pid]))],
+      pids: () => [process.pid, sidecar.pid, ...fleet.instances().flatMap((i) => (i.pid === null ? [] : [i.pid]))],
       stop: () => (stopped ??= unwind(undo)),
     };
   } catch (error) {
