@@ -1,6 +1,8 @@
 // `gameday demo` as a straight line: read the experiment (and which world it needs), start the world, run
 // the experiment with the engine in this process while the world's own counters are read, join what the
 // world saw to the journal, and stop the world — whatever happened — unless the caller keeps it.
+import { existsSync } from 'node:fs';
+import { isAbsolute, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { loadExperimentFile, type LoadedExperiment } from '../experiment/load-file.js';
 import type { JournalEvent } from '../experiment/journal-types.js';
@@ -15,7 +17,8 @@ import { WorldRecord, type SegmentSummary } from './world-record.js';
 import { readWorldVariant } from './world-variant.js';
 import { startWorld, type World } from './world.js';
 
-export const FLAGSHIP = fileURLToPath(new URL('../../../examples/peak-gameday.yaml', import.meta.url));
+const PACKAGE_ROOT = fileURLToPath(new URL('../../../', import.meta.url));
+export const FLAGSHIP = join(PACKAGE_ROOT, 'examples/peak-gameday.yaml');
 
 /** `--quick` runs the experiment on a clock this much faster (see quick.ts). */
 export const QUICK_FACTOR = 0.5;
@@ -50,7 +53,9 @@ export interface DemoOutcome {
 
 /** Loads and validates the experiment before anything starts (ExperimentFileError / WorldVariantError: exit 3). */
 export async function prepareDemo(options: Pick<DemoOptions, 'file' | 'quick' | 'naiveAssembler'>): Promise<{ loaded: LoadedExperiment; naiveAssembler: boolean }> {
-  const file = options.file ?? FLAGSHIP;
+  // `gameday demo examples/no-timeouts.yaml` works from any directory: the shipped examples are found too.
+  const given = options.file ?? FLAGSHIP;
+  const file = !existsSync(given) && !isAbsolute(given) && existsSync(join(PACKAGE_ROOT, given)) ? join(PACKAGE_ROOT, given) : given;
   const variant = readWorldVariant(file);
   const loaded = await loadExperimentFile(file);
   const experiment = options.quick ? compressExperiment(loaded.experiment, QUICK_FACTOR) : loaded.experiment;

@@ -1,22 +1,20 @@
 // The demo world, started for real: the lever service, the fault proxy (one HTTP link per backend per region),
 // the fleet of service processes, and the region gateway in front of the assemblers, each with its control
-// API on a fixed loopback port so that an experiment file can name it. The fault proxy (a sidecar) and the
-// service instances are processes of their own, started under the fleet's process guard (they die with us,
-// even on SIGKILL); the lever service and the gateway run in this process. stop() reverts every fault first and then stops every process; it is safe to call twice.
+// API on a fixed loopback port so that an experiment file can name it. The fault proxy and the gateway (the
+// busiest hops, sidecars) and the service instances are processes of their own, started under the fleet's
+// process guard (they die with us, even on SIGKILL); the lever service and the fleet's control run here. stop() reverts every fault first and then stops every process; it is safe to call twice.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { startFleetControl, type ControlServer } from '../fleet/control-api.js';
+import { startFleetControl } from '../fleet/control-api.js';
 import { Fleet } from '../fleet/fleet.js';
-import { startGatewayControl } from '../gateway/control-api.js';
-import { Gateway } from '../gateway/gateway.js';
 import { startLeverService, type LeverService } from '../levers/lever-service.js';
 import type { Logger } from '../observe/log.js';
 import { connectProxy } from '../proxy/client.js';
 import { startSidecar } from './sidecar.js';
 import { describePortOwner, portIsFree } from './port-owner.js';
-import { assemblerService, planWorld, proxySpecs, type WorldPlan } from './world-plan.js';
+import { assemblerService, gatewayRegions, planWorld, proxySpecs, type WorldPlan } from './world-plan.js';
 
 /** The world's fixed loopback ports (docs/demo.md). The proxy's and the levers' are their own defaults. */
 export const DEMO_PORTS = {
@@ -66,6 +64,7 @@ export interface World {
 export class PortInUseError extends Error {}
 
 const PROXY_ENTRY = fileURLToPath(new URL('./proxy-sidecar.js', import.meta.url));
+const GATEWAY_ENTRY = fileURLToPath(new URL('./gateway-sidecar.js', import.meta.url));
 
 /** A closed port (the discard service): links point here until their backend runs, so nothing leaks upstream. */
 const NOWHERE = '127.0.0.1:9';
@@ -114,36 +113,34 @@ export async function startWorld(options: WorldStartOptions): Promise<World> {
     const fleetControl = await startFleetControl(fleet, { port: ports.fleet, log: options.log });
     undo.push(() => fleetControl.close());
 
-    const gateway = await Gateway.start({
-      fleet: { fleet, service: plan.assembler.name },
-      port: ports.shop,
-      // Tighter than the default so that a killed assembler is found within about a second.
-      health: { intervalMs: 250, timeoutMs: 1000, unhealthyThreshold: 2 },
-      upstreamTimeoutMs: 5000,
-      log: options.log,
+    const gateway = await startSidecar(GATEWAY_ENTRY, {
+      GAMEDAY_GATEWAY_REGIONS: JSON.stringify(gatewayRegions(plan, fleet.instances())),
+      GAMEDAY_GATEWAY_PORT: String(ports.shop),
+      GAMEDAY_GATEWAY_CONTROL_PORT: String(ports.gateway),
+      [WORLD_MARKER]: String(process.pid),
     });
-    undo.push(() => gateway.close());
-    const gatewayControl: ControlServer = await startGatewayControl(gateway, { port: ports.gateway, log: options.log });
-    undo.push(() => gatewayControl.close());
-    stage(`region gateway on ${gateway.url} (${plan.regions.join(', ')})`);
+    undo.push(() => gateway.stop());
+    const shopUrl = `http://127.0.0.1:${ports.shop}`;
+    const gatewayUrl = `http://127.0.0.1:${ports.gateway}`;
+    stage(`region gateway on ${shopUrl} (${plan.regions.join(', ')})`);
 
-    await warmUp(`${gateway.url}/product/42`);
+    await warmUp(`${shopUrl}/product/42`);
     const assemblerMetricsUrls = () => fleet.instances({ service: plan.assembler.name }).map((i) => `${i.url}/metrics`);
     let stopped: Promise<void> | undefined;
     return {
       plan,
       fleet,
       urls: {
-        shop: gateway.url,
-        page: `${gateway.url}/product/42`,
+        shop: shopUrl,
+        page: `${shopUrl}/product/42`,
         proxy: proxy.controlUrl,
         levers: levers.url,
         fleet: fleetControl.url,
-        gateway: gatewayControl.url,
-        metrics: [`${proxy.controlUrl}/metrics`, `${levers.url}/metrics`, `${gatewayControl.url}/metrics`, ...assemblerMetricsUrls()],
+        gateway: gatewayUrl,
+        metrics: [`${proxy.controlUrl}/metrics`, `${levers.url}/metrics`, `${gatewayUrl}/metrics`, ...assemblerMetricsUrls()],
       },
       assemblerMetricsUrls,
-      pids: () => [process.pid, sidecar.pid, ...fleet.instances().flatMap((i) => (i.pid === null ? [] : [i.pid]))],
+      pids: () => [process.pid, sidecar.pid, gateway.pid, ...fleet.instances().flatMap((i) => (i.pid === null ? [] : [i.pid]))],
       stop: () => (stopped ??= unwind(undo)),
     };
   } catch (error) {

@@ -1,0 +1,36 @@
+// The region gateway of the demo world as its own process: every page passes through it twice (in and
+// out), so at the peak it needs a core of its own rather than a share of the event loop that also runs the
+// load generator and the engine. It routes to the assemblers by static upstreams (the fleet keeps an
+// instance's port across restarts; health checks, outlier ejection and retries find one that is down).
+// Configured by environment; prints one JSON line once both listeners accept connections; SIGTERM/SIGINT
+// revert its faults (weights back, regions reconnected) and close it.
+import { startGatewayControl } from '../gateway/control-api.js';
+import { Gateway } from '../gateway/gateway.js';
+import { createLogger } from '../observe/log.js';
+
+const log = createLogger('gateway', process.env.GAMEDAY_LOG_LEVEL ?? 'error');
+// A request whose handling fails must not take the shop's front door down with it (the gateway at this
+// commit rejects on a client that hangs up mid-request); counted and logged, never fatal.
+let stray = 0;
+process.on('unhandledRejection', (error) => {
+  if (stray++ % 100 === 0) log.error({ err: error, count: stray }, 'unhandled error in request handling; the gateway continues');
+});
+const regions = JSON.parse(process.env.GAMEDAY_GATEWAY_REGIONS ?? '{}') as Record<string, { weight: number; upstreams: string[] }>;
+const gateway = await Gateway.start({
+  regions,
+  port: Number(process.env.GAMEDAY_GATEWAY_PORT ?? 8080),
+  // Tighter than the default so that a killed assembler is found within about a second.
+  health: { intervalMs: 250, timeoutMs: 1000, unhealthyThreshold: 2 },
+  upstreamTimeoutMs: 5000,
+  log,
+});
+const control = await startGatewayControl(gateway, { port: Number(process.env.GAMEDAY_GATEWAY_CONTROL_PORT ?? 8477), log });
+const stop = async () => {
+  setTimeout(() => process.exit(0), 3000).unref();
+  await control.close();
+  await gateway.close();
+  process.exit(0);
+};
+process.once('SIGTERM', () => void stop());
+process.once('SIGINT', () => void stop());
+process.stdout.write(`${JSON.stringify({ listening: Number(new URL(gateway.url).port), control: control.url, pid: process.pid })}\n`);
