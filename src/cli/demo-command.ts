@@ -45,12 +45,15 @@ async function demoCommand(file: string | undefined, flags: DemoFlags): Promise<
     return ExitCode.invalid;
   }
   const interrupt = new AbortController();
+  // A persistent listener, not `once`: the fleet's process guard re-raises a signal nobody else listens to,
+  // which would end this process before the run has reverted its faults.
   const onSignal = () => {
+    if (interrupt.signal.aborted) forceQuit();
     process.stderr.write('\ngameday demo: interrupted — reverting every fault and stopping the world (Ctrl-C again to force)\n');
     interrupt.abort();
   };
-  process.once('SIGINT', onSignal);
-  process.once('SIGTERM', onSignal);
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
   // The world's components run in this process; one of them failing to handle an error for one request
   // must not take the whole world down mid-run and leave the run unfinished. Said once, loudly.
   let strayErrors = 0;
@@ -130,6 +133,12 @@ function formatSegments(outcome: DemoOutcome): string {
   return lines.join('\n');
 }
 
+/** A second Ctrl-C: exit now. The kernel and our exit hooks kill every process of the world; leases revert the rest. */
+function forceQuit(): never {
+  process.stderr.write('gameday demo: forced to quit; the world dies with this process, and every fault lease expires within its TTL\n');
+  process.exit(ExitCode.aborted);
+}
+
 /** `--keep`: the world stays up until Ctrl-C; then every fault is reverted and every process stopped. */
 async function keepRunning(world: World): Promise<void> {
   const u = world.urls;
@@ -147,11 +156,14 @@ async function keepRunning(world: World): Promise<void> {
       '',
     ].join('\n'),
   );
-  await new Promise<void>((resolve) => {
-    process.once('SIGINT', () => resolve());
-    process.once('SIGTERM', () => resolve());
-  });
-  process.stderr.write('gameday demo: stopping the world\n');
+  let stopping = false;
+  const onSignal = () => (stopping ? forceQuit() : (stopping = true));
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+  while (!stopping) await new Promise((resolve) => setTimeout(resolve, 100));
+  process.stderr.write('gameday demo: stopping the world (Ctrl-C again to force)\n');
   await world.stop();
+  process.off('SIGINT', onSignal);
+  process.off('SIGTERM', onSignal);
   process.stdout.write('the demo world is stopped; every fault was reverted.\n');
 }

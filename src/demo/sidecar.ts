@@ -1,8 +1,14 @@
 import { spawn } from 'node:child_process';
-import { guard, guardedArgv, killGroup } from '../fleet/process-guard.js';
+import { guardedArgv, killGroup } from '../fleet/process-guard.js';
 
-// Starts a helper process of the world under the fleet's process guard (its own process group, killed by
-// the kernel when we die, even by SIGKILL) and waits for its one JSON line on stdout.
+// Starts a helper process of the world in its own process group, under the parent-death signal of the
+// fleet's process guard (the kernel kills it when we die, even by SIGKILL), and waits for its one JSON line
+// on stdout. Unlike fleet instances it is not killed on our SIGINT: Ctrl-C aborts the run, and the run
+// still needs the fault proxy and the gateway to revert its faults; stop() ends it after that, and our
+// 'exit' kills whatever is left.
+
+const live = new Set<number>();
+let hooked = false;
 
 export interface Sidecar {
   pid: number;
@@ -14,7 +20,12 @@ export interface Sidecar {
 export async function startSidecar(entry: string, env: Record<string, string>, startLimitMs = 15_000): Promise<Sidecar> {
   const [file, ...args] = guardedArgv([process.execPath, entry]);
   const child = spawn(file, args, { detached: true, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...env } });
-  guard(child);
+  if (child.pid !== undefined) live.add(child.pid);
+  child.once('exit', () => child.pid !== undefined && live.delete(child.pid));
+  if (!hooked) {
+    hooked = true;
+    process.on('exit', () => live.forEach((pid) => killGroup(pid, 'SIGKILL')));
+  }
   let stderr = '';
   child.stderr!.setEncoding('utf8').on('data', (chunk: string) => (stderr = (stderr + chunk).slice(-4000)));
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
