@@ -94,7 +94,7 @@ function countsOf(totals: Counters): PageCounts {
   for (const [key, value] of totals) {
     const [kind, a, b] = key.split('|');
     if (kind === 'page' && (a === 'full' || a === 'degraded' || a === 'failed')) counts[a] += value;
-    if (kind === 'call') (counts.shed[a] ??= {})[b] = value;
+    if (kind === 'call' && value > 0) (counts.shed[a] ??= {})[b] = value;
   }
   return counts;
 }

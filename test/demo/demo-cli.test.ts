@@ -187,7 +187,8 @@ method:
 });
 
 test('a taken port stops the demo before anything starts, with exit 3 and what holds the port', { timeout: 60_000 }, async () => {
-  const squatter = createServer();
+  // Hangs up on whoever connects, like many a program that is not HTTP.
+  const squatter = createServer((socket) => socket.destroy());
   await new Promise<void>((resolve) => squatter.listen(8477, '127.0.0.1', resolve));
   try {
     const result = await demo(['demo']).done;
