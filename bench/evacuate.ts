@@ -70,11 +70,14 @@ const evacuate: Benchmark = async () => {
     }
     const { startEpoch, results } = await load.done;
     const at = (r: LoadResult) => startEpoch + r.atMs;
+    const sent = (r: LoadResult) => startEpoch + r.sentMs;
     // Time to 100 %: from the evacuation to the last request sent during it that us-east still served.
+    // The window stops 500 ms short of the revert, so a request in transit when the revert starts is not
+    // mistaken for a straggler.
     const shifts = windows.map(({ evacuatedAt, revertedAt }) => {
-      const inWindow = results.filter((r) => at(r) >= evacuatedAt && at(r) < revertedAt - 100);
+      const inWindow = results.filter((r) => sent(r) >= evacuatedAt && sent(r) < revertedAt - 500);
       const stragglers = inWindow.filter((r) => r.region === 'us-east');
-      return stragglers.length === 0 ? 0 : Math.max(...stragglers.map((r) => at(r) - evacuatedAt)) + 1000 / RATE;
+      return stragglers.length === 0 ? 0 : Math.max(...stragglers.map((r) => sent(r) - evacuatedAt)) + 1000 / RATE;
     });
     const failed = results.filter((r) => r.error !== null || r.status !== 200).length;
     const firstEvac = windows[0].evacuatedAt;

@@ -5,7 +5,7 @@
 // nginx is pinned to core 1 (`taskset -c 1`, worker_processes 1), every load generator to core 0.
 // Correctness: every response must be a 2xx with the file's exact size.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdtempSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -28,6 +28,8 @@ async function freePort(): Promise<number> {
 
 async function startNginx(dir: string): Promise<{ url: string; process: ChildProcess }> {
   const port = await freePort();
+  // nginx workers drop root to "nobody": the temp folder (0700 from mkdtemp) must be readable by it.
+  chmodSync(dir, 0o755);
   mkdirSync(join(dir, 'html'));
   mkdirSync(join(dir, 'tmp'));
   writeFileSync(join(dir, 'html', 'index.html'), FILE);
@@ -49,15 +51,19 @@ http {
   );
   const nginx = spawn('taskset', ['-c', '1', 'nginx', '-c', join(dir, 'nginx.conf'), '-p', dir], { stdio: 'ignore' });
   const url = `http://127.0.0.1:${port}/index.html`;
+  let last = '';
   for (let i = 0; i < 50; i++) {
     try {
-      if ((await fetch(url)).ok) return { url, process: nginx };
-    } catch {
-      await new Promise((resolve) => setTimeout(resolve, 100));
+      const response = await fetch(url);
+      if (response.ok && (await response.text()) === FILE) return { url, process: nginx };
+      last = `HTTP ${response.status}`;
+    } catch (error) {
+      last = String(error);
     }
+    await new Promise((resolve) => setTimeout(resolve, 100));
   }
   nginx.kill();
-  throw new Error('nginx did not start');
+  throw new Error(`nginx did not serve ${url} (${last})`);
 }
 
 interface Run {
@@ -170,7 +176,7 @@ const benchmark: Benchmark = async (): Promise<BenchmarkResult> => {
     }
     return {
       name: 'load',
-      setup: `nginx 1 worker on core 1 serving ${Buffer.byteLength(FILE)} B; generators on core 0; closed: ${CONNECTIONS} connections, ${CLOSED_SECONDS}s, ${PAIRS} A/B pairs after a warm-up (ours = node bin/gameday.js load --closed --json); open: ${OPEN_SECONDS}s per rate, default pool (100 connections, in-flight cap 1000)`,
+      setup: `nginx 1 worker on core 1 serving ${Buffer.byteLength(FILE)} B; generators on core 0; closed: ${CONNECTIONS} connections, ${CLOSED_SECONDS}s, ${PAIRS} A/B pairs after a warm-up (ours = node bin/gameday.js load --closed --json); open: ${OPEN_SECONDS}s per rate, default pool (100 connections, in-flight cap 1 s of arrivals, at least 1000)`,
       figures,
       details: { closed: { ours: oursRuns.map((r) => r.detail), autocannon: baseRuns.map((r) => r.detail), wrk: wrkRun.detail }, open },
     };

@@ -7,6 +7,7 @@ const benchmarks: Record<string, () => Promise<Benchmark>> = {
   evacuate: async () => (await import('./evacuate.js')).default,
   'levers-push': async () => (await import('./levers-push.js')).default,
   guardrail: async () => (await import('./guardrail.js')).default,
+  proxy: async () => (await import('./proxy.js')).proxyBenchmark(),
 };
 
 const wanted = process.argv.slice(2);

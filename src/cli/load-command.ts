@@ -49,6 +49,9 @@ export function toLoadOptions(url: string, flags: Flags): LoadOptions {
   if (closed && (flags.rate !== undefined || flags.stages !== undefined)) {
     throw new LoadInputError('--closed', 'the closed model sends as fast as answers come; it takes no --rate or --stages');
   }
+  if (flags.rate !== undefined && flags.stages !== undefined) {
+    throw new LoadInputError('--stages', 'give either --rate (constant) or --stages (ramps), not both');
+  }
   const headers: Record<string, string> = {};
   for (const header of flags.header) {
     const [name, value] = parseHeader(header, '--header');
@@ -78,6 +81,14 @@ async function load(url: string, flags: Flags): Promise<number> {
     if (error instanceof LoadInputError) return fail(error.message);
     throw error;
   }
+  if (flags.json !== undefined && flags.json !== '-') {
+    // Find out now, not after a 30-minute run, that the summary cannot be written.
+    try {
+      writeFileSync(flags.json, '');
+    } catch (error) {
+      return fail(`--json: cannot write ${flags.json}: ${(error as NodeJS.ErrnoException).code ?? error}`);
+    }
+  }
   const controller = new AbortController();
   let interrupted = false;
   const onSigint = () => {
@@ -88,11 +99,10 @@ async function load(url: string, flags: Flags): Promise<number> {
   };
   process.on('SIGINT', onSigint);
   const tty = process.stderr.isTTY === true;
-  const target = options.model === 'open' && options.stages === undefined ? options.rate : undefined;
   try {
     const summary = await runLoad({ ...options, signal: controller.signal }, (sample) => {
       if (!flags.progress) return;
-      const line = formatProgress(sample, target);
+      const line = formatProgress(sample, options.model ?? 'open');
       process.stderr.write(tty ? `\r\x1b[2K${line}` : `${line}\n`);
     });
     if (tty && flags.progress) process.stderr.write('\n');
@@ -128,7 +138,7 @@ export const registerLoad: CommandRegistration = (program: Command) => {
     .option('--duration <duration>', 'how long, e.g. 30s (default 30s; for --stages their sum)')
     .option('--stages <stages>', 'open model: ramps, e.g. 10s:100/s,30s:1000/s,10s:0/s (linear from the previous rate, the first from 0)')
     .option('--connections <n>', 'connections (closed: loops, default 10; open: pool size, default 100)')
-    .option('--max-in-flight <n>', 'open model: cap on requests in flight; arrivals beyond it are counted as dropped (default 1000)')
+    .option('--max-in-flight <n>', 'open model: cap on requests in flight; arrivals beyond it are counted as dropped (default: 1 s of arrivals at the peak rate, at least 1000)')
     .option('--closed', 'closed model: each connection sends as soon as the previous answer arrives')
     .option('--method <method>', 'HTTP method', 'GET')
     .option('--header <name:value>', 'request header (repeatable)', (value: string, all: string[]) => [...all, value], [] as string[])

@@ -31,6 +31,8 @@ export const registerProxyCommand: CommandRegistration = (program: Command) => {
       console.log(`gameday proxy: control API on ${server.controlUrl} (Toxiproxy-compatible; leases; /metrics)`);
       for (const proxy of proxies) console.log(`  ${proxy.name}: ${proxy.listen} -> ${proxy.upstream} (${proxy.protocol})`);
       const stop = async (signal: string) => {
+        // Reverting must not hang the exit: a wedged close still ends the process (leases die with it).
+        setTimeout(() => process.exit(ExitCode.internal), 10_000).unref();
         const leases = (await server.listLeases()).length;
         const toxics = Object.values(await server.listProxies()).reduce((sum, proxy) => sum + proxy.toxics.length, 0);
         await server.close();

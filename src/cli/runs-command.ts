@@ -4,6 +4,16 @@ import { openStore } from '../store/database.js';
 import { RunStore } from '../store/runs.js';
 import type { CommandRegistration } from './command.js';
 
+/** Whether the run's process still exists (a run killed with -9 never records its end). */
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
 export const registerRuns: CommandRegistration = (program: Command) => {
   program
     .command('runs')
@@ -19,7 +29,10 @@ export const registerRuns: CommandRegistration = (program: Command) => {
         const rows = [['run', 'started', 'title', 'verdict', 'exit', 'duration', 'folder']];
         for (const run of runs) {
           const duration = run.endedAt ? `${((Date.parse(run.endedAt) - Date.parse(run.startedAt)) / 1000).toFixed(1)}s` : '';
-          const verdict = run.status === 'running' ? 'running' : `${run.verdict ?? '?'}${run.status === 'halted' ? ' (halted)' : ''}`;
+          const verdict =
+            run.status === 'running'
+              ? alive(run.pid) ? 'running' : 'died (no end recorded; its leases expired)'
+              : `${run.verdict ?? '?'}${run.status === 'halted' ? ' (halted)' : ''}`;
           rows.push([run.id, run.startedAt.replace('T', ' ').slice(0, 19), run.title.slice(0, 40), verdict, run.exitCode === null ? '' : String(run.exitCode), duration, run.folder]);
         }
         const widths = rows[0].map((_, col) => Math.max(...rows.map((row) => row[col].length)));

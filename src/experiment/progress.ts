@@ -11,13 +11,20 @@ export function formatProgress(p: RunProgress): string {
   const slis = p.slis
     .map((s) => `${s.source} ${s.availability === null ? '—' : `${+(s.availability * 100).toFixed(2)}%`} p99 ${s.p99Ms === null ? '—' : formatDuration(s.p99Ms)} ${s.rate === null ? '' : `${Math.round(s.rate)}/s`}`.trim())
     .join(' | ');
-  const guardrails = p.guardrails.length === 0 ? '' : ` | guardrails ${p.guardrails.filter((g) => g.breaching).length > 0 ? 'BREACHING' : 'ok'} ${p.guardrails.map((g) => `${g.measured}${g.breaching ? '!' : ''}`).join(' ')}`;
+  const guardrails =
+    p.guardrails.length === 0
+      ? ''
+      : ` | guardrails ${p.guardrails.some((g) => g.breaching) ? 'BREACHING' : 'ok'}: ${p.guardrails.map((g) => `${g.name} → ${g.measured}${g.breaching ? '!' : ''}`).join(', ')}`;
   return `[${formatDuration(p.elapsedMs)} ~${formatDuration(left)} left] ${p.phase}${p.step && p.phase === 'method' ? ` › ${p.step}` : ''}${p.activeFaults ? ` | ${p.activeFaults} fault(s) on` : ''}${slis ? ` | ${slis}` : ''}${guardrails}`;
 }
 
 const NOTABLE = new Set(['phase.start', 'step.start', 'fault.injected', 'fault.reverted', 'guardrail.breach', 'abort', 'lease.lost', 'lease.renew-failed', 'error', 'probe', 'action', 'action.failed', 'hypothesis.checked']);
 
 export function formatEvent(event: JournalEvent): string | undefined {
+  if (event.type === 'run.start') {
+    const radius = (event.data?.blastRadius as string[] | undefined) ?? [];
+    return [`${event.message}; blast radius:`, ...(radius.length > 0 ? radius.map((line) => `  - ${line}`) : ['  (no faults)'])].join('\n');
+  }
   if (!NOTABLE.has(event.type)) return undefined;
   return `${formatDuration(event.atMs).padStart(6)}  ${event.type.padEnd(17)} ${event.message}`;
 }

@@ -22,6 +22,10 @@ const DrainParams = z
     percent: PercentParam.optional(),
     region: z.string().optional(),
     grace: z.string().optional().describe('Longest wait for in-flight requests before SIGKILL, e.g. 10s'),
+    deregistrationDelay: z
+      .string()
+      .optional()
+      .describe('Wait this long after routing stops before SIGTERM, for gateways that poll the fleet, e.g. 1s'),
   })
   .strict()
   .refine((p) => p.count === undefined || p.percent === undefined, 'give at most one of "count" or "percent"');
@@ -58,12 +62,16 @@ export const drain: FaultDefinition<DrainParamsInput> = {
   },
   async preflight(target, params, ctx) {
     if (params.grace !== undefined) parseDuration(params.grace);
+    if (params.deregistrationDelay !== undefined) parseDuration(params.deregistrationDelay);
     await chosen(target, params, ctx);
   },
   async inject(target, params, ctx) {
     const ids = await chosen(target, params, ctx);
     const lease = await ctx.leaseFor(target);
-    const body = params.grace !== undefined ? { graceMs: parseDuration(params.grace) } : {};
+    const body = {
+      graceMs: params.grace === undefined ? undefined : parseDuration(params.grace),
+      deregistrationDelayMs: params.deregistrationDelay === undefined ? undefined : parseDuration(params.deregistrationDelay),
+    };
     const reverts: Revert[] = [];
     for (const id of ids) {
       const { fault } = await callControl<{ fault: { id: string } }>(target, 'POST', `/instances/${id}/drain`, { body, lease, signal: ctx.signal });

@@ -65,14 +65,30 @@ export function toxicFault<Shape extends z.ZodRawShape>(
         toxicity: common.toxicity ?? 1,
         attributes: definition.attributes(params),
       };
-      const toxic = await control.addToxic(target.selector, spec, { lease });
+      const toxic = await withDeadline(control.addToxic(target.selector, spec, { lease }), `adding ${definition.toxicType} on proxy ${target.selector}`);
       let reverted: Promise<void> | undefined;
       // Idempotent: a guardrail abort and the normal revert may both call it; the second waits for the first.
       return () =>
-        (reverted ??= control.removeToxic(target.selector, toxic.name).catch((error: unknown) => {
+        (reverted ??= withDeadline(control.removeToxic(target.selector, toxic.name), `removing ${toxic.name} from proxy ${target.selector}`).catch((error: unknown) => {
           // Already gone (lease released or expired, or `gameday halt`): that is the state we want.
-          if ((error as { status?: number }).status !== 404) throw error;
+          if ((error as { status?: number }).status === 404) return;
+          reverted = undefined; // a later call may try again
+          throw error;
         }));
     },
   };
+}
+
+/**
+ * A wedged control API must not wedge the run: a call that takes longer than this fails, and the fault (if
+ * it landed) is left to its lease, which the run releases or lets expire.
+ */
+const CONTROL_DEADLINE_MS = 5000;
+
+function withDeadline<T>(work: Promise<T>, what: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const deadline = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`${what}: no answer within ${CONTROL_DEADLINE_MS}ms`)), CONTROL_DEADLINE_MS);
+  });
+  return Promise.race([work, deadline]).finally(() => clearTimeout(timer));
 }

@@ -11,6 +11,7 @@ import {
   type ControlServerOptions,
 } from './control-plane.js';
 import { Fleet, NotFoundError } from './fleet.js';
+import { fleetMetrics } from './metrics.js';
 import { SelectionError } from './selection.js';
 
 // The fleet's control API: thin handlers that parse with zod, call the Fleet, and hold each fault in the
@@ -69,7 +70,8 @@ export async function startFleetControl(fleet: Fleet, options: ControlServerOpti
       revertLogged(`drain ${id}`, async () => {
         // Re-admits at once if the drain is still waiting for in-flight requests; otherwise the drain
         // ends in a stop and the instance is started again after it.
-        await fleet.ensureRunning(id);
+        // The first attempt may race the drain's own stop (SIGTERM already sent); the second settles it.
+        await fleet.ensureRunning(id).catch(() => undefined);
         await drained.catch(() => undefined);
         return fleet.ensureRunning(id);
       }),
@@ -77,6 +79,9 @@ export async function startFleetControl(fleet: Fleet, options: ControlServerOpti
     );
     return reply.code(202).send({ fault, instance: fleet.instance(id) });
   });
+
+  const metrics = fleetMetrics(fleet);
+  app.get('/metrics', async (_request, reply) => reply.header('content-type', metrics.contentType).send(await metrics.metrics()));
 
   app.get('/cpu-stress', async () => fleet.cpuStresses());
   app.post<{ Params: { region: string } }>('/regions/:region/cpu-stress', async (request, reply) => {

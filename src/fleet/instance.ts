@@ -9,6 +9,9 @@ import { guard, guardedArgv, killGroup } from './process-guard.js';
 export class InstanceStartError extends Error {}
 
 const STDERR_TAIL_LINES = 20;
+/** A process that ends sooner than this after its start counts as a crash loop for the restart backoff. */
+const STABLE_UPTIME_MS = 10_000;
+const MAX_RESTART_DELAY_MS = 30_000;
 
 /**
  * One instance of a service: a real OS process on its own port, restarted by policy, health-checked.
@@ -26,6 +29,11 @@ export class Instance extends EventEmitter {
   private healthTimer: NodeJS.Timeout | null = null;
   private stderrTail: string[] = [];
   private restartTimer: NodeJS.Timeout | null = null;
+  private spawnedAt = 0;
+  /** Consecutive quick crashes: each doubles the restart delay, as Kubernetes' CrashLoopBackOff does. */
+  private quickCrashes = 0;
+  /** Set when a terminate fault killed the process: that exit is not the service's crash. */
+  private killedOnPurpose = false;
 
   constructor(
     readonly service: ServiceDeclaration,
@@ -60,6 +68,7 @@ export class Instance extends EventEmitter {
   /** Starts the process and resolves once it answers its health check; throws with its stderr tail if not. */
   async start(): Promise<void> {
     this.wanted = 'running';
+    this.quickCrashes = 0;
     if (!this.child) this.spawn();
     await this.waitHealthy(this.service.startTimeoutMs);
   }
@@ -77,7 +86,10 @@ export class Instance extends EventEmitter {
   /** SIGKILLs the process (terminate); the restart policy decides what happens next. */
   kill(): number | null {
     const pid = this.child?.pid ?? null;
-    if (pid !== null) killGroup(pid, 'SIGKILL');
+    if (pid !== null) {
+      this.killedOnPurpose = true;
+      killGroup(pid, 'SIGKILL');
+    }
     return pid;
   }
 
@@ -139,6 +151,8 @@ export class Instance extends EventEmitter {
     const [file, ...args] = guardedArgv(this.service.command);
     this.stderrTail = [];
     this.failedChecks = 0;
+    this.spawnedAt = Date.now();
+    this.killedOnPurpose = false;
     const child = spawn(file, args, {
       cwd: this.service.cwd,
       env: {
@@ -180,13 +194,16 @@ export class Instance extends EventEmitter {
       this.wanted = 'stopped';
       return;
     }
-    this.log.info({ instance: this.id, exit: this.lastExit, policy }, 'instance exited; restarting');
+    const crashed = !this.killedOnPurpose && Date.now() - this.spawnedAt < STABLE_UPTIME_MS;
+    this.quickCrashes = crashed ? this.quickCrashes + 1 : 0;
+    const delayMs = Math.min(MAX_RESTART_DELAY_MS, this.service.restartDelayMs * 2 ** Math.max(0, this.quickCrashes - 1));
+    this.log.info({ instance: this.id, exit: this.lastExit, policy, delayMs }, 'instance exited; restarting');
     this.restartTimer = setTimeout(() => {
       this.restartTimer = null;
       if (this.wanted !== 'running' || this.child) return;
       this.restarts++;
       this.spawn();
-    }, this.service.restartDelayMs);
+    }, delayMs);
   }
 
   private scheduleHealthCheck(delayMs: number): void {

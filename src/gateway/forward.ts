@@ -1,4 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { pipeline } from 'node:stream/promises';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Dispatcher, Pool } from 'undici';
 import type { GatewayMetrics } from './metrics.js';
@@ -147,13 +148,9 @@ export async function forward(ctx: ForwardContext, req: IncomingMessage, res: Se
         headers['x-gameday-region'] = region.name;
         headers['x-gameday-instance'] = upstream.id;
         res.writeHead(response.statusCode, headers);
-        try {
-          for await (const chunk of response.body) res.write(chunk);
-          res.end();
-        } catch {
-          // The upstream died mid-body: the client must see a broken response, not a truncated "success".
-          res.destroy();
-        }
+        // pipeline respects the client's backpressure, and if the upstream dies mid-body it destroys the
+        // client's response: a broken response, never a truncated "success".
+        await pipeline(response.body, res).catch(() => undefined);
         return;
       } finally {
         upstream.inFlight--;

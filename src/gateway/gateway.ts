@@ -3,6 +3,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { Pool, request } from 'undici';
 import type { Fleet } from '../fleet/fleet.js';
 import type { InstanceView } from '../fleet/declaration.js';
+import { callControl } from '../fleet/control-client.js';
 import { createLogger, type Logger } from '../observe/log.js';
 import { forward, type FailureKind } from './forward.js';
 import { GatewayMetrics } from './metrics.js';
@@ -17,8 +18,12 @@ export class UnknownRegionError extends RegionError {}
 export interface GatewayOptions {
   /** Static upstreams by region: { "us-east": { weight: 100, upstreams: ["http://127.0.0.1:8081"] } }. */
   regions?: Record<string, { weight?: number; upstreams: string[] }>;
-  /** Or the instances of one service of a fleet, followed as they restart, drain and stop. */
-  fleet?: { fleet: Fleet; service: string; weights?: Record<string, number> };
+  /**
+   * Or the instances of one service of a fleet, followed as they restart, drain and stop: in this process
+   * (`fleet`: changes apply at once, drains wait for in-flight requests) or in another one (`controlUrl`:
+   * polled every `pollIntervalMs`, so drain it with a `deregistrationDelayMs` longer than that).
+   */
+  fleet?: FleetSource;
   /** Loopback only (127.0.0.1, the default, or ::1). */
   host?: string;
   /** 0 (the default) lets the OS pick. */
@@ -31,6 +36,11 @@ export interface GatewayOptions {
   connectionsPerUpstream?: number;
   log?: Logger;
 }
+
+export type FleetSource = { service: string; weights?: Record<string, number> } & (
+  | { fleet: Fleet }
+  | { controlUrl: string; token?: string; pollIntervalMs?: number }
+);
 
 export interface WeightShift {
   /** Resolves when the last step has been applied. */
@@ -63,7 +73,7 @@ export class Gateway {
       throw new RegionError(`the gateway listens on loopback only (127.0.0.1 or ::1), got host "${options.host}"`);
     }
     const gateway = new Gateway(options);
-    gateway.populate();
+    await gateway.populate();
     if (gateway.table.regions.size === 0) throw new RegionError('a gateway needs at least one region with upstreams (regions or fleet)');
     await gateway.checkAll();
     gateway.healthTimer = setInterval(() => void gateway.checkAll(), options.health?.intervalMs ?? 500);
@@ -203,7 +213,7 @@ export class Gateway {
     return shift;
   }
 
-  private populate(): void {
+  private async populate(): Promise<void> {
     for (const [name, spec] of Object.entries(this.options.regions ?? {})) {
       const region = this.table.ensure(name, spec.weight ?? DEFAULT_WEIGHT);
       spec.upstreams.forEach((url, i) => region.upstreams.push(new Upstream(`${name}/${i}`, name, url)));
@@ -220,17 +230,39 @@ export class Gateway {
       upstream.fleetState = view.state;
       upstream.draining = view.state === 'draining';
       // The fleet has just seen it answer its health check: routable again without waiting for ours.
-      if (view.state === 'healthy') upstream.healthy = true;
+      if (view.state === 'healthy' && !this.table.region(view.region)?.isolated) upstream.healthy = true;
     };
-    for (const view of bound.fleet.instances({ service: bound.service })) follow(view);
-    bound.fleet.on('change', follow);
-    this.unsubscribe.push(() => bound.fleet.off('change', follow));
+    if ('controlUrl' in bound) return this.poll(bound, follow);
+    const fleet = bound.fleet;
+    for (const view of fleet.instances({ service: bound.service })) follow(view);
+    fleet.on('change', follow);
+    this.unsubscribe.push(() => fleet.off('change', follow));
     this.unsubscribe.push(
-      bound.fleet.onDrain(async (view) => {
+      fleet.onDrain(async (view) => {
         const upstream = this.table.upstream(view.id);
         while (upstream && upstream.inFlight > 0) await sleep(10);
       }),
     );
+  }
+
+  /** Follows a fleet in another process through its control API; only state transitions are applied. */
+  private async poll(source: { service: string; controlUrl: string; token?: string; pollIntervalMs?: number }, follow: (view: InstanceView) => void): Promise<void> {
+    const target = { name: 'fleet', controlUrl: source.controlUrl, token: source.token };
+    const path = `/instances?service=${encodeURIComponent(source.service)}`;
+    const apply = (views: InstanceView[]) => {
+      for (const view of views) if (this.table.upstream(view.id)?.fleetState !== view.state) follow(view);
+    };
+    apply(await callControl<InstanceView[]>(target, 'GET', path));
+    let busy = false;
+    const timer = setInterval(() => {
+      if (busy) return;
+      busy = true;
+      callControl<InstanceView[]>(target, 'GET', path)
+        .then(apply, (error: Error) => this.log.warn({ err: error.message }, 'cannot read the fleet; keeping the last known instances'))
+        .finally(() => (busy = false));
+    }, source.pollIntervalMs ?? 250);
+    timer.unref();
+    this.unsubscribe.push(() => clearInterval(timer));
   }
 
   private pool(upstream: Upstream): Pool {

@@ -1,6 +1,6 @@
 import type { Logger } from '../observe/log.js';
 import { LeaseBook, LeaseNotFoundError, type LeaseView } from '../leases/lease-book.js';
-import type { LeverStore } from './lever-store.js';
+import type { HeldState, LeverStore } from './lever-store.js';
 import {
   UnknownLeverError,
   type AuditEntry,
@@ -21,6 +21,7 @@ export type LeverListener = (event: LeverEvent & { type: 'change' }) => void;
 interface Hold {
   leaseId: string;
   key: string;
+  restores: LeverState;
 }
 
 /** Who undoes a leased change, for the audit trail. */
@@ -112,14 +113,18 @@ export class LeverBoard {
     const action: LeverAction = state === 'pulled' ? 'pull' : 'reset';
 
     if (changed && lease) {
-      // The run changed the lever, so the run's lease owns the change and undoes it when it ends.
+      // The run changed the lever, so the run's lease owns the change and undoes it when it ends. A lease
+      // that changes a lever twice still restores the state from before its first change.
+      const previous = this.holds.get(name);
+      const restores = previous?.leaseId === lease.id ? previous.restores : before.state;
       this.detach(name);
-      const key = this.leases.hold(lease.id, {
-        description: `lever ${name}: ${action}`,
-        revert: () => this.undo(name, lease.id, before.state),
-      });
-      this.holds.set(name, { leaseId: lease.id, key });
-      const entry = this.store.change({ name, state, ...change, at, held: { leaseId: lease.id, leaseOwner: lease.owner, restores: before.state } }, action, true, true);
+      let held: HeldState | null = null;
+      if (state !== restores) {
+        const key = this.leases.hold(lease.id, { description: `lever ${name}: ${action}`, revert: () => this.undo(name, lease.id, restores) });
+        this.holds.set(name, { leaseId: lease.id, key, restores });
+        held = { leaseId: lease.id, leaseOwner: lease.owner, restores };
+      }
+      const entry = this.store.change({ name, state, ...change, at, held }, action, true, true);
       return this.emit(entry, this.get(name), true);
     }
     if (changed || (!lease && before.lease)) {

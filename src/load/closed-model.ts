@@ -9,6 +9,8 @@ import type { Recorder } from './recorder.js';
 
 export class ClosedModel {
   private running = false;
+  private timer: NodeJS.Timeout | undefined;
+  private finish: () => void = () => {};
 
   constructor(
     private readonly driver: ExchangeDriver,
@@ -28,20 +30,29 @@ export class ClosedModel {
     this.driver.send(exchange, now, now);
   }
 
-  /** Keeps every connection busy until `endMs` (on the clock) or until `stopped()` says so. */
-  run(endMs: number, stopped: () => boolean): Promise<void> {
+  /** Keeps every connection busy until `endMs` (on the clock), or until `stop()`. */
+  run(endMs: number): Promise<void> {
     this.running = true;
     for (const client of this.clients) this.send(new Exchange(this.driver, client));
     return new Promise((resolve) => {
+      this.finish = () => {
+        this.running = false;
+        clearTimeout(this.timer);
+        this.finish = () => {};
+        resolve();
+      };
       const check = () => {
+        // Timers may fire a hair early; only the clock says when the run is over.
         const left = endMs - this.clock.now();
-        if (left <= 0 || stopped()) {
-          this.running = false;
-          return resolve();
-        }
-        setTimeout(check, Math.min(left, 50));
+        if (left <= 0) return this.finish();
+        this.timer = setTimeout(check, Math.ceil(left));
       };
       check();
     });
+  }
+
+  /** Stops at once (cancellation): no loop sends again. */
+  stop(): void {
+    this.finish();
   }
 }

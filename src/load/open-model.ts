@@ -13,6 +13,8 @@ export class OpenModel {
   private next = 0;
   private nextAtMs: number;
   private readonly idle: Exchange[] = [];
+  private timer: NodeJS.Timeout | undefined;
+  private finish: () => void = () => {};
 
   constructor(
     private readonly schedule: ArrivalSchedule,
@@ -44,22 +46,31 @@ export class OpenModel {
     return this.nextAtMs - elapsed;
   }
 
-  /** Runs ticks until the schedule's duration is over or `stopped()` says so. */
-  run(stopped: () => boolean): Promise<void> {
+  /** Runs ticks until the schedule's duration is over, or until `stop()`. */
+  run(): Promise<void> {
     return new Promise((resolve) => {
+      this.finish = () => {
+        clearTimeout(this.timer);
+        this.finish = () => {};
+        resolve();
+      };
       const loop = () => {
-        if (stopped()) return resolve();
         let wait = this.tick();
         if (wait === Infinity) {
           // The schedule can end quietly (a ramp down to 0/s): the run still lasts its declared duration.
           wait = this.startMs + this.schedule.durationMs - this.clock.now();
-          if (wait <= 0) return resolve();
+          if (wait <= 0) return this.finish();
         }
         // Timers fire no sooner than 1 ms; sleeping until the next arrival keeps low rates cheap, and
         // a tick that fires late starts everything that fell due meanwhile.
-        setTimeout(loop, Math.max(1, Math.floor(wait)));
+        this.timer = setTimeout(loop, Math.max(1, Math.floor(wait)));
       };
       loop();
     });
+  }
+
+  /** Stops at once (cancellation), even in the middle of a long wait for the next arrival. */
+  stop(): void {
+    this.finish();
   }
 }

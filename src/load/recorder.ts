@@ -21,7 +21,8 @@ function toMicros(ms: number): number {
   return us < LOWEST_US ? LOWEST_US : us > HIGHEST_US ? HIGHEST_US : us;
 }
 
-export function summarize(histogram: hdr.Histogram): LatencySummary {
+/** `sumUs`: the exact sum of the recorded values; the histogram's own mean walks every bucket. */
+export function summarize(histogram: hdr.Histogram, sumUs: number): LatencySummary {
   if (histogram.totalCount === 0) return { p50: 0, p90: 0, p99: 0, p999: 0, max: 0, mean: 0 };
   // Percentiles report the top of their bucket, which can sit a hair above the exact maximum.
   const max = histogram.maxValue;
@@ -32,7 +33,7 @@ export function summarize(histogram: hdr.Histogram): LatencySummary {
     p99: ms(histogram.getValueAtPercentile(99)),
     p999: ms(histogram.getValueAtPercentile(99.9)),
     max: ms(max),
-    mean: ms(histogram.mean),
+    mean: Math.round(sumUs / histogram.totalCount) / 1000,
   };
 }
 
@@ -41,6 +42,9 @@ function zeroErrors(): Record<ErrorKind, number> {
 }
 
 interface Counters {
+  /** Sums of the recorded latencies and service times (µs), for the means. */
+  latencyUs: number;
+  serviceUs: number;
   scheduled: number;
   completed: number;
   ok: number;
@@ -50,7 +54,7 @@ interface Counters {
 }
 
 function zeroCounters(): Counters {
-  return { scheduled: 0, completed: 0, ok: 0, dropped: 0, bytes: 0, errors: zeroErrors() };
+  return { latencyUs: 0, serviceUs: 0, scheduled: 0, completed: 0, ok: 0, dropped: 0, bytes: 0, errors: zeroErrors() };
 }
 
 export class Recorder {
@@ -84,8 +88,18 @@ export class Recorder {
     if (status < 400) c.ok++;
     else if (status < 500) c.errors.status_4xx++;
     else c.errors.status_5xx++;
-    this.latency.recordValue(toMicros(endMs - intendedMs));
-    this.service.recordValue(toMicros(endMs - sentMs));
+    this.record(endMs - intendedMs, endMs - sentMs);
+  }
+
+  private record(latencyMs: number, serviceMs: number): void {
+    const latencyUs = toMicros(latencyMs);
+    this.latency.recordValue(latencyUs);
+    this.interval.latencyUs += latencyUs;
+    if (serviceMs >= 0) {
+      const serviceUs = toMicros(serviceMs);
+      this.service.recordValue(serviceUs);
+      this.interval.serviceUs += serviceUs;
+    }
   }
 
   /**
@@ -95,10 +109,13 @@ export class Recorder {
   failure(kind: ErrorKind, intendedMs: number, sentMs: number, endMs: number): void {
     this.interval.completed++;
     this.interval.errors[kind]++;
-    if (kind === 'timeout') {
-      this.latency.recordValue(toMicros(endMs - intendedMs));
-      if (sentMs > 0) this.service.recordValue(toMicros(endMs - sentMs));
-    }
+    if (kind === 'timeout') this.record(endMs - intendedMs, sentMs > 0 ? endMs - sentMs : -1);
+  }
+
+  /** Nothing was scheduled, dropped or completed since the last sample. */
+  get intervalIsEmpty(): boolean {
+    const c = this.interval;
+    return c.scheduled === 0 && c.dropped === 0 && c.completed === 0;
   }
 
   /** Closes the current interval at `nowMs` and returns its sample, histogram included. */
@@ -114,8 +131,8 @@ export class Recorder {
       errors: { ...c.errors },
       dropped: c.dropped,
       achievedRate: intervalMs > 0 ? round2((c.completed * 1000) / intervalMs) : 0,
-      latency: summarize(this.latency),
-      serviceTime: summarize(this.service),
+      latency: summarize(this.latency, c.latencyUs),
+      serviceTime: summarize(this.service, c.serviceUs),
       histogram: this.latency,
     };
     const { histogram: _histogram, ...withoutHistogram } = sample;
@@ -138,6 +155,8 @@ export class Recorder {
     t.ok += c.ok;
     t.dropped += c.dropped;
     t.bytes += c.bytes;
+    t.latencyUs += c.latencyUs;
+    t.serviceUs += c.serviceUs;
     for (const kind of ERROR_KINDS) t.errors[kind] += c.errors[kind];
   }
 
@@ -150,8 +169,8 @@ export class Recorder {
       errors: { ...this.total.errors },
       dropped: this.total.dropped,
       bytesReceived: this.total.bytes,
-      latency: summarize(this.totalLatency),
-      serviceTime: summarize(this.totalService),
+      latency: summarize(this.totalLatency, this.total.latencyUs),
+      serviceTime: summarize(this.totalService, this.total.serviceUs),
       latencyHistogram: this.totalLatency,
       serviceTimeHistogram: this.totalService,
     };

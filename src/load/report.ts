@@ -35,9 +35,13 @@ function errorTotal(errors: Record<ErrorKind, number>): number {
   return ERROR_KINDS.reduce((sum, kind) => sum + errors[kind], 0);
 }
 
-/** `  12s  1,000/s  ok 1,000  err 0  drop 0  p50 1.20ms  p99 4.10ms  p99.9 9.00ms  max 12.0ms` */
-export function formatProgress(sample: LoadSample, targetRate?: number): string {
-  const rate = `${formatCount(sample.achievedRate)}/s${targetRate === undefined ? '' : ` of ${formatCount(targetRate)}/s`}`;
+/**
+ * `  12s  1,000/s of 1,000/s  ok 1,000  err 0  drop 0  p50 1.20ms  p99 4.10ms  p99.9 9.00ms  max 12.0ms`;
+ * in the open model, "of" is the rate the schedule asked for in that interval (so ramps read naturally).
+ */
+export function formatProgress(sample: LoadSample, model: 'open' | 'closed'): string {
+  const asked = sample.intervalMs > 0 ? (sample.scheduled * 1000) / sample.intervalMs : 0;
+  const rate = `${formatCount(sample.achievedRate)}/s${model === 'open' ? ` of ${formatCount(asked)}/s` : ''}`;
   const l = sample.latency;
   return [
     formatDuration(sample.atMs).padStart(6),

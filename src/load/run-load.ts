@@ -20,8 +20,13 @@ export const DEFAULTS = {
   sampleIntervalMs: 1000,
   openConnections: 100,
   closedConnections: 10,
-  /** Arrivals beyond the open connections wait in the pool's queue (their wait counts in the latency). */
-  maxInFlight: 1000,
+  /**
+   * The open model's in-flight cap: one second of arrivals at the peak rate, at least 1000. Arrivals
+   * beyond the busy connections wait in the pool's queue (their wait counts in the latency); a smaller
+   * cap would turn a short stall of the target, or of this process, into drops, whose latency nobody sees.
+   */
+  maxInFlightFloor: 1000,
+  maxInFlightSeconds: 1,
 } as const;
 
 /** Additive extensions of LoadSummary (see docs/load.md). */
@@ -55,8 +60,8 @@ export async function runLoad(
       : null;
   const durationMs = schedule?.durationMs ?? options.durationMs ?? DEFAULTS.durationMs;
 
-  if (options.signal?.aborted) throw new LoadTargetUnreachableError('cancelled before the load started');
-  await checkReachable(url, Math.min(timeoutMs, 5000));
+  // Already cancelled: no check, no traffic, an empty summary marked cancelled.
+  if (!options.signal?.aborted) await checkReachable(url, Math.min(timeoutMs, 5000));
 
   // pipelining 1: one request at a time per connection, as real clients do. undici's own timers are
   // off because the driver times requests out itself, queue time included, without a timer per request.
@@ -77,16 +82,20 @@ export async function runLoad(
   const startMs = clock.now();
   const recorder = new Recorder(startMs);
   const driver = new ExchangeDriver(request, recorder, clock, timeoutMs);
+  const loadModel = schedule
+    ? new OpenModel(schedule, driver, recorder, clock, startMs, options.maxInFlight ?? defaultMaxInFlight(options, connections), dispatchers[0])
+    : new ClosedModel(driver, recorder, clock, dispatchers);
   let cancelled = false;
-  const stopped = () => cancelled;
   const cancel = () => {
     if (cancelled) return;
     cancelled = true;
     // Ctrl-C or a guardrail: stop at once, count nothing more, drop every connection.
+    loadModel.stop();
     driver.stop();
     void destroyAll();
   };
   options.signal?.addEventListener('abort', cancel, { once: true });
+  if (options.signal?.aborted) cancel();
 
   const intervalMs = options.sampleIntervalMs ?? DEFAULTS.sampleIntervalMs;
   let boundary = startMs + intervalMs;
@@ -112,13 +121,8 @@ export async function runLoad(
   const expiry = setInterval(() => driver.expire(), Math.min(50, Math.max(5, timeoutMs / 10)));
 
   try {
-    if (schedule) {
-      const maxInFlight = options.maxInFlight ?? Math.max(DEFAULTS.maxInFlight, connections);
-      await new OpenModel(schedule, driver, recorder, clock, startMs, maxInFlight, dispatchers[0]).run(stopped);
-    } else {
-      await new ClosedModel(driver, recorder, clock, dispatchers).run(startMs + durationMs, stopped);
-    }
-    await drain(driver, clock, timeoutMs + 100, stopped);
+    if (!cancelled) await (loadModel instanceof OpenModel ? loadModel.run() : loadModel.run(startMs + durationMs));
+    await drain(driver, clock, timeoutMs + 100, () => cancelled);
   } finally {
     clearTimeout(sampleTimer!);
     clearInterval(expiry);
@@ -126,7 +130,8 @@ export async function runLoad(
     driver.stop();
   }
   const endMs = clock.now();
-  emit(endMs);
+  // The last, partial interval, unless the run ended right on a boundary with nothing left to report.
+  if (!recorder.intervalIsEmpty || recorder.samples.length === 0) emit(endMs);
   await destroyAll();
 
   const totals = recorder.totals();
@@ -154,6 +159,11 @@ export async function runLoad(
       serviceTime: encodeIntoCompressedBase64(totals.serviceTimeHistogram),
     },
   };
+}
+
+function defaultMaxInFlight(options: LoadOptions, connections: number): number {
+  const peakRate = Math.max(options.rate ?? 0, ...(options.stages ?? []).map((stage) => stage.targetRate));
+  return Math.max(DEFAULTS.maxInFlightFloor, connections, Math.ceil(peakRate * DEFAULTS.maxInFlightSeconds));
 }
 
 /** Waits until every exchange in flight has been counted, at most `limitMs`. */

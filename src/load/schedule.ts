@@ -86,9 +86,4 @@ export class ArrivalSchedule {
     }
     return 0;
   }
-
-  /** The highest rate anywhere in the schedule (for sizing and for the summary). */
-  peakRate(): number {
-    return this.segments.reduce((peak, s) => Math.max(peak, s.fromRate, s.toRate), 0);
-  }
 }

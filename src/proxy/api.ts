@@ -117,7 +117,12 @@ async function handle(server: ProxyServer, request: IncomingMessage, token: stri
     if (!match) continue;
     pathMatched = true;
     if (!methods.split('|').includes(request.method ?? '')) continue;
-    const params = match.slice(1).map((part) => decodeURIComponent(part));
+    let params: string[];
+    try {
+      params = match.slice(1).map((part) => decodeURIComponent(part));
+    } catch {
+      return fail(`bad path: ${path}`, 400);
+    }
     return handler(server, { params, request, body: readBody(request) });
   }
   return pathMatched ? fail('method not allowed', 405) : fail('not found', 404);

@@ -1,6 +1,6 @@
 import { connect, type Socket } from 'node:net';
 import type { Logger } from '../observe/log.js';
-import { Link, type PlannedStage } from './link.js';
+import { Link, READ_BUFFER_SIZE, type PlannedStage, type ReadBuffer } from './link.js';
 import type { Stream } from './types.js';
 
 /** What a connection needs from the proxy it belongs to. */
@@ -35,7 +35,14 @@ export class Connection {
     readonly client: Socket,
     private readonly host: ConnectionHost,
   ) {
-    this.upstream = connect({ host: host.upstreamHost, port: host.upstreamPort, allowHalfOpen: true, noDelay: true });
+    const readBuffer: ReadBuffer = { buffer: Buffer.allocUnsafe(READ_BUFFER_SIZE) };
+    this.upstream = connect({
+      host: host.upstreamHost,
+      port: host.upstreamPort,
+      allowHalfOpen: true,
+      noDelay: true,
+      onread: { buffer: () => readBuffer.buffer, callback: (n, buffer) => this.down.readInto(n, buffer as Buffer) },
+    });
     client.setNoDelay(true);
     const owner = {
       log: host.log,
@@ -46,7 +53,7 @@ export class Connection {
       },
     };
     this.up = new Link(client, this.upstream, 'upstream', owner);
-    this.down = new Link(this.upstream, client, 'downstream', owner);
+    this.down = new Link(this.upstream, client, 'downstream', owner, readBuffer);
     this.upstream.once('connect', () => (this.upstreamConnected = true));
     this.upstream.on('error', (error: NodeJS.ErrnoException) => this.upstreamFailed(error));
     client.on('error', (error: NodeJS.ErrnoException) => {

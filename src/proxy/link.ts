@@ -12,6 +12,10 @@ import type { Sink, Stage, StageContext } from './toxics/toxic.js';
 // the pipe. Adding or removing a toxic re-links the chain of live connections (as Toxiproxy does): a new
 // toxic applies to every chunk that arrives after it was added; a removed toxic first hands on, in order,
 // whatever it still held.
+//
+// The service-to-client direction carries the bulk of the bytes, so it reads with `onread` into a
+// reusable buffer (no allocation per read, no Readable machinery): the buffer is handed on to the client
+// socket and reused as soon as that write completed synchronously, which on loopback is nearly always.
 
 /** A stage the link should have, identified so that re-linking keeps existing stages and their state. */
 export interface PlannedStage {
@@ -30,6 +34,12 @@ export interface LinkOwner {
 // to the sender instead of buffering without bound.
 const HIGH_WATER = 1 << 20;
 const LOW_WATER = 1 << 18;
+export const READ_BUFFER_SIZE = 64 * 1024;
+
+/** The buffer an `onread` socket reads into next; replaced whenever the previous one is still in use. */
+export interface ReadBuffer {
+  buffer: Buffer;
+}
 
 export class Link {
   private stages: Array<{ id: string; stage: Stage }> = [];
@@ -52,6 +62,8 @@ export class Link {
     private readonly dst: Socket,
     readonly stream: Stream,
     owner: LinkOwner,
+    /** Set when `src` reads through `onread` into this buffer (see readInto) instead of emitting 'data'. */
+    private readonly readBuffer: ReadBuffer | null = null,
   ) {
     this.context = {
       stream,
@@ -74,8 +86,25 @@ export class Link {
 
   /** Starts the flow; `plan` is the chain this link should have now (empty: the fast path). */
   start(plan: PlannedStage[]): void {
-    if (plan.length === 0) this.src.pipe(this.dst, { end: false });
-    else this.apply(plan);
+    if (plan.length > 0) this.apply(plan);
+    else if (!this.readBuffer) this.src.pipe(this.dst, { end: false });
+  }
+
+  /** The `onread` callback of `src`: `n` bytes arrived in `buffer`. Returning false pauses `src`. */
+  readInto(n: number, buffer: Buffer): boolean {
+    const chunk = buffer.subarray(0, n);
+    const holder = this.readBuffer!;
+    if (this.chained) {
+      // The chain may hold on to the chunk (latency, bandwidth …): it keeps this buffer, reads get a new one.
+      holder.buffer = Buffer.allocUnsafe(READ_BUFFER_SIZE);
+      this.onData(chunk);
+      return true;
+    }
+    if (this.dst.writableEnded || this.dst.destroyed) return true;
+    this.dst.write(chunk);
+    if (this.dst.writableLength > 0) holder.buffer = Buffer.allocUnsafe(READ_BUFFER_SIZE);
+    if (this.dst.writableNeedDrain) this.flowControl();
+    return true;
   }
 
   /** Re-links the chain to match `plan`, keeping stages that stay (and the data they hold). */
@@ -111,14 +140,17 @@ export class Link {
 
   private enterChain(): void {
     this.chained = true;
-    this.src.unpipe(this.dst);
-    this.src.on('data', this.onData);
-    this.src.resume();
+    if (!this.readBuffer) {
+      this.src.unpipe(this.dst);
+      this.src.on('data', this.onData);
+      this.src.resume();
+    }
     this.flowControl();
   }
 
   private leaveChain(): void {
     this.chained = false;
+    if (this.readBuffer) return this.flowControl();
     this.src.off('data', this.onData);
     this.pausedByUs = false;
     if (this.srcEnded) return;
@@ -126,7 +158,7 @@ export class Link {
   }
 
   private flowControl(): void {
-    if (!this.chained) return;
+    if (!this.chained && !this.readBuffer) return;
     const congested = this.inflight > HIGH_WATER || this.dst.writableNeedDrain;
     if (congested && !this.pausedByUs) {
       this.pausedByUs = true;

@@ -28,7 +28,7 @@ function experiment(body: string): string {
 targets:
   svc: { kind: proxy, control: "${proxy.controlUrl}", proxy: svc }
 loads:
-  shop: { url: "${proxy.proxiedUrl}/", rate: 40/s, connections: 8, timeout: 1s }
+  shop: { url: "${proxy.proxiedUrl}/", rate: 20/s, connections: 8, timeout: 5s }
 ${body}`;
 }
 
@@ -97,6 +97,8 @@ method:
   - fault: { kind: latency, target: svc, latency: 20ms }
   - wait: 500ms
   - fault: { kind: http-error, target: svc, status: 500, duration: 6s }
+rollbacks:
+  - http: { url: "${service.url}/rollback", method: POST }
 `));
   const run = spawnGameday(['run', file], home.dir);
   // Confirm on the proxy's own API, while the run is live, that both faults were really injected.
@@ -113,6 +115,8 @@ method:
   const breachToRevertMs = Math.max(...reverts.map((e) => e.atMs)) - breach.atMs;
   assert.ok(breachToRevertMs >= 0 && breachToRevertMs <= 1000, `breach to full revert took ${breachToRevertMs} ms`);
   assert.match(result.stdout, /verdict: ABORTED \(exit 2\)/);
+  assert.ok(service.requests.includes('POST /rollback'), 'rollbacks run after an abort too');
+  assert.match(result.stderr, /blast radius:\n  - latency 20ms on downstream on proxy svc/);
 });
 
 test('kill -9 of the run process mid-fault leaves no fault on the proxy after the lease TTL', async () => {
@@ -129,6 +133,7 @@ method:
   const elapsed = await waitFor('the proxy to revert the fault by itself', async () => (await proxy.toxics()).length === 0, 6000);
   assert.ok(Date.now() - killedAt <= 1000 + 3000, `the fault outlived its 1s lease by ${elapsed - 1000} ms`);
   await assertProxyClean();
+  assert.match((await spawnGameday(['runs'], home.dir).done).stdout, /died \(no end recorded/);
 });
 
 test('gameday halt clears the faults of a SIGSTOPped run long before its lease would expire', async (t) => {
@@ -153,6 +158,37 @@ method:
   assert.match(runs.stdout, /running|halted/);
   run.child.kill('SIGKILL');
   await run.done;
+});
+
+test('a live run whose lease is released by gameday halt aborts with exit 2', async () => {
+  const file = home.write('halted.yaml', experiment(`settings: { leaseTtl: 1500ms }
+method:
+  - fault: { kind: latency, target: svc, latency: 10ms }
+  - wait: 20s
+`));
+  const run = spawnGameday(['run', file], home.dir);
+  await waitFor('the fault on the proxy', async () => (await proxy.toxics()).length === 1, 15_000);
+  const halt = await spawnGameday(['halt'], home.dir).done;
+  assert.equal(halt.code, 0, halt.stderr);
+  const result = await run.done;
+  assert.equal(result.code, 2, result.stderr + result.stdout);
+  assert.match(result.stdout, /aborted .*lease lost/);
+  assert.match((await spawnGameday(['runs'], home.dir).done).stdout, /aborted \(halted\)/);
+  await assertProxyClean();
+});
+
+test('Ctrl-C (SIGINT) aborts the run, reverts every fault and exits 2', async () => {
+  const file = home.write('interrupted.yaml', experiment(`method:
+  - fault: { kind: http-delay, target: svc, delay: 10ms }
+  - wait: 20s
+`));
+  const run = spawnGameday(['run', file], home.dir);
+  await waitFor('the fault on the proxy', async () => (await proxy.toxics()).length === 1, 15_000);
+  run.child.kill('SIGINT');
+  const result = await run.done;
+  assert.equal(result.code, 2, result.stderr + result.stdout);
+  assert.match(result.stdout, /stopped by the operator/);
+  await assertProxyClean();
 });
 
 test('--dry-run lists what would be touched, in order and for how long, and touches nothing', async (t) => {
@@ -208,6 +244,27 @@ test('bad input and unreachable targets exit 3 with a clear message and touch no
   assert.equal(unreachable.code, 3);
   assert.match(unreachable.stderr, /unreachable/);
   assert.match(unreachable.stderr, /nothing was touched/);
+  await assertProxyClean();
+});
+
+test('a proxy selector that matches more proxies than the declared max is refused, nothing touched', async (t) => {
+  const create = (name: string) =>
+    fetch(`${proxy.controlUrl}/proxies`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ name, listen: '127.0.0.1:0', upstream: new URL(service.url).host }) });
+  await create('svc-a');
+  await create('svc-b');
+  t.after(async () => {
+    for (const name of ['svc-a', 'svc-b']) await fetch(`${proxy.controlUrl}/proxies/${name}`, { method: 'DELETE' });
+  });
+  const file = home.write('selector.yaml', experiment(`method:
+  - fault: { kind: latency, target: many, latency: 10ms, duration: 1s }
+`).replace('targets:\n', `targets:\n  many: { kind: proxy, control: "${proxy.controlUrl}", match: "svc*", max: 2 }\n`));
+  const refused = await spawnGameday(['run', file, '--dry-run'], home.dir).done;
+  assert.equal(refused.code, 3, refused.stderr + refused.stdout);
+  assert.match(refused.stderr, /"svc\*" selects 3 proxies \(svc, svc-a, svc-b\) but the declared blast radius is max 2; refusing/);
+  const widened = home.write('selector3.yaml', readFileSync(file, 'utf8').replace('max: 2', 'max: 3'));
+  const ok = await spawnGameday(['run', widened, '--dry-run'], home.dir).done;
+  assert.equal(ok.code, 0, ok.stderr);
+  assert.equal(ok.stdout.match(/^  - latency 10ms/gm)?.length, 3, ok.stdout);
   await assertProxyClean();
 });
 

@@ -14,13 +14,17 @@ const gamedayBin = join(repoRoot, 'bin/gameday.js');
 
 export interface Service {
   url: string;
+  /** Every request's method and path, in arrival order. */
+  requests: string[];
   server: Server;
   close(): Promise<void>;
 }
 
 /** A service that answers 200 "ok" quickly. */
 export async function startService(): Promise<Service> {
+  const requests: string[] = [];
   const server = createServer((request, response) => {
+    requests.push(`${request.method} ${request.url}`);
     request.resume();
     response.writeHead(200, { 'content-type': 'text/plain' });
     response.end('ok');
@@ -31,6 +35,7 @@ export async function startService(): Promise<Service> {
   const { port } = server.address() as AddressInfo;
   return {
     url: `http://127.0.0.1:${port}`,
+    requests,
     server,
     close: async () => {
       server.closeAllConnections();

@@ -82,6 +82,10 @@ test('cpu-stress burns a core until its lease is released, and the release kills
   assert.ok(alive(pid));
   assert.equal((await call('DELETE', `${url}/leases/${lease.json.id}`)).status, 204);
   await waitFor('the burner to die', () => !alive(pid));
+  const metrics = await request(`${url}/metrics`);
+  const text = await metrics.body.text();
+  assert.match(text, /gameday_fleet_instances\{service="pricing",region="us-east",state="healthy"\} 2/);
+  assert.match(text, /gameday_fleet_cpu_stress_cores\{region="us-east"\} 0/);
   assert.equal((await call('POST', `${url}/regions/mars/cpu-stress`, { durationMs: 10 })).status, 404);
 });
 

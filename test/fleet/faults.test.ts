@@ -85,7 +85,7 @@ test('the terminate fault refuses more than the blast radius or than exists, kil
 
 test('the drain fault drains one named instance and its revert brings it back', async (t) => {
   const { fleet, fleetTarget } = await world(t);
-  const revert = await run(drain, fleetTarget('pricing/us-west/1'), { grace: '5s' }, context());
+  const revert = await run(drain, fleetTarget('pricing/us-west/1'), { grace: '5s', deregistrationDelay: '100ms' }, context());
   await waitFor('the instance to stop', () => fleet.instance('pricing/us-west/1').state === 'stopped');
   await revert();
   assert.equal(fleet.instance('pricing/us-west/1').state, 'healthy');

@@ -105,3 +105,21 @@ test('stop kills every instance and cpu burner so no process is left behind', as
   await waitFor('every child to be gone', () => pids.every((pid) => !alive(pid)));
   assert.ok(fixture.endsWith('service.js'));
 });
+
+test('an instance that keeps crashing is restarted with a doubling delay, not in a tight loop', async (t) => {
+  const fleet = await Fleet.start(
+    shopDeclaration({ regions: { 'us-east': 1 }, env: { FIXTURE_EXIT_AFTER_MS: '300' }, restart: 'always', restartDelayMs: 100 }),
+    { log: quietLog },
+  );
+  t.after(() => fleet.stop());
+  // The gap between an exit and the next start is the restart delay (plus scheduling lag, never less).
+  const gaps: number[] = [];
+  let stoppedAt = 0;
+  fleet.on('change', (view: { state: string }) => {
+    if (view.state === 'stopped') stoppedAt = performance.now();
+    if (view.state === 'starting' && stoppedAt > 0) gaps.push(performance.now() - stoppedAt);
+  });
+  await waitFor('three restarts', () => gaps.length >= 3, 20_000);
+  assert.ok(gaps[0] >= 95 && gaps[1] >= 195 && gaps[2] >= 395, `delays of 100, 200, 400 ms at least; got ${gaps.map(Math.round).join(', ')}`);
+  assert.equal(fleet.instances()[0].lastExit, 'exit 3');
+});

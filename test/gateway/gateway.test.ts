@@ -30,6 +30,11 @@ test('the gateway splits requests between regions by weight and round robin with
     assert.equal(JSON.parse(r.body).region, r.region, 'the header names the region that answered');
     served.push(r.instance as string);
   }
+  const large = await request(`${gateway.url}/?size=${4 * 1024 * 1024}`);
+  const bytes = Buffer.from(await large.body.arrayBuffer());
+  const region = String(large.headers['x-gameday-region']);
+  assert.equal(bytes.length, 4 * 1024 * 1024, 'a 4 MiB body arrives whole');
+  assert.ok(bytes.equals(Buffer.alloc(bytes.length, region)), 'and intact');
   const count = (prefix: string) => served.filter((s) => s.startsWith(prefix)).length;
   assert.equal(count('pricing/us-east'), 30);
   assert.equal(count('pricing/us-west'), 10);
@@ -110,4 +115,35 @@ test('a region whose instances all stop loses its traffic to the others through 
   fleet.terminate('pricing', { count: 2, region: 'us-west' });
   await waitFor('us-west to have no available instance', () => gateway.regions().find((r) => r.name === 'us-west')!.available === 0);
   for (let i = 0; i < 6; i++) assert.equal((await get(gateway.url)).region, 'us-east');
+});
+
+test('a POST is never retried: the failing answer reaches the client, while a GET is retried and succeeds', async (t) => {
+  const fleet = await Fleet.start(
+    { services: [
+      { name: 'good', command: [process.execPath, fixture], regions: { 'us-east': 1 } },
+      { name: 'bad', command: [process.execPath, fixture], regions: { 'us-west': 1 }, env: { FIXTURE_STATUS: '503' } },
+    ] },
+    { log: quietLog },
+  );
+  const [good] = fleet.instances({ service: 'good' });
+  const [bad] = fleet.instances({ service: 'bad' });
+  const gateway = await Gateway.start({
+    regions: { 'us-east': { weight: 1, upstreams: [good.url] }, 'us-west': { weight: 1, upstreams: [bad.url] } },
+    outlier: { consecutiveFailures: 1000 },
+    log: quietLog,
+  });
+  t.after(async () => {
+    await gateway.close();
+    await fleet.stop();
+  });
+  const statuses: Record<string, number[]> = { GET: [], POST: [] };
+  for (const method of ['GET', 'POST'] as const) {
+    for (let i = 0; i < 4; i++) {
+      const response = await request(`${gateway.url}/`, { method, body: method === 'POST' ? 'order' : undefined });
+      await response.body.dump();
+      statuses[method].push(response.statusCode);
+    }
+  }
+  assert.deepEqual(statuses.GET, [200, 200, 200, 200]);
+  assert.deepEqual(statuses.POST.sort(), [200, 200, 503, 503], 'the POSTs routed to us-west get its 503');
 });

@@ -6,6 +6,8 @@ import { Pool } from 'undici';
 export interface LoadResult {
   /** Intended start, ms since the load began. */
   atMs: number;
+  /** Actual send, ms since the load began: the request reached the gateway after this moment. */
+  sentMs: number;
   /** Latency from the intended start (so a stall is not hidden by a late send). */
   latencyMs: number;
   status: number | null;
@@ -30,6 +32,7 @@ export function steadyLoad(url: string, options: { rate: number; durationMs: num
   const startedAt = performance.now();
   let stopped = false;
   const one = async (atMs: number): Promise<void> => {
+    const sentMs = performance.now() - startedAt;
     try {
       const response = await pool.request({
         path: options.path ?? '/',
@@ -42,6 +45,7 @@ export function steadyLoad(url: string, options: { rate: number; durationMs: num
       const instance = response.headers['x-gameday-instance'];
       results.push({
         atMs,
+        sentMs,
         latencyMs: performance.now() - startedAt - atMs,
         status: response.statusCode,
         region: typeof region === 'string' ? region : null,
@@ -49,7 +53,7 @@ export function steadyLoad(url: string, options: { rate: number; durationMs: num
         error: response.statusCode >= 400 ? `status ${response.statusCode}` : null,
       });
     } catch (error) {
-      results.push({ atMs, latencyMs: performance.now() - startedAt - atMs, status: null, region: null, instance: null, error: (error as Error).message });
+      results.push({ atMs, sentMs, latencyMs: performance.now() - startedAt - atMs, status: null, region: null, instance: null, error: (error as Error).message });
     }
   };
   const done = (async () => {

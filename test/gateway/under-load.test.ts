@@ -27,22 +27,22 @@ const failed = (results: LoadResult[]) => results.filter((r) => r.error !== null
 
 test('evacuating a region under steady load moves every new request to the other region with none failed', async (t) => {
   const { gateway } = await setup(t);
-  const load = steadyLoad(gateway.url, { rate: 100, durationMs: 4000 });
+  const load = steadyLoad(gateway.url, { rate: 100, durationMs: 3000 });
   await waitFor('load to run for a second', () => elapsed(load) > 1000);
   const { revert } = gateway.evacuate('us-east');
   const evacuatedAt = elapsed(load);
-  await waitFor('load to run 1.5 s more', () => elapsed(load) > evacuatedAt + 1500);
-  // Sends can run late on a busy event loop, so the window ends a margin before the revert.
-  const revertedAt = elapsed(load);
-  await revert();
   const results = await load.done;
+  // The revert comes after the load: a request sent before it may reach the gateway after it.
+  await revert();
   assert.deepEqual(failed(results), []);
-  const before = results.filter((r) => r.atMs < evacuatedAt);
-  const during = results.filter((r) => r.atMs > evacuatedAt + 50 && r.atMs < revertedAt - 200);
-  const after = results.filter((r) => r.atMs > revertedAt + 50);
+  // Judged by the actual send: on a busy event loop a request may leave later than scheduled.
+  const before = results.filter((r) => r.sentMs < evacuatedAt);
+  const during = results.filter((r) => r.sentMs > evacuatedAt);
   assert.ok(before.some((r) => r.region === 'us-east') && before.some((r) => r.region === 'us-west'));
   assert.ok(during.length > 50, `enough requests during the evacuation (${during.length})`);
   assert.deepEqual([...new Set(during.map((r) => r.region))], ['us-west'], '100 % of new requests land in us-west');
+  const after = await steadyLoad(gateway.url, { rate: 50, durationMs: 500 }).done;
+  assert.deepEqual(failed(after), []);
   assert.ok(after.some((r) => r.region === 'us-east'), 'the revert shifts traffic back');
 });
 
@@ -59,7 +59,7 @@ test('isolating a region black-holes it: its instances turn unhealthy and idempo
   await revert();
   assert.deepEqual(failed(results), [], 'GETs sent into the black hole were retried in us-east');
   assert.ok(detectedAt - isolatedAt < 3000, `the partition was detected in ${Math.round(detectedAt - isolatedAt)}ms`);
-  assert.deepEqual([...new Set(results.filter((r) => r.atMs > detectedAt).map((r) => r.region))], ['us-east']);
+  assert.deepEqual([...new Set(results.filter((r) => r.sentMs > detectedAt).map((r) => r.region))], ['us-east']);
   assert.ok(!(blackholed instanceof Error));
   await blackholed.body.dump();
   assert.equal(blackholed.statusCode, 200, 'once detected, even a POST goes to the healthy region');
@@ -81,8 +81,8 @@ test('a drained instance gets no new request, its in-flight slow requests all co
   assert.equal(alive(target.pid!), false);
   assert.deepEqual(failed(results), [], 'no request failed: in-flight ones finished, new ones went elsewhere');
   const onTarget = results.filter((r) => r.instance === target.id);
-  assert.ok(onTarget.some((r) => r.atMs < drainedAt), 'the target was serving before the drain');
-  assert.deepEqual(onTarget.filter((r) => r.atMs > drainedAt + 20), [], 'no new request after the drain began');
+  assert.ok(onTarget.some((r) => r.sentMs < drainedAt), 'the target was serving before the drain');
+  assert.deepEqual(onTarget.filter((r) => r.sentMs > drainedAt), [], 'no new request after the drain began');
   assert.ok(stoppedAt - drainedAt >= 300, 'the stop waited for in-flight requests');
 });
 

@@ -57,6 +57,12 @@ test('gameday serve refuses invalid lever declarations naming the file, line, co
   assert.match(result.stderr, new RegExp(`${file}:4:11: levers\\[1\\]\\.name: a lever name is kebab-case`));
 });
 
+test('gameday serve refuses to listen beyond loopback without a token, and exits 3', async (t) => {
+  const result = await gameday(t, ['serve', '--listen', '0.0.0.0:0', '--store', join(tempDir(t), 'gameday.db')]);
+  assert.equal(result.code, 3);
+  assert.equal(result.stderr, 'gameday serve: refusing to bind 0.0.0.0: binding anything but 127.0.0.1 requires an access token (--token)\n');
+});
+
 test('a leased pull left behind by a killed `gameday serve` is undone at its next start; a hand pull stays', async (t) => {
   const dir = tempDir(t);
   writeFileSync(join(dir, 'levers.yaml'), leversYaml);

@@ -167,3 +167,15 @@ test('a lever declared through the API is kept with its description and can be p
   assert.equal(redeclared.state, 'pulled', 'declaring again updates the description, never the state');
   assert.equal(redeclared.description, 'serve prices from the cache');
 });
+
+test('a lease that pulls and then resets a lever leaves nothing to undo, and never re-pulls it when it ends', async (t) => {
+  const service = await startService(t);
+  const client = connectLevers(service.url);
+  const lease = await client.createLease({ owner: 'run 5', ttlMs: 5000 });
+  await client.pull('disable-ads', { by: 'run 5', reason: 'step 1' }, { lease: lease.id });
+  await client.reset('disable-ads', { by: 'run 5', reason: 'step 2' }, { lease: lease.id });
+  assert.equal((await client.get('disable-ads')).lease, null);
+  assert.deepEqual((await client.listLeases())[0].faults, []);
+  await client.releaseLease(lease.id);
+  assert.equal((await client.get('disable-ads')).state, 'reset');
+});

@@ -7,6 +7,9 @@ import { ErrorCode, OpenFeature, ProviderEvents, ProviderStatus } from '@openfea
 import { connectLevers } from '../../src/levers/client.js';
 import { startLeverService } from '../../src/levers/lever-service.js';
 import { LeverProvider } from '../../src/levers/openfeature-provider.js';
+import { LeverBoard } from '../../src/levers/lever-board.js';
+import { LeverStore } from '../../src/levers/lever-store.js';
+import { openStore } from '../../src/store/database.js';
 import { demoLevers, quiet, repoRoot, spawnNode, startService, tempDir } from './helpers.js';
 
 const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
@@ -110,4 +113,29 @@ test('an unknown lever resolves to the caller\'s default with FLAG_NOT_FOUND nam
   assert.equal(details.errorMessage, 'no lever named "disable-everything"; known levers: disable-ads, disable-recommendations');
   const typed = await client.getStringDetails('disable-ads', 'x');
   assert.deepEqual([typed.value, typed.errorCode], ['x', ErrorCode.TYPE_MISMATCH]);
+});
+
+test('a reader that lost the lever service resyncs from the snapshot when it is back, and is told which levers changed', async (t) => {
+  const port = await freePort();
+  const storePath = join(tempDir(t), 'gameday.db');
+  const options = { listen: `127.0.0.1:${port}`, storePath, levers: demoLevers, logger: quiet };
+  const first = await startLeverService(options);
+  t.after(() => OpenFeature.clearProviders());
+  await OpenFeature.setProviderAndWait('resync', new LeverProvider({ url: first.url, maxBackoffMs: 200 }));
+  const client = OpenFeature.getClient('resync');
+  const changes: string[][] = [];
+  client.addHandler(ProviderEvents.ConfigurationChanged, (details) => void changes.push(details?.flagsChanged ?? []));
+  const stale = new Promise<void>((done) => client.addHandler(ProviderEvents.Stale, () => done()));
+  await first.close();
+  await stale;
+
+  // While the service is down, the lever is pulled in its store, so only the snapshot can tell the reader.
+  const db = openStore(storePath);
+  new LeverBoard(new LeverStore(db), quiet).pull('disable-recommendations', { by: 'heidi@oncall', reason: 'recs down' });
+  db.close();
+  const second = await startLeverService(options);
+  t.after(() => second.close());
+  await until(async () => (await client.getBooleanValue('disable-recommendations', false)) === true);
+  assert.equal(client.providerStatus, ProviderStatus.READY);
+  assert.ok(changes.some((flags) => flags.includes('disable-recommendations')), JSON.stringify(changes));
 });

@@ -52,3 +52,28 @@ test('samples arrive at the requested interval and add up to the summary', async
   assert.equal(summary.samples.reduce((sum, s) => sum + s.completed, 0), summary.requests);
   assert.equal(histogramCount, summary.requests);
 });
+
+test('cancelling stops at once even while the scheduler sleeps until a distant next arrival', async (t) => {
+  const { url } = await startServer(t, (_req, res) => res.end('ok'));
+  for (const model of ['open', 'closed'] as const) {
+    const controller = new AbortController();
+    setTimeout(() => controller.abort(), 300);
+    const started = Date.now();
+    const summary = await runLoad({ url, model, rate: 0.5, connections: 2, durationMs: 60_000, signal: controller.signal });
+    const took = Date.now() - started;
+    assert.equal(summary.cancelled, true);
+    assert.ok(took < 300 + 250, `${model}: stopped after ${took} ms`);
+  }
+});
+
+test('a signal aborted before the start sends nothing and returns an empty cancelled summary', async (t) => {
+  let connections = 0;
+  const { url, server } = await startServer(t, (_req, res) => res.end('ok'));
+  server.on('connection', () => connections++);
+  for (const model of ['open', 'closed'] as const) {
+    const summary = await runLoad({ url, model, rate: 100, durationMs: 5000, signal: AbortSignal.abort() });
+    assert.equal(summary.cancelled, true);
+    assert.equal(summary.requests, 0);
+  }
+  assert.equal(connections, 0);
+});

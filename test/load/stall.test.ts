@@ -12,7 +12,7 @@ test('a 1 s server stall shows in the corrected p99.9 and max, but not in the se
     child.kill('SIGSTOP');
     setTimeout(() => child.kill('SIGCONT'), 1000);
   }, 1500);
-  const summary = await runLoad({ url, rate: 200, durationMs: 4000, connections: 10, timeoutMs: 5000 });
+  const summary = await runLoad({ url, rate: 200, durationMs: 4000, connections: 4, timeoutMs: 5000 });
   assert.equal(summary.requests, 800);
   assert.equal(summary.ok, 800);
   assert.equal(summary.dropped, 0);
@@ -21,6 +21,8 @@ test('a 1 s server stall shows in the corrected p99.9 and max, but not in the se
   // About 200 arrivals fell due during the stall: several percent of the run waited hundreds of ms.
   assert.ok(summary.latency.p90 >= 100, `corrected p90 ${summary.latency.p90} ms`);
   assert.ok(summary.serviceTime.p50 < 50, `service-time p50 ${summary.serviceTime.p50} ms`);
-  // Only the requests already on the 10 connections when the server froze were in service for the whole stall.
-  assert.ok(summary.serviceTime.p90 < 100, `service-time p90 ${summary.serviceTime.p90} ms`);
+  // Only the requests on the 4 connections when the server froze (0.5 % of the run) were in service
+  // for the whole stall; the rest waited for a connection, and that wait is not service time.
+  assert.ok(summary.serviceTime.p99 < 300, `service-time p99 ${summary.serviceTime.p99} ms`);
+  assert.ok(summary.serviceTime.max >= 900, `service-time max ${summary.serviceTime.max} ms`);
 });

@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { createServer } from 'node:net';
 import { test } from 'node:test';
 import { median } from '../../bench/harness.js';
 import {
@@ -76,6 +77,22 @@ test('bandwidth limits throughput to the configured rate and keeps bytes intact'
   assert.ok(ms < 3000, `took ${ms}ms`);
 });
 
+test('bandwidth 0 holds everything back until the toxic is removed, then delivers it intact', async (t) => {
+  const { client, port } = await echoProxy(t);
+  await client.addToxic('echo', { name: 'stop', type: 'bandwidth', stream: 'downstream', attributes: { rate: 0 } });
+  const socket = await openSocket(port);
+  t.after(() => socket.destroy());
+  const chunks: Buffer[] = [];
+  socket.on('data', (chunk) => chunks.push(chunk));
+  const data = pattern(20_000);
+  socket.write(data);
+  await sleep(400);
+  assert.equal(chunks.length, 0);
+  await client.removeToxic('echo', 'stop');
+  for (let waited = 0; Buffer.concat(chunks).length < data.length && waited < 5000; waited += 20) await sleep(20);
+  assert.equal(sha256(Buffer.concat(chunks)), sha256(data));
+});
+
 test('timeout 0 swallows data and keeps the connection open, like a black hole', async (t) => {
   const { client, port } = await echoProxy(t);
   await client.addToxic('echo', { name: 'hole', type: 'timeout', stream: 'upstream', attributes: { timeout: 0 } });
@@ -149,4 +166,51 @@ test('toxicity is the share of connections that get the toxic', async (t) => {
   }
   // Binomial(200, 0.5): 3 standard deviations is about ±21.
   assert.ok(hit >= 70 && hit <= 130, `${hit} of ${total} connections got the toxic`);
+});
+
+test('the fast path keeps a trickle of small writes byte-exact through a slowly reading client', async (t) => {
+  // Small upstream writes while the client reads slowly: the proxy's writes to the client queue up below
+  // the high-water mark, and a read buffer still referenced by a queued write must not be reused.
+  // More than the kernel's socket buffers on loopback hold, so that writes to the paused client queue.
+  const data = pattern(24 * 1024 * 1024);
+  const service = createServer((socket) => {
+    let offset = 0;
+    const writeSome = () => {
+      while (offset < data.length) {
+        const piece = data.subarray(offset, offset + 1500);
+        offset += piece.length;
+        if (!socket.write(piece)) return void socket.once('drain', writeSome);
+        if (offset % (1500 * 8) === 0) return void setImmediate(writeSome);
+      }
+      socket.end();
+    };
+    socket.on('error', () => undefined);
+    writeSome();
+  });
+  await new Promise<void>((resolve) => service.listen(0, '127.0.0.1', resolve));
+  const proxyServer = await startProxyServer();
+  t.after(async () => (await proxyServer.close(), service.close()));
+  const proxy = await proxyServer.client.createProxy({
+    name: 'trickle',
+    listen: '127.0.0.1:0',
+    upstream: `127.0.0.1:${(service.address() as { port: number }).port}`,
+  });
+  const socket = await openSocket(portFromListen(proxy.listen));
+  t.after(() => socket.destroy());
+  const chunks: Buffer[] = [];
+  let reads = 0;
+  await new Promise<void>((resolve) => {
+    socket.on('data', (chunk) => {
+      chunks.push(chunk);
+      // Long enough pauses that the kernel buffers fill and the proxy's writes to the client queue up.
+      if (++reads % 500 === 1) {
+        socket.pause();
+        setTimeout(() => socket.resume(), 300);
+      }
+    });
+    socket.on('end', resolve);
+  });
+  const received = Buffer.concat(chunks);
+  assert.equal(received.length, data.length);
+  assert.equal(sha256(received), sha256(data));
 });

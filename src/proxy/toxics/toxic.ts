@@ -139,8 +139,9 @@ export class TimedQueue {
 
   private arm(): void {
     const head = this.items[0];
-    if (!head) return;
-    this.timer = setTimeout(() => this.fire(), Math.max(0, head.due - performance.now()));
+    // An infinite due date (bandwidth 0) waits for flush(); setTimeout would treat it as 1 ms.
+    if (!head || !Number.isFinite(head.due)) return;
+    this.timer = setTimeout(() => this.fire(), Math.min(2 ** 31 - 1, Math.max(0, head.due - performance.now())));
   }
 
   private fire(): void {

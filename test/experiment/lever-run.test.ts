@@ -1,0 +1,57 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { parseExperiment } from '../../src/experiment/load-file.js';
+import { runExperiment } from '../../src/experiment/run.js';
+import { connectLevers } from '../../src/levers/client.js';
+import type { LoadRunner } from '../../src/experiment/sources.js';
+import { quiet, startService, tempDir } from '../levers/helpers.js';
+
+// This experiment declares no load, so the load generator is never called; the runner below only proves it.
+const noLoad: LoadRunner = () => Promise.reject(new Error('no load in this experiment'));
+
+test('a lever step pulls the lever under the run\'s lease for the method and the run resets it afterwards', async (t) => {
+  const service = await startService(t);
+  const levers = connectLevers(service.url);
+  const text = `title: pull a lever
+targets:
+  switches: { kind: levers, control: "${service.url}" }
+method:
+  - lever: { pull: disable-recommendations }
+  - wait: 1s
+`;
+  let seenDuringMethod: string | undefined;
+  const outcome = await runExperiment({
+    loaded: parseExperiment(text, 'lever.yaml'),
+    runLoad: noLoad,
+    log: quiet,
+    outDir: tempDir(t),
+    onEvent: (event) => {
+      if (event.type === 'step.start' && event.message === 'wait 1s') {
+        void levers.get('disable-recommendations').then((lever) => (seenDuringMethod = lever.state));
+      }
+    },
+  });
+  assert.equal(outcome.exitCode, 0, outcome.reason);
+  assert.equal(seenDuringMethod, 'pulled');
+  assert.deepEqual(outcome.blastRadius, [`pull lever disable-recommendations on the lever service ${service.url} (undone at rollback), until the method ends (target switches)`]);
+  const after = await levers.get('disable-recommendations');
+  assert.deepEqual([after.state, after.lease], ['reset', null]);
+  assert.deepEqual(await levers.listLeases(), []);
+  const types = outcome.journal!.events.map((e) => e.type);
+  assert.ok(types.indexOf('fault.injected') < types.indexOf('fault.reverted'));
+});
+
+test('an unknown lever is refused before anything is touched (exit 3 path)', async (t) => {
+  const service = await startService(t);
+  const text = `title: pull a lever that does not exist
+targets:
+  switches: { kind: levers, control: "${service.url}" }
+method:
+  - lever: { pull: no-such-lever }
+`;
+  await assert.rejects(
+    runExperiment({ loaded: parseExperiment(text, 'lever.yaml'), runLoad: noLoad, log: quiet, outDir: tempDir(t) }),
+    (error: Error) => error.name === 'Error' && /refused before anything was touched/.test(error.message) && error.constructor.name === 'TargetError',
+  );
+  assert.deepEqual(await connectLevers(service.url).listLeases(), []);
+});
