@@ -1,7 +1,7 @@
 // The region gateway of the demo world as its own process: every page passes through it twice (in and
 // out), so at the peak it needs a core of its own rather than a share of the event loop that also runs the
-// load generator and the engine. It routes to the assemblers by static upstreams (the fleet keeps an
-// instance's port across restarts; health checks, outlier ejection and retries find one that is down).
+// load generator and the engine. It follows the fleet's assemblers through the fleet's control API (polled),
+// so a terminated, restarted or drained instance is seen without waiting for a failed health check.
 // Configured by environment; prints one JSON line once both listeners accept connections; SIGTERM/SIGINT
 // revert its faults (weights back, regions reconnected) and close it.
 import { startGatewayControl } from '../gateway/control-api.js';
@@ -15,9 +15,8 @@ let stray = 0;
 process.on('unhandledRejection', (error) => {
   if (stray++ % 100 === 0) log.error({ err: error, count: stray }, 'unhandled error in request handling; the gateway continues');
 });
-const regions = JSON.parse(process.env.GAMEDAY_GATEWAY_REGIONS ?? '{}') as Record<string, { weight: number; upstreams: string[] }>;
 const gateway = await Gateway.start({
-  regions,
+  fleet: { service: process.env.GAMEDAY_GATEWAY_SERVICE ?? 'assembler', controlUrl: process.env.GAMEDAY_GATEWAY_FLEET ?? 'http://127.0.0.1:8476', pollIntervalMs: 250 },
   port: Number(process.env.GAMEDAY_GATEWAY_PORT ?? 8080),
   // Tighter than the default so that a killed assembler is found within about a second.
   health: { intervalMs: 250, timeoutMs: 1000, unhealthyThreshold: 2 },

@@ -14,7 +14,7 @@ import type { Logger } from '../observe/log.js';
 import { connectProxy } from '../proxy/client.js';
 import { startSidecar } from './sidecar.js';
 import { describePortOwner, portIsFree } from './port-owner.js';
-import { assemblerService, gatewayRegions, planWorld, proxySpecs, type WorldPlan } from './world-plan.js';
+import { assemblerService, planWorld, proxySpecs, type WorldPlan } from './world-plan.js';
 
 /** The world's fixed loopback ports (docs/demo.md). The proxy's and the levers' are their own defaults. */
 export const DEMO_PORTS = {
@@ -114,7 +114,8 @@ export async function startWorld(options: WorldStartOptions): Promise<World> {
     undo.push(() => fleetControl.close());
 
     const gateway = await startSidecar(GATEWAY_ENTRY, {
-      GAMEDAY_GATEWAY_REGIONS: JSON.stringify(gatewayRegions(plan, fleet.instances())),
+      GAMEDAY_GATEWAY_FLEET: fleetControl.url,
+      GAMEDAY_GATEWAY_SERVICE: plan.assembler.name,
       GAMEDAY_GATEWAY_PORT: String(ports.shop),
       GAMEDAY_GATEWAY_CONTROL_PORT: String(ports.gateway),
       [WORLD_MARKER]: String(process.pid),
