@@ -18,8 +18,11 @@ process.on('unhandledRejection', (error) => {
 const gateway = await Gateway.start({
   fleet: { service: process.env.GAMEDAY_GATEWAY_SERVICE ?? 'assembler', controlUrl: process.env.GAMEDAY_GATEWAY_FLEET ?? 'http://127.0.0.1:8476', pollIntervalMs: 250 },
   port: Number(process.env.GAMEDAY_GATEWAY_PORT ?? 8080),
-  // Tighter than the default so that a killed assembler is found within about a second.
-  health: { intervalMs: 250, timeoutMs: 1000, unhealthyThreshold: 2 },
+  // A killed or drained assembler is seen through the fleet (polled every 250 ms) and in-flight requests are
+  // retried, so checks can be lenient: on a busy two-core machine a one-second stall must not mark every
+  // assembler of the only serving region down (during an evacuation that is a total outage of our making).
+  health: { intervalMs: 500, timeoutMs: 2000, unhealthyThreshold: 3 },
+  outlier: { consecutiveFailures: 5, ejectionMs: 2000 },
   upstreamTimeoutMs: 5000,
   log,
 });
