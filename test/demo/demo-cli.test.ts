@@ -120,6 +120,20 @@ test('the no-timeouts example trips its guardrail: exit 2, aborted, every fault 
   await assertWorldGone(run.child.pid!, journaledPids(journal));
 });
 
+test('the flagship against the naive assembler violates its hypothesis: exit 1, slow pages named in the verdict', { timeout: 180_000 }, async (t) => {
+  const out = join(home.dir, 'naive-flagship');
+  const run = demo(['demo', '--quick', '--assembler-timeouts', 'off', '--out', out]);
+  const result = await run.done;
+  t.diagnostic(`gameday demo --quick --assembler-timeouts off took ${(result.wallMs / 1000).toFixed(1)} s`);
+  assert.equal(result.code, 1, `exit code\n${result.stdout}\n${result.stderr.slice(-4000)}`);
+  const journal = readJournal(out);
+  assert.equal(journal.verdict, 'violated');
+  assert.match(journal.verdictReason, /product page p99 \(during\)/);
+  const slowRecommendations = segments(journal).find((s) => s.label === 'slow recommendations in us-east')!;
+  assert.equal(slowRecommendations.pages.degraded, 0, 'the naive assembler never drops the slow section: it waits for it');
+  await assertWorldGone(run.child.pid!, journaledPids(journal));
+});
+
 test('a SIGKILL of the demo mid-fault leaves no process and no open port behind', { timeout: 120_000 }, async () => {
   const run = demo(['demo']);
   await run.waitFor(/fault\.injected/, 90_000);
