@@ -44,10 +44,13 @@ function demo(args: string[]): DemoProcess {
 
 /** Nothing of the world is left: no marked process, no journaled pid alive, every fixed port closed. */
 async function assertWorldGone(demoPid: number, pids: number[]): Promise<void> {
-  // The kernel delivers the parent-death signal at once, but a process takes a moment to die on a busy machine.
-  await eventually('every world process to exit', () => worldProcesses(demoPid).length === 0, 10_000);
+  // The kernel delivers the parent-death signal at once, but a process takes a moment to die (and its
+  // listening sockets to close) on a busy machine.
+  const waited = await eventually('every world process to exit and every port to close', async () => worldProcesses(demoPid).length === 0 && pids.every((pid) => !isAlive(pid)) && (await openPorts()).length === 0, 10_000).catch(() => -1);
+  assert.deepEqual(worldProcesses(demoPid), [], 'no process carries the world marker');
   assert.deepEqual(pids.filter(isAlive), [], 'no journaled pid of the world is alive');
   assert.deepEqual(await openPorts(), [], 'every port of the world is closed');
+  assert.ok(waited >= 0);
 }
 
 test('the flagship GameDay holds: degraded pages but no failed ones under slow recommendations, no failed request during the evacuation, a report that renders, and nothing left', { timeout: 240_000 }, async (t) => {
