@@ -12,6 +12,7 @@ import { registerProxyCommand } from './proxy-command.js';
 import { registerLeverCommand } from './lever-command.js';
 import { registerServeCommand } from './serve-command.js';
 import { registerFleetCommand } from './fleet-command.js';
+import { registerDemoCommand } from './demo-command.js';
 
 // Each verb lives in its own module beside this one and registers itself; this file only lists them.
 const registrations: CommandRegistration[] = [
@@ -26,6 +27,7 @@ const registrations: CommandRegistration[] = [
   registerLeverCommand,
   registerServeCommand,
   registerFleetCommand,
+  registerDemoCommand,
 ];
 
 const require = createRequire(import.meta.url);

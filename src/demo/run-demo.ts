@@ -1,0 +1,116 @@
+// `gameday demo` as a straight line: read the experiment (and which world it needs), start the world, run
+// the experiment with the engine in this process while the world's own counters are read, join what the
+// world saw to the journal, and stop the world — whatever happened — unless the caller keeps it.
+import { existsSync } from 'node:fs';
+import { isAbsolute, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { loadExperimentFile, type LoadedExperiment } from '../experiment/load-file.js';
+import type { JournalEvent } from '../experiment/journal-types.js';
+import { runExperiment, type RunOutcome, type RunProgress } from '../experiment/run.js';
+import type { LoadRunner } from '../experiment/sources.js';
+import type { Journal } from '../experiment/journal-types.js';
+import type { Logger } from '../observe/log.js';
+import type { RunStore } from '../store/runs.js';
+import { PageTally, pagesBetween, type PageCounts } from './page-tally.js';
+import { compressExperiment } from './quick.js';
+import { WorldRecord, type SegmentSummary } from './world-record.js';
+import { readWorldVariant } from './world-variant.js';
+import { startWorld, type World } from './world.js';
+
+const PACKAGE_ROOT = fileURLToPath(new URL('../../../', import.meta.url));
+export const FLAGSHIP = join(PACKAGE_ROOT, 'examples/peak-gameday.yaml');
+
+/** `--quick` runs the experiment on a clock this much faster (see quick.ts). */
+export const QUICK_FACTOR = 0.5;
+
+export interface DemoOptions {
+  file?: string;
+  keep?: boolean;
+  quick?: boolean;
+  /** Overrides the file's `# gameday-demo:` line. */
+  naiveAssembler?: boolean;
+  outDir?: string;
+  log: Logger;
+  runLoad: LoadRunner;
+  writeReports: (journal: Journal, folder: string) => Promise<{ html: string; md: string }>;
+  store?: RunStore;
+  signal: AbortSignal;
+  /** Lines for the person watching: world start, step tallies. */
+  onLine: (line: string) => void;
+  onEvent: (event: JournalEvent) => void;
+  onProgress: (progress: RunProgress, pages: PageCounts | undefined) => void;
+}
+
+export interface DemoOutcome {
+  run?: RunOutcome;
+  /** Present when the world was kept running (`--keep`); the caller stops it. */
+  world?: World;
+  segments: SegmentSummary[];
+  naiveAssembler: boolean;
+  /** Interrupted before the run started: nothing was injected. */
+  interrupted?: boolean;
+}
+
+/** Loads and validates the experiment before anything starts (ExperimentFileError / WorldVariantError: exit 3). */
+export async function prepareDemo(options: Pick<DemoOptions, 'file' | 'quick' | 'naiveAssembler'>): Promise<{ loaded: LoadedExperiment; naiveAssembler: boolean }> {
+  // `gameday demo examples/no-timeouts.yaml` works from any directory: the shipped examples are found too.
+  const given = options.file ?? FLAGSHIP;
+  const file = !existsSync(given) && !isAbsolute(given) && existsSync(join(PACKAGE_ROOT, given)) ? join(PACKAGE_ROOT, given) : given;
+  const variant = readWorldVariant(file);
+  const loaded = await loadExperimentFile(file);
+  const experiment = options.quick ? compressExperiment(loaded.experiment, QUICK_FACTOR) : loaded.experiment;
+  return { loaded: { ...loaded, experiment }, naiveAssembler: options.naiveAssembler ?? variant.naiveAssembler };
+}
+
+export async function runDemo(options: DemoOptions): Promise<DemoOutcome> {
+  const { loaded, naiveAssembler } = await prepareDemo(options);
+  const started = Date.now();
+  const world = await startWorld({ naiveAssembler, log: options.log, onStage: (message) => options.onLine(`world: ${message}`) });
+  let keepWorld = false;
+  try {
+    options.onLine(`world: up in ${((Date.now() - started) / 1000).toFixed(1)}s — shop ${world.urls.page}`);
+    if (options.signal.aborted) return { segments: [], naiveAssembler, interrupted: true };
+
+    const pids = new Set(world.pids());
+    world.fleet.on('change', (view: { pid: number | null }) => view.pid !== null && pids.add(view.pid));
+    const tally = new PageTally(() => world.assemblerMetricsUrls());
+    const record = new WorldRecord(tally);
+    // The progress view shows the last second's pages; reading every second also bounds what a terminated
+    // assembler takes with it (its counters since the last read).
+    let previous = await tally.read();
+    let lastSecond: PageCounts | undefined;
+    const ticker = setInterval(() => {
+      void tally.read().then((now) => {
+        lastSecond = pagesBetween(previous, now);
+        previous = now;
+      }, () => undefined);
+    }, 1000);
+    let segments: SegmentSummary[] = [];
+    let run: RunOutcome;
+    try {
+      run = await runExperiment({
+        loaded,
+        runLoad: options.runLoad,
+        log: options.log,
+        outDir: options.outDir,
+        store: options.store,
+        signal: options.signal,
+        onEvent: (event) => {
+          record.observe(event);
+          options.onEvent(event);
+        },
+        onProgress: (progress) => options.onProgress(progress, lastSecond),
+        writeReports: async (journal, folder) => {
+          segments = await record.joinJournal(journal, folder, { pids: [...pids], urls: world.urls as unknown as Record<string, unknown>, naiveAssembler });
+          return options.writeReports(journal, folder);
+        },
+      });
+    } finally {
+      clearInterval(ticker);
+    }
+    keepWorld = options.keep === true && !options.signal.aborted;
+    return { run, world: keepWorld ? world : undefined, segments, naiveAssembler };
+  } finally {
+    if (!keepWorld) await world.stop();
+  }
+}

@@ -1,0 +1,212 @@
+// The demo world, started for real: the lever service, the fault proxy (one HTTP link per backend per region),
+// the fleet of service processes, and the region gateway in front of the assemblers, each with its control
+// API on a fixed loopback port so that an experiment file can name it. The fault proxy and the gateway (the
+// busiest hops, sidecars) and the service instances are processes of their own, started under the fleet's
+// process guard (they die with us, even on SIGKILL); the lever service and the fleet's control run here. stop() reverts every fault first and then stops every process; it is safe to call twice.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { startFleetControl } from '../fleet/control-api.js';
+import { Fleet } from '../fleet/fleet.js';
+import { startLeverService, type LeverService } from '../levers/lever-service.js';
+import type { Logger } from '../observe/log.js';
+import { connectProxy } from '../proxy/client.js';
+import { startSidecar } from './sidecar.js';
+import { describePortOwner, portIsFree } from './port-owner.js';
+import { assemblerService, planWorld, proxySpecs, type WorldPlan } from './world-plan.js';
+
+/** The world's fixed loopback ports (docs/demo.md). The proxy's and the levers' are their own defaults. */
+export const DEMO_PORTS = {
+  /** The shop's front door: the region gateway's data plane. */
+  shop: 8080,
+  proxy: 8474,
+  levers: 8475,
+  fleet: 8476,
+  gateway: 8477,
+} as const;
+export type DemoPorts = Record<keyof typeof DEMO_PORTS, number>;
+
+/** Every service process carries this variable (the demo's pid), so a person or a test can find them all. */
+export const WORLD_MARKER = 'GAMEDAY_DEMO_WORLD';
+
+export interface WorldStartOptions {
+  /** The naive assembler: no timeouts, no circuit breakers (the failing example). */
+  naiveAssembler?: boolean;
+  ports?: Partial<DemoPorts>;
+  log: Logger;
+  /** Called as each part comes up, for the progress view. */
+  onStage?: (message: string) => void;
+}
+
+export interface WorldUrls {
+  shop: string;
+  page: string;
+  proxy: string;
+  levers: string;
+  fleet: string;
+  gateway: string;
+  metrics: string[];
+}
+
+export interface World {
+  plan: WorldPlan;
+  urls: WorldUrls;
+  fleet: Fleet;
+  /** The assemblers' /metrics, as they are now (restarted instances keep their port). */
+  assemblerMetricsUrls(): string[];
+  /** Every process the world runs: this one and each live service instance. */
+  pids(): number[];
+  stop(): Promise<void>;
+}
+
+/** A fixed port is taken: exit 3, nothing was started. */
+export class PortInUseError extends Error {}
+
+const PROXY_ENTRY = fileURLToPath(new URL('./proxy-sidecar.js', import.meta.url));
+const GATEWAY_ENTRY = fileURLToPath(new URL('./gateway-sidecar.js', import.meta.url));
+
+/** A closed port (the discard service): links point here until their backend runs, so nothing leaks upstream. */
+const NOWHERE = '127.0.0.1:9';
+
+export async function startWorld(options: WorldStartOptions): Promise<World> {
+  const ports: DemoPorts = { ...DEMO_PORTS, ...options.ports };
+  await refuseTakenPorts(ports);
+  const stage = options.onStage ?? (() => undefined);
+  const undo: (() => Promise<unknown>)[] = [];
+  const storeDir = mkdtempSync(join(tmpdir(), 'gameday-demo-'));
+  undo.push(async () => rmSync(storeDir, { recursive: true, force: true }));
+  try {
+    const levers = await startLeverService({
+      listen: `127.0.0.1:${ports.levers}`,
+      // A store of its own: a lever pulled in an earlier demo must not shape this one.
+      storePath: join(storeDir, 'levers.db'),
+      levers: planWorld().levers,
+      logger: options.log,
+    });
+    undo.push(() => levers.close());
+    stage(`lever service on ${levers.url}`);
+
+    // The links listen before anything else starts, so the assemblers can be told where they are and no
+    // port picked for a link can be handed to an instance in the meantime.
+    const sidecar = await startSidecar(PROXY_ENTRY, { GAMEDAY_PROXY_LISTEN: `127.0.0.1:${ports.proxy}`, [WORLD_MARKER]: String(process.pid) });
+    undo.push(() => sidecar.stop());
+    const proxy = Object.assign(connectProxy(`http://127.0.0.1:${ports.proxy}`), { controlUrl: `http://127.0.0.1:${ports.proxy}` });
+    undo.push(() => proxy.close());
+    const draft = planWorld({ naiveAssembler: options.naiveAssembler, leversUrl: levers.url });
+    const links = await Promise.all(
+      Object.keys(draft.proxyListen).map((name) => proxy.createProxy({ name, listen: '127.0.0.1:0', upstream: NOWHERE, protocol: 'http', enabled: true })),
+    );
+    const plan = planWorld({
+      naiveAssembler: options.naiveAssembler,
+      leversUrl: levers.url,
+      proxyPorts: Object.fromEntries(links.map((link) => [link.name, Number(link.listen.split(':').at(-1))])),
+    });
+    stage(`fault proxy on ${proxy.controlUrl} with ${links.length} links`);
+
+    const marker = { [WORLD_MARKER]: String(process.pid), GAMEDAY_LOG_LEVEL: process.env.GAMEDAY_LOG_LEVEL ?? 'warn' };
+    const services = [...plan.backends, assemblerService(plan, links)].map((service) => ({ ...service, env: { ...service.env, ...marker } }));
+    const fleet = await Fleet.start({ services }, { log: options.log });
+    undo.push(() => fleet.stop());
+    for (const spec of proxySpecs(plan, fleet.instances())) await proxy.updateProxy(spec.name, { upstream: spec.upstream });
+    stage(`fleet of ${fleet.instances().length} service processes`);
+    const fleetControl = await startFleetControl(fleet, { port: ports.fleet, log: options.log });
+    undo.push(() => fleetControl.close());
+
+    const gateway = await startSidecar(GATEWAY_ENTRY, {
+      GAMEDAY_GATEWAY_FLEET: fleetControl.url,
+      GAMEDAY_GATEWAY_SERVICE: plan.assembler.name,
+      GAMEDAY_GATEWAY_PORT: String(ports.shop),
+      GAMEDAY_GATEWAY_CONTROL_PORT: String(ports.gateway),
+      [WORLD_MARKER]: String(process.pid),
+    });
+    undo.push(() => gateway.stop());
+    const shopUrl = `http://127.0.0.1:${ports.shop}`;
+    const gatewayUrl = `http://127.0.0.1:${ports.gateway}`;
+    stage(`region gateway on ${shopUrl} (${plan.regions.join(', ')})`);
+
+    stage('warming up: waiting for a second of full, fast pages');
+    await warmUp(`${shopUrl}/product/42`);
+    const assemblerMetricsUrls = () => fleet.instances({ service: plan.assembler.name }).map((i) => `${i.url}/metrics`);
+    let stopped: Promise<void> | undefined;
+    return {
+      plan,
+      fleet,
+      urls: {
+        shop: shopUrl,
+        page: `${shopUrl}/product/42`,
+        proxy: proxy.controlUrl,
+        levers: levers.url,
+        fleet: fleetControl.url,
+        gateway: gatewayUrl,
+        metrics: [`${proxy.controlUrl}/metrics`, `${levers.url}/metrics`, `${gatewayUrl}/metrics`, ...assemblerMetricsUrls()],
+      },
+      assemblerMetricsUrls,
+      pids: () => [process.pid, sidecar.pid, gateway.pid, ...fleet.instances().flatMap((i) => (i.pid === null ? [] : [i.pid]))],
+      stop: () => (stopped ??= unwind(undo)),
+    };
+  } catch (error) {
+    await unwind(undo);
+    throw error;
+  }
+}
+
+async function refuseTakenPorts(ports: DemoPorts): Promise<void> {
+  const taken: string[] = [];
+  for (const [role, port] of Object.entries(ports)) {
+    if (!(await portIsFree(port))) taken.push(`  127.0.0.1:${port} (${role}) is in use by ${await describePortOwner(port)}`);
+  }
+  if (taken.length > 0) {
+    throw new PortInUseError(
+      `the demo world needs these ports, but they are taken:\n${taken.join('\n')}\n` +
+        'If a world is still running from `gameday demo --keep`, stop it with Ctrl-C in its terminal (or kill its pid); nothing was started.',
+    );
+  }
+}
+
+/**
+ * Reverse start order, so each control API is closed (which reverts every fault it holds) before the
+ * processes behind it stop; every step is attempted even when one fails: a half-stopped world is the worst outcome.
+ */
+async function unwind(undo: (() => Promise<unknown>)[]): Promise<void> {
+  const errors: unknown[] = [];
+  for (const step of [...undo].reverse()) {
+    try {
+      await step();
+    } catch (error) {
+      errors.push(error);
+    }
+  }
+  if (errors.length > 0) throw new AggregateError(errors, `stopping the demo world: ${errors.map((e) => (e as Error).message).join('; ')}`);
+}
+
+/**
+ * The world is ready when it serves a whole second of pages at the demo's rate, all full and fast: cold
+ * JIT, empty connection pools and twenty processes still settling on two cores make the first seconds
+ * after a start slower than the steady state the run is about to measure. Bounded: after the limit the run
+ * starts anyway and its own steady-state check says what it sees.
+ */
+async function warmUp(url: string, limitMs = 10_000): Promise<void> {
+  const deadline = Date.now() + limitMs;
+  const page = async (): Promise<{ ok: boolean; ms: number }> => {
+    const started = performance.now();
+    try {
+      const response = await fetch(url, { signal: AbortSignal.timeout(2000) });
+      const body = (await response.json()) as { outcome?: string };
+      return { ok: response.status === 200 && body.outcome === 'full', ms: performance.now() - started };
+    } catch {
+      return { ok: false, ms: performance.now() - started };
+    }
+  };
+  while (Date.now() < deadline) {
+    const second = Date.now() + 1000;
+    // 40 pages spread over one second, as the flagship's shoppers send them.
+    const results = await Promise.all(
+      Array.from({ length: 40 }, (_, i) => new Promise<{ ok: boolean; ms: number }>((resolve) => setTimeout(() => void page().then(resolve), i * 25))),
+    );
+    const slow = results.filter((r) => r.ms > 250).length;
+    if (results.every((r) => r.ok) && slow <= 1) return;
+    const rest = second - Date.now();
+    if (rest > 0) await new Promise((resolve) => setTimeout(resolve, rest));
+  }
+}
