@@ -55,7 +55,8 @@ function sendJson(res: ServerResponse, status: number, body: Record<string, unkn
 }
 
 function failureKind(error: unknown): FailureKind {
-  const code = (error as { code?: string }).code ?? '';
+  // DOMException codes (an aborted request) are numbers, undici's are strings: never assume a string.
+  const code = String((error as { code?: unknown }).code ?? '');
   return code.includes('TIMEOUT') ? 'timeout' : 'connect';
 }
 

@@ -66,7 +66,9 @@ export async function applyLeverStep(target: ResolvedTarget, params: LeverStepPa
         return;
       }
       const undo = action === 'pull' ? 'reset' : 'pull';
-      await client[undo](lever, { by, reason: `rollback of experiment step: ${action} ${lever}` });
+      // Undone under the same lease: without it the service would see a human taking the lever over, and
+      // an earlier step's rollback (pull, then reset, reverted last in first out) would leave it pulled.
+      await client[undo](lever, { by, reason: `rollback of experiment step: ${action} ${lever}` }, { lease });
       ctx.note(undo === 'pull' ? 'lever.pulled' : 'lever.reset', { lever, rollback: true });
     } catch (error) {
       // The lease still holds the change: if the service is back before the lease ends, expiry undoes it.

@@ -55,3 +55,22 @@ method:
   );
   assert.deepEqual(await connectLevers(service.url).listLeases(), []);
 });
+
+test('a run that pulls and later resets a lever leaves it reset after rollback, not pulled for good', async (t) => {
+  const service = await startService(t);
+  const levers = connectLevers(service.url);
+  const text = `title: pull then reset a lever
+targets:
+  switches: { kind: levers, control: "${service.url}" }
+method:
+  - lever: { pull: disable-ads }
+  - wait: 300ms
+  - lever: { reset: disable-ads }
+  - wait: 300ms
+`;
+  const outcome = await runExperiment({ loaded: parseExperiment(text, 'lever.yaml'), runLoad: noLoad, log: quiet, outDir: tempDir(t) });
+  assert.equal(outcome.exitCode, 0, outcome.reason);
+  const after = await levers.get('disable-ads');
+  assert.deepEqual([after.state, after.lease], ['reset', null]);
+  assert.deepEqual(await levers.listLeases(), []);
+});
