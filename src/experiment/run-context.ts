@@ -23,7 +23,7 @@ export interface RunOptions {
   runLoad: LoadRunner;
   log: Logger;
   dryRun?: boolean;
-  /** The run folder; default .gameday/runs/<runId>/. */
+  /** The run folder; default <GAMEDAY_HOME>/runs/<runId>/ (store/home.ts). */
   outDir?: string;
   store?: RunStore;
   writeReports?: (journal: Journal, folder: string) => Promise<{ html: string; md: string }>;
@@ -46,7 +46,7 @@ export interface RunProgress {
 }
 
 export interface AbortReason {
-  kind: 'guardrail' | 'lease' | 'signal' | 'error';
+  kind: 'guardrail' | 'lease' | 'signal' | 'halt' | 'error';
   message: string;
   atMs: number;
 }
@@ -83,8 +83,23 @@ export class RunContext {
       ttlMs: this.experiment.settings.leaseTtl,
       journal: this.journal,
       onTaken: (lease) => options.store?.recordLease({ runId: this.runId, controlUrl: lease.controlUrl, leaseId: lease.leaseId, token: lease.token ?? null }),
+      mayTake: () => {
+        if (this.observeHalt()) throw new Error(HALTED_MESSAGE);
+      },
       onLost: (_lease, reason) => this.abort('lease', reason),
     });
+  }
+
+  /**
+   * `gameday halt` marks the run halted in the store; it can only release leases that exist, so a run that
+   * has not taken one yet must notice by itself. Polled on the guardrail tick and checked before every
+   * lease and every injection: returns true (and aborts) when the run was halted.
+   */
+  observeHalt(): boolean {
+    if (this.abortReason?.kind === 'halt') return true;
+    if (this.options.store?.statusOf(this.runId) !== 'halted') return false;
+    void this.abort('halt', HALTED_MESSAGE);
+    return true;
   }
 
   /** Resolved on first use, so that a dry run creates no folder. */
@@ -101,7 +116,11 @@ export class RunContext {
   get faultContext(): FaultContext {
     return {
       runId: this.runId,
-      leaseFor: (target) => this.leases.leaseFor(target),
+      leaseFor: async (target) => {
+        // Every injection asks for its lease first: the last moment to notice a halt before touching anything.
+        if (this.observeHalt()) throw new Error(HALTED_MESSAGE);
+        return this.leases.leaseFor(target);
+      },
       signal: this.abortController.signal,
       log: this.options.log,
       note: (event, data) => void this.journal.note(event, event, data),
@@ -153,6 +172,8 @@ export class RunContext {
     };
   }
 }
+
+export const HALTED_MESSAGE = 'halted by gameday halt';
 
 function newRunId(): string {
   const stamp = new Date().toISOString().replace(/[-:]/g, '').replace(/\..*$/, '').replace('T', '-');

@@ -56,7 +56,17 @@ export async function runExperiment(options: RunOptions): Promise<RunOutcome> {
   } finally {
     await stop(run);
   }
-  const outcome = decideVerdict({ abortReason: run.abortReason, objectives: run.journal.objectives, heldBefore, revertMs: revertDurationMs(run), error });
+  // Whatever is still in the book after the final revert attempt may still be in place on its component.
+  const unreverted = run.faults.list().map((fault) => fault.description);
+  const outcome = decideVerdict({
+    abortReason: run.abortReason,
+    objectives: run.journal.objectives,
+    heldBefore,
+    revertMs: revertDurationMs(run),
+    error,
+    unreverted,
+    leaseTtlMs: run.experiment.settings.leaseTtl,
+  });
   const { journal, reports } = await writeRunRecord(run, outcome);
   return { verdict: outcome.verdict, exitCode: outcome.exitCode, reason: outcome.reason, blastRadius: radius, plan, folder: run.folder, journal, reports };
 }
@@ -73,19 +83,20 @@ function start(run: RunContext): void {
   });
   run.journal.note('run.start', `run ${run.runId} of "${run.experiment.title}"`, { blastRadius: run.blastRadius, format: run.options.loaded.format });
   run.options.signal?.addEventListener('abort', () => void run.abort('signal', 'stopped by the operator (interrupt)'), { once: true });
+  const timers = [setInterval(() => run.observeHalt(), run.experiment.settings.guardrailInterval)];
   if (run.options.onProgress) {
-    const timer = setInterval(() => run.options.onProgress!(run.progress()), 250);
+    timers.push(setInterval(() => run.options.onProgress!(run.progress()), 250));
     run.abortController.signal.addEventListener('abort', () => run.options.onProgress!(run.progress()));
-    stopProgress.set(run, timer);
   }
+  runTimers.set(run, timers);
   run.sources.startAutomatic();
 }
 
-const stopProgress = new WeakMap<RunContext, NodeJS.Timeout>();
+const runTimers = new WeakMap<RunContext, NodeJS.Timeout[]>();
 
 /** Whatever happened: sources stopped, every fault off, every lease released. */
 async function stop(run: RunContext): Promise<void> {
-  clearInterval(stopProgress.get(run));
+  for (const timer of runTimers.get(run) ?? []) clearInterval(timer);
   await run.faults.revertAllAtOnce().catch(() => undefined);
   await run.sources.stopAll();
   await run.leases.releaseAll();

@@ -1,0 +1,86 @@
+// Safety fixes of the engine, end to end with real processes: `gameday halt` before the run took a lease,
+// and a revert that fails (the proxy is SIGSTOPped) must not end in exit 0.
+import assert from 'node:assert/strict';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { after, before, test } from 'node:test';
+import { openStore } from '../../src/store/database.js';
+import { RunStore } from '../../src/store/runs.js';
+import { spawnGameday, startProxyProcess, startService, tempHome, waitFor, type ProxyProcess, type Service } from './world.js';
+
+let service: Service;
+let home: ReturnType<typeof tempHome>;
+
+before(async () => {
+  service = await startService();
+  home = tempHome();
+});
+
+after(async () => {
+  await service?.close();
+  home?.remove();
+});
+
+function experiment(proxy: ProxyProcess, body: string): string {
+  return `title: engine safety
+targets:
+  svc: { kind: proxy, control: "${proxy.controlUrl}", proxy: svc }
+loads:
+  shop: { url: "${proxy.proxiedUrl}/", rate: 20/s, connections: 8, timeout: 5s }
+${body}`;
+}
+
+function activeRuns(): number {
+  if (!existsSync(join(home.dir, '.gameday', 'gameday.db'))) return 0;
+  const db = openStore(join(home.dir, '.gameday', 'gameday.db'));
+  try {
+    return new RunStore(db).active().length;
+  } finally {
+    db.close();
+  }
+}
+
+test('gameday halt stops a run that has not taken a lease yet: exit 2, nothing injected', async (t) => {
+  const proxy = await startProxyProcess(service.url);
+  t.after(() => proxy.close());
+  const file = home.write('halt-early.yaml', experiment(proxy, `method:
+  - wait: 6s
+  - fault: { kind: latency, target: svc, latency: 50ms }
+  - wait: 2s
+`));
+  const run = spawnGameday(['run', file], home.dir);
+  t.after(() => void run.child.kill('SIGKILL'));
+  await waitFor('the run to be recorded as active', () => activeRuns() === 1, 15_000);
+  const halt = await spawnGameday(['halt'], home.dir).done;
+  assert.equal(halt.code, 0, halt.stderr);
+  assert.match(halt.stdout, /released 0 lease/);
+  const result = await run.done;
+  assert.equal(result.code, 2, result.stderr + result.stdout);
+  assert.match(result.stdout, /ABORTED.*halted by gameday halt/);
+  assert.deepEqual(await proxy.toxics(), [], 'the halted run must not inject its fault');
+  assert.deepEqual(await proxy.leases(), [], 'the halted run must not hold a lease');
+});
+
+test('a revert that fails ends the run with exit 4 and tells the user the fault may still be in place', async (t) => {
+  const proxy = await startProxyProcess(service.url);
+  t.after(async () => {
+    proxy.child.kill('SIGCONT');
+    await proxy.close();
+  });
+  const file = home.write('revert-fails.yaml', experiment(proxy, `settings: { leaseTtl: 2s }
+method:
+  - fault: { kind: latency, target: svc, latency: 5ms }
+  - wait: 2s
+`));
+  const run = spawnGameday(['run', file], home.dir);
+  t.after(() => void run.child.kill('SIGKILL'));
+  await waitFor('the fault on the proxy', async () => (await proxy.toxics()).length === 1, 15_000);
+  // A wedged proxy: the run's revert (bounded control call) fails.
+  proxy.child.kill('SIGSTOP');
+  const result = await run.done;
+  proxy.child.kill('SIGCONT');
+  assert.equal(result.code, 4, result.stderr + result.stdout);
+  assert.match(result.stdout, /ERROR.*could not revert "[^"]*latency[^"]*".*may still be in place.*gameday halt.*lease expires/s);
+  // The lease still reverts it by itself once the proxy runs again.
+  await waitFor('the proxy to revert the fault when its lease expires', async () => (await proxy.toxics()).length === 0, 15_000);
+});
