@@ -33,7 +33,11 @@ export async function runExperiment(options: RunOptions): Promise<RunOutcome> {
   const plan = timeline(experiment, targets);
   const plannedMs = plan.at(-1)?.atMs ?? 0;
   const run = new RunContext(options, targets, radius, plannedMs);
-  await preflightFaults(experiment, targets, run.faultContext);
+  const touched = await preflightFaults(experiment, targets, run.faultContext);
+  for (const [name, total] of touched) {
+    const max = targets.get(name)?.[0]?.blastRadius?.maxInstances;
+    radius.push(`in total: ${total} instance(s) of target ${name} touched over the whole method${max === undefined ? '' : ` (maxInstances: ${max})`}`);
+  }
   if (options.dryRun) {
     await closeProxyControls();
     return { verdict: 'dry-run', exitCode: ExitCode.held, reason: 'dry run: nothing was touched', blastRadius: radius, plan };

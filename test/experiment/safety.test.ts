@@ -84,3 +84,21 @@ method:
   // The lease still reverts it by itself once the proxy runs again.
   await waitFor('the proxy to revert the fault when its lease expires', async () => (await proxy.toxics()).length === 0, 15_000);
 });
+
+test('gameday halt and gameday runs read the same per-user store from any directory, and say which', async () => {
+  const { mkdirSync } = await import('node:fs');
+  const elsewhere = join(home.dir, 'some', 'other', 'dir');
+  mkdirSync(elsewhere, { recursive: true });
+  // No GAMEDAY_HOME: the per-user default (XDG_STATE_HOME, pointed at the temp dir so the real home is never written).
+  const env = { GAMEDAY_HOME: undefined, XDG_STATE_HOME: join(home.dir, 'xdg') };
+  const expected = join(home.dir, 'xdg', 'gameday', 'gameday.db');
+  const halt = await spawnGameday(['halt'], elsewhere, env).done;
+  const runs = await spawnGameday(['runs'], home.dir, env).done;
+  assert.equal(halt.code, 0, halt.stderr);
+  assert.ok(halt.stdout.includes(`halt: store ${expected}`), halt.stdout);
+  assert.ok(runs.stdout.includes(`store: ${expected}`), runs.stdout);
+  assert.ok(existsSync(expected));
+  const bad = await spawnGameday(['runs', '-n', 'abc'], home.dir).done;
+  assert.equal(bad.code, 3);
+  assert.match(bad.stderr, /-n\/--limit must be a whole number.*"abc"/);
+});
