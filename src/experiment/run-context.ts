@@ -8,7 +8,7 @@ import type { Journal } from './journal-types.js';
 import { FaultBook } from './fault-book.js';
 import { GuardrailWatch } from './guardrails.js';
 import { JournalRecorder, type JournalListener } from './journal.js';
-import { LeaseKeeper } from './leases.js';
+import { LeaseKeeper, type HeldLease } from './leases.js';
 import type { LoadedExperiment } from './load-file.js';
 import type { ResolvedTargets } from './blast-radius.js';
 import type { Experiment } from './schema.js';
@@ -82,12 +82,27 @@ export class RunContext {
       runId: this.runId,
       ttlMs: this.experiment.settings.leaseTtl,
       journal: this.journal,
-      onTaken: (lease) => options.store?.recordLease({ runId: this.runId, controlUrl: lease.controlUrl, leaseId: lease.leaseId, token: lease.token ?? null }),
+      onTaken: (lease) => this.recordLease(lease),
       mayTake: () => {
         if (this.observeHalt()) throw new Error(HALTED_MESSAGE);
       },
       onLost: (_lease, reason) => this.abort('lease', reason),
     });
+  }
+
+  /** Leases are taken in preflight, before the run has its row in the store; they are written when it does. */
+  private pendingLeases: HeldLease[] | undefined = [];
+
+  private recordLease(lease: HeldLease): void {
+    if (this.pendingLeases) this.pendingLeases.push(lease);
+    else this.options.store?.recordLease({ runId: this.runId, controlUrl: lease.controlUrl, leaseId: lease.leaseId, token: lease.token ?? null });
+  }
+
+  /** The run has its row in the store: from now on each lease is written the moment it is taken. */
+  recorded(): void {
+    const pending = this.pendingLeases ?? [];
+    this.pendingLeases = undefined;
+    for (const lease of pending) this.recordLease(lease);
   }
 
   /**

@@ -1,6 +1,8 @@
 import { ExitCode } from '../cli/command.js';
 import type { Journal, Verdict } from './journal-types.js';
-import { blastRadius, preflightFaults, resolveTargets, timeline, type PlannedEvent } from './blast-radius.js';
+import { asFaultStep, blastRadius, forEachStep, preflightFaults, resolveTargets, timeline, type PlannedEvent } from './blast-radius.js';
+import { TargetError } from './target-kinds.js';
+import type { ResolvedTarget } from '../faults/fault.js';
 import { RunContext, type RunOptions } from './run-context.js';
 import { checkDuringMethod, measureSteadyState } from './phase-steady-state.js';
 import { runGuardedMethod } from './phase-method.js';
@@ -43,6 +45,7 @@ export async function runExperiment(options: RunOptions): Promise<RunOutcome> {
     return { verdict: 'dry-run', exitCode: ExitCode.held, reason: 'dry run: nothing was touched', blastRadius: radius, plan };
   }
 
+  await takeLeases(run);
   start(run);
   let heldBefore = false;
   let error: Error | undefined;
@@ -85,6 +88,7 @@ function start(run: RunContext): void {
     startedAt: run.journal.startedAt.toISOString(),
     pid: process.pid,
   });
+  run.recorded();
   run.journal.note('run.start', `run ${run.runId} of "${run.experiment.title}"`, { blastRadius: run.blastRadius, format: run.options.loaded.format });
   run.options.signal?.addEventListener('abort', () => void run.abort('signal', 'stopped by the operator (interrupt)'), { once: true });
   const timers = [setInterval(() => run.observeHalt(), run.experiment.settings.guardrailInterval)];
@@ -94,6 +98,25 @@ function start(run: RunContext): void {
   }
   runTimers.set(run, timers);
   run.sources.startAutomatic();
+}
+
+/**
+ * Every lease the method will need is taken before load starts: a component that refuses one (a bad TTL,
+ * a wrong token) is exit 3 with nothing touched, not a failure in the middle of the method.
+ */
+async function takeLeases(run: RunContext): Promise<void> {
+  const components = new Map<string, ResolvedTarget>();
+  forEachStep([...run.experiment.method, ...run.experiment.rollbacks], (step) => {
+    const fault = asFaultStep(step, run.experiment);
+    for (const target of fault ? (run.targets.get(fault.target) ?? []) : []) components.set(target.controlUrl.replace(/\/+$/, ''), target);
+  });
+  try {
+    await Promise.all([...components.values()].map((target) => run.leases.leaseFor(target)));
+  } catch (error) {
+    await run.leases.releaseAll();
+    await closeProxyControls();
+    throw new TargetError(`a component refused the run's lease before anything was touched: ${(error as Error).message}`);
+  }
 }
 
 const runTimers = new WeakMap<RunContext, NodeJS.Timeout[]>();

@@ -1,7 +1,7 @@
 // Safety fixes of the engine, end to end with real processes: `gameday halt` before the run took a lease,
 // and a revert that fails (the proxy is SIGSTOPped) must not end in exit 0.
 import assert from 'node:assert/strict';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { openStore } from '../../src/store/database.js';
@@ -30,6 +30,12 @@ loads:
 ${body}`;
 }
 
+function journalEvents(stdout: string): string[] {
+  const folder = /run folder: (.+)/.exec(stdout)?.[1];
+  assert.ok(folder, stdout);
+  return (JSON.parse(readFileSync(join(folder, 'journal.json'), 'utf8')) as { events: { type: string }[] }).events.map((e) => e.type);
+}
+
 function activeRuns(): number {
   if (!existsSync(join(home.dir, '.gameday', 'gameday.db'))) return 0;
   const db = openStore(join(home.dir, '.gameday', 'gameday.db'));
@@ -40,7 +46,7 @@ function activeRuns(): number {
   }
 }
 
-test('gameday halt stops a run that has not taken a lease yet: exit 2, nothing injected', async (t) => {
+test('gameday halt stops a run before its first fault: exit 2, nothing injected', async (t) => {
   const proxy = await startProxyProcess(service.url);
   t.after(() => proxy.close());
   const file = home.write('halt-early.yaml', experiment(proxy, `method:
@@ -53,10 +59,13 @@ test('gameday halt stops a run that has not taken a lease yet: exit 2, nothing i
   await waitFor('the run to be recorded as active', () => activeRuns() === 1, 15_000);
   const halt = await spawnGameday(['halt'], home.dir).done;
   assert.equal(halt.code, 0, halt.stderr);
-  assert.match(halt.stdout, /released 0 lease/);
   const result = await run.done;
   assert.equal(result.code, 2, result.stderr + result.stdout);
-  assert.match(result.stdout, /ABORTED.*halted by gameday halt/);
+  assert.match(result.stdout, /ABORTED.*(halted by gameday halt|lease lost)/);
+  // The lease was taken in preflight, before any load started.
+  const events = journalEvents(result.stdout);
+  assert.ok(events.indexOf('lease.taken') >= 0 && events.indexOf('lease.taken') < events.indexOf('load.started'), events.join(' '));
+  assert.ok(!events.includes('fault.injected'));
   assert.deepEqual(await proxy.toxics(), [], 'the halted run must not inject its fault');
   assert.deepEqual(await proxy.leases(), [], 'the halted run must not hold a lease');
 });
@@ -101,4 +110,18 @@ test('gameday halt and gameday runs read the same per-user store from any direct
   const bad = await spawnGameday(['runs', '-n', 'abc'], home.dir).done;
   assert.equal(bad.code, 3);
   assert.match(bad.stderr, /-n\/--limit must be a whole number.*"abc"/);
+});
+
+test('an out-of-range leaseTtl is refused by validate and run with file:line:col, exit 3', async () => {
+  const file = home.write('bad-ttl.yaml', `title: bad ttl
+method:
+  - wait: 1s
+settings:
+  leaseTtl: 2h
+`);
+  for (const args of [['validate', file], ['run', file, '--dry-run']]) {
+    const result = await spawnGameday(args, home.dir).done;
+    assert.equal(result.code, 3, result.stderr);
+    assert.match(result.stderr, /bad-ttl\.yaml:5:\d+.*settings\.leaseTtl.*between 100ms and 10m/);
+  }
 });
