@@ -21,11 +21,17 @@ export const registerFaults: CommandRegistration = (program: Command) => {
     .command('faults')
     .description('List the fault kinds an experiment can use')
     .action(() => {
-      const width = Math.max(...faultRegistry.map((f) => f.kind.length));
-      for (const fault of faultRegistry) {
+      // A lever is held like a fault (same lease, same revert) but is written as its own `lever` step, so it
+      // is listed as a step: `fault: { kind: lever }` is not an experiment's way to pull one.
+      const faults = faultRegistry.filter((f) => f.targetKind !== 'levers');
+      const width = Math.max(...faults.map((f) => f.kind.length));
+      for (const fault of faults) {
         const schema = z.toJSONSchema(fault.params, { io: 'input', unrepresentable: 'any' }) as ParamsSchema;
         const params = (schema.anyOf ?? [schema]).map(listParams).join(' | ');
         process.stdout.write(`${fault.kind.padEnd(width)}  on ${fault.targetKind.padEnd(7)} ${fault.summary}\n${' '.repeat(width + 13)}params: ${params || '(none)'}\n`);
+      }
+      if (faults.length < faultRegistry.length) {
+        process.stdout.write('\nlevers are a step, not a fault kind:\n  lever: { pull: <name> } | lever: { reset: <name> }, target? (a levers target) — held under the run\'s lease, undone when the method ends\n');
       }
     });
 };

@@ -4,6 +4,7 @@
 import type { Command } from 'commander';
 import { haltAllRuns } from '../experiment/halt.js';
 import { openStore } from '../store/database.js';
+import { storePath } from '../store/home.js';
 import { RunStore } from '../store/runs.js';
 import { ExitCode, type CommandRegistration } from './command.js';
 
@@ -12,7 +13,10 @@ export const registerHalt: CommandRegistration = (program: Command) => {
     .command('halt')
     .description('Revert every fault of every active run now (works even when a run is wedged)')
     .action(async () => {
-      const db = openStore();
+      const path = storePath();
+      // Which store was read matters: a run recorded in another store is invisible to this halt.
+      process.stdout.write(`halt: store ${path}\n`);
+      const db = openStore(path);
       try {
         const results = await haltAllRuns(new RunStore(db));
         if (results.length === 0) process.stdout.write('halt: no active run.\n');

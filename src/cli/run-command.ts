@@ -19,9 +19,12 @@ export const registerRun: CommandRegistration = (program: Command) => {
     .description('Run an experiment (YAML/JSON, or a Chaos Toolkit experiment)')
     .argument('<file>', 'the experiment file')
     .option('--dry-run', 'print what would be touched, in which order, for how long; touch nothing')
-    .option('--out <dir>', 'the run folder (default .gameday/runs/<runId>)')
+    .option('--out <dir>', 'the run folder (default <GAMEDAY_HOME>/runs/<runId>, GAMEDAY_HOME being $GAMEDAY_HOME, $XDG_STATE_HOME/gameday or ~/.gameday)')
     .action(async (file: string, flags: { dryRun?: boolean; out?: string }) => {
       process.exitCode = await runCommand(file, flags);
+      // Everything is reverted and recorded by now; a socket to a wedged component must not keep the
+      // process (and a CI job) alive, so exit shortly if nothing else lets the event loop drain.
+      setTimeout(() => process.exit(), 1000).unref();
     });
 };
 

@@ -1,8 +1,9 @@
 // `gameday runs`: the history of runs from the store, newest first.
 import type { Command } from 'commander';
 import { openStore } from '../store/database.js';
+import { storePath } from '../store/home.js';
 import { RunStore } from '../store/runs.js';
-import type { CommandRegistration } from './command.js';
+import { ExitCode, type CommandRegistration } from './command.js';
 
 /** Whether the run's process still exists (a run killed with -9 never records its end). */
 function alive(pid: number): boolean {
@@ -21,10 +22,18 @@ export const registerRuns: CommandRegistration = (program: Command) => {
     .option('-n, --limit <count>', 'how many runs', '20')
     .option('--json', 'print JSON instead of a table')
     .action((flags: { limit: string; json?: boolean }) => {
-      const db = openStore();
+      const limit = Number(flags.limit);
+      if (!/^\s*\d+\s*$/.test(flags.limit) || !Number.isInteger(limit) || limit < 1) {
+        process.stderr.write(`gameday runs: -n/--limit must be a whole number of runs (1 or more), got "${flags.limit}"\n`);
+        process.exitCode = ExitCode.invalid;
+        return;
+      }
+      const path = storePath();
+      const db = openStore(path);
       try {
-        const runs = new RunStore(db).recent(Number(flags.limit) || 20);
+        const runs = new RunStore(db).recent(limit);
         if (flags.json) return void process.stdout.write(`${JSON.stringify(runs, null, 2)}\n`);
+        process.stdout.write(`store: ${path}\n`);
         if (runs.length === 0) return void process.stdout.write('no runs yet; start one with `gameday run <experiment>`\n');
         const rows = [['run', 'started', 'title', 'verdict', 'exit', 'duration', 'folder']];
         for (const run of runs) {

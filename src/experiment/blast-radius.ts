@@ -50,22 +50,44 @@ export function asFaultStep(step: Step, experiment: Experiment): FaultStep | und
   return { kind: 'lever', target: leverTarget, ...action };
 }
 
-/** Runs every fault's preflight against its resolved targets; the first refusal stops the run (exit 3). */
-export async function preflightFaults(experiment: Experiment, targets: ResolvedTargets, ctx: FaultContext): Promise<void> {
-  const checks: Promise<void>[] = [];
+/**
+ * Runs every fault's preflight against its resolved targets; the first refusal stops the run (exit 3).
+ * The blast radius is per target, not per step: the instances every step would touch are summed over the
+ * whole method and rollbacks, and a total above the target's maxInstances is refused. Returns the totals.
+ */
+export async function preflightFaults(experiment: Experiment, targets: ResolvedTargets, ctx: FaultContext): Promise<Map<string, number>> {
+  const checks: Promise<{ target: ResolvedTarget; instances: number }>[] = [];
   forEachStep([...experiment.method, ...experiment.rollbacks], (step) => {
     const fault = asFaultStep(step, experiment);
     if (!fault) return;
     const definition = faultDefinition(fault.kind);
     for (const target of targets.get(fault.target) ?? []) {
       checks.push(
-        (definition.preflight?.(target, faultParams(fault), ctx) ?? Promise.resolve()).catch((error: unknown) => {
-          throw new TargetError(`fault ${fault.kind} on target ${target.name} (${target.selector}) refused before anything was touched: ${(error as Error).message}`);
-        }),
+        (async () => {
+          try {
+            const result = (await definition.preflight?.(target, faultParams(fault), ctx)) ?? undefined;
+            return { target, instances: result?.instances ?? 0 };
+          } catch (error) {
+            throw new TargetError(`fault ${fault.kind} on target ${target.name} (${target.selector}) refused before anything was touched: ${(error as Error).message}`);
+          }
+        })(),
       );
     }
   });
-  await Promise.all(checks);
+  const totals = new Map<string, number>();
+  for (const { target, instances } of await Promise.all(checks)) {
+    if (instances === 0) continue;
+    const total = (totals.get(target.name) ?? 0) + instances;
+    totals.set(target.name, total);
+    const max = target.blastRadius?.maxInstances;
+    if (max !== undefined && total > max) {
+      throw new TargetError(
+        `target ${target.name} (${target.selector}): the method's faults would touch ${total} instance(s) in total, more than its declared maxInstances: ${max}; ` +
+          'nothing was touched. Raise maxInstances or touch fewer instances',
+      );
+    }
+  }
+  return totals;
 }
 
 export function forEachStep(steps: readonly Step[], visit: (step: Step) => void): void {

@@ -18,6 +18,8 @@ export interface LeaseKeeperOptions {
   journal: JournalRecorder;
   /** Called as soon as a lease is taken, before any fault is put under it (so `gameday halt` can find it). */
   onTaken(lease: HeldLease): void;
+  /** Throws when the run may not take a lease any more (halted or aborted); checked before every take. */
+  mayTake?(): void;
   /** A lease was lost: the run aborts. */
   onLost(lease: HeldLease, reason: string): void;
 }
@@ -42,6 +44,7 @@ export class LeaseKeeper {
 
   private async take(controlUrl: string, token?: string): Promise<HeldLease> {
     if (this.released) throw new Error('the run has released its leases; no new fault may be injected');
+    this.options.mayTake?.();
     const response = await request(controlUrl, 'POST', '/leases', token, { owner: `gameday run ${this.options.runId}`, ttl_ms: this.options.ttlMs });
     if (response.status !== 201 && response.status !== 200) {
       throw new Error(`could not take a lease on ${controlUrl}: ${response.status} ${await response.text()}`);

@@ -24,6 +24,8 @@ export class ExperimentFileError extends Error {
 }
 
 export function formatProblem(p: Problem): string {
+  // Line 0 means "the file as a whole" (it could not be read): no position to point at.
+  if (p.line === 0) return `${p.message}`;
   return `${p.file}:${p.line}:${p.column}${p.path ? ` ${p.path}` : ''}: ${p.message}`;
 }
 
@@ -44,7 +46,9 @@ export async function loadExperimentFile(file: string): Promise<LoadedExperiment
   try {
     text = await readFile(file, 'utf8');
   } catch (error) {
-    throw new ExperimentFileError([{ file, line: 0, column: 0, path: '', message: `cannot read the file (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})` }]);
+    const code = (error as NodeJS.ErrnoException).code;
+    const why = code === 'ENOENT' ? 'no such file' : code === 'EACCES' ? 'permission denied' : code === 'EISDIR' ? 'it is a directory' : (code ?? (error as Error).message);
+    throw new ExperimentFileError([{ file, line: 0, column: 0, path: '', message: `cannot read ${file}: ${why}` }]);
   }
   return parseExperiment(text, file);
 }

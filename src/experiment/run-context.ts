@@ -8,7 +8,7 @@ import type { Journal } from './journal-types.js';
 import { FaultBook } from './fault-book.js';
 import { GuardrailWatch } from './guardrails.js';
 import { JournalRecorder, type JournalListener } from './journal.js';
-import { LeaseKeeper } from './leases.js';
+import { LeaseKeeper, type HeldLease } from './leases.js';
 import type { LoadedExperiment } from './load-file.js';
 import type { ResolvedTargets } from './blast-radius.js';
 import type { Experiment } from './schema.js';
@@ -23,7 +23,7 @@ export interface RunOptions {
   runLoad: LoadRunner;
   log: Logger;
   dryRun?: boolean;
-  /** The run folder; default .gameday/runs/<runId>/. */
+  /** The run folder; default <GAMEDAY_HOME>/runs/<runId>/ (store/home.ts). */
   outDir?: string;
   store?: RunStore;
   writeReports?: (journal: Journal, folder: string) => Promise<{ html: string; md: string }>;
@@ -46,7 +46,7 @@ export interface RunProgress {
 }
 
 export interface AbortReason {
-  kind: 'guardrail' | 'lease' | 'signal' | 'error';
+  kind: 'guardrail' | 'lease' | 'signal' | 'halt' | 'error';
   message: string;
   atMs: number;
 }
@@ -82,9 +82,39 @@ export class RunContext {
       runId: this.runId,
       ttlMs: this.experiment.settings.leaseTtl,
       journal: this.journal,
-      onTaken: (lease) => options.store?.recordLease({ runId: this.runId, controlUrl: lease.controlUrl, leaseId: lease.leaseId, token: lease.token ?? null }),
+      onTaken: (lease) => this.recordLease(lease),
+      mayTake: () => {
+        if (this.observeHalt()) throw new Error(HALTED_MESSAGE);
+      },
       onLost: (_lease, reason) => this.abort('lease', reason),
     });
+  }
+
+  /** Leases are taken in preflight, before the run has its row in the store; they are written when it does. */
+  private pendingLeases: HeldLease[] | undefined = [];
+
+  private recordLease(lease: HeldLease): void {
+    if (this.pendingLeases) this.pendingLeases.push(lease);
+    else this.options.store?.recordLease({ runId: this.runId, controlUrl: lease.controlUrl, leaseId: lease.leaseId, token: lease.token ?? null });
+  }
+
+  /** The run has its row in the store: from now on each lease is written the moment it is taken. */
+  recorded(): void {
+    const pending = this.pendingLeases ?? [];
+    this.pendingLeases = undefined;
+    for (const lease of pending) this.recordLease(lease);
+  }
+
+  /**
+   * `gameday halt` marks the run halted in the store; it can only release leases that exist, so a run that
+   * has not taken one yet must notice by itself. Polled on the guardrail tick and checked before every
+   * lease and every injection: returns true (and aborts) when the run was halted.
+   */
+  observeHalt(): boolean {
+    if (this.abortReason?.kind === 'halt') return true;
+    if (this.options.store?.statusOf(this.runId) !== 'halted') return false;
+    void this.abort('halt', HALTED_MESSAGE);
+    return true;
   }
 
   /** Resolved on first use, so that a dry run creates no folder. */
@@ -101,7 +131,11 @@ export class RunContext {
   get faultContext(): FaultContext {
     return {
       runId: this.runId,
-      leaseFor: (target) => this.leases.leaseFor(target),
+      leaseFor: async (target) => {
+        // Every injection asks for its lease first: the last moment to notice a halt before touching anything.
+        if (this.observeHalt()) throw new Error(HALTED_MESSAGE);
+        return this.leases.leaseFor(target);
+      },
       signal: this.abortController.signal,
       log: this.options.log,
       note: (event, data) => void this.journal.note(event, event, data),
@@ -153,6 +187,8 @@ export class RunContext {
     };
   }
 }
+
+export const HALTED_MESSAGE = 'halted by gameday halt';
 
 function newRunId(): string {
   const stamp = new Date().toISOString().replace(/[-:]/g, '').replace(/\..*$/, '').replace('T', '-');

@@ -1,6 +1,8 @@
 import { ExitCode } from '../cli/command.js';
 import type { Journal, Verdict } from './journal-types.js';
-import { blastRadius, preflightFaults, resolveTargets, timeline, type PlannedEvent } from './blast-radius.js';
+import { asFaultStep, blastRadius, forEachStep, preflightFaults, resolveTargets, timeline, type PlannedEvent } from './blast-radius.js';
+import { TargetError } from './target-kinds.js';
+import type { ResolvedTarget } from '../faults/fault.js';
 import { RunContext, type RunOptions } from './run-context.js';
 import { checkDuringMethod, measureSteadyState } from './phase-steady-state.js';
 import { runGuardedMethod } from './phase-method.js';
@@ -33,12 +35,17 @@ export async function runExperiment(options: RunOptions): Promise<RunOutcome> {
   const plan = timeline(experiment, targets);
   const plannedMs = plan.at(-1)?.atMs ?? 0;
   const run = new RunContext(options, targets, radius, plannedMs);
-  await preflightFaults(experiment, targets, run.faultContext);
+  const touched = await preflightFaults(experiment, targets, run.faultContext);
+  for (const [name, total] of touched) {
+    const max = targets.get(name)?.[0]?.blastRadius?.maxInstances;
+    radius.push(`in total: ${total} instance(s) of target ${name} touched over the whole method${max === undefined ? '' : ` (maxInstances: ${max})`}`);
+  }
   if (options.dryRun) {
     await closeProxyControls();
     return { verdict: 'dry-run', exitCode: ExitCode.held, reason: 'dry run: nothing was touched', blastRadius: radius, plan };
   }
 
+  await takeLeases(run);
   start(run);
   let heldBefore = false;
   let error: Error | undefined;
@@ -56,7 +63,17 @@ export async function runExperiment(options: RunOptions): Promise<RunOutcome> {
   } finally {
     await stop(run);
   }
-  const outcome = decideVerdict({ abortReason: run.abortReason, objectives: run.journal.objectives, heldBefore, revertMs: revertDurationMs(run), error });
+  // Whatever is still in the book after the final revert attempt may still be in place on its component.
+  const unreverted = run.faults.list().map((fault) => fault.description);
+  const outcome = decideVerdict({
+    abortReason: run.abortReason,
+    objectives: run.journal.objectives,
+    heldBefore,
+    revertMs: revertDurationMs(run),
+    error,
+    unreverted,
+    leaseTtlMs: run.experiment.settings.leaseTtl,
+  });
   const { journal, reports } = await writeRunRecord(run, outcome);
   return { verdict: outcome.verdict, exitCode: outcome.exitCode, reason: outcome.reason, blastRadius: radius, plan, folder: run.folder, journal, reports };
 }
@@ -71,21 +88,42 @@ function start(run: RunContext): void {
     startedAt: run.journal.startedAt.toISOString(),
     pid: process.pid,
   });
+  run.recorded();
   run.journal.note('run.start', `run ${run.runId} of "${run.experiment.title}"`, { blastRadius: run.blastRadius, format: run.options.loaded.format });
   run.options.signal?.addEventListener('abort', () => void run.abort('signal', 'stopped by the operator (interrupt)'), { once: true });
+  const timers = [setInterval(() => run.observeHalt(), run.experiment.settings.guardrailInterval)];
   if (run.options.onProgress) {
-    const timer = setInterval(() => run.options.onProgress!(run.progress()), 250);
+    timers.push(setInterval(() => run.options.onProgress!(run.progress()), 250));
     run.abortController.signal.addEventListener('abort', () => run.options.onProgress!(run.progress()));
-    stopProgress.set(run, timer);
   }
+  runTimers.set(run, timers);
   run.sources.startAutomatic();
 }
 
-const stopProgress = new WeakMap<RunContext, NodeJS.Timeout>();
+/**
+ * Every lease the method will need is taken before load starts: a component that refuses one (a bad TTL,
+ * a wrong token) is exit 3 with nothing touched, not a failure in the middle of the method.
+ */
+async function takeLeases(run: RunContext): Promise<void> {
+  const components = new Map<string, ResolvedTarget>();
+  forEachStep([...run.experiment.method, ...run.experiment.rollbacks], (step) => {
+    const fault = asFaultStep(step, run.experiment);
+    for (const target of fault ? (run.targets.get(fault.target) ?? []) : []) components.set(target.controlUrl.replace(/\/+$/, ''), target);
+  });
+  try {
+    await Promise.all([...components.values()].map((target) => run.leases.leaseFor(target)));
+  } catch (error) {
+    await run.leases.releaseAll();
+    await closeProxyControls();
+    throw new TargetError(`a component refused the run's lease before anything was touched: ${(error as Error).message}`);
+  }
+}
+
+const runTimers = new WeakMap<RunContext, NodeJS.Timeout[]>();
 
 /** Whatever happened: sources stopped, every fault off, every lease released. */
 async function stop(run: RunContext): Promise<void> {
-  clearInterval(stopProgress.get(run));
+  for (const timer of runTimers.get(run) ?? []) clearInterval(timer);
   await run.faults.revertAllAtOnce().catch(() => undefined);
   await run.sources.stopAll();
   await run.leases.releaseAll();

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { faultRegistry } from '../faults/registry.js';
 import { targetKinds } from './target-registry.js';
-import { duration, percentage, rate } from './units-schema.js';
+import { duration, durationBetween, percentage, rate } from './units-schema.js';
 
 // The experiment file format, written once: zod validates it (with the path of every bad field), and the
 // JSON Schema that editors use is generated from the same definitions (`gameday schema`). Fault and target
@@ -159,7 +159,7 @@ export const experimentSchema = z
     settings: z
       .object({
         warmup: duration.prefault('500ms').meta({ description: 'Loads run this long before the steady state is first measured (connections open, caches warm)' }),
-        leaseTtl: duration.prefault('5s').meta({ description: 'TTL of the leases faults are held under (renewed at a third)' }),
+        leaseTtl: durationBetween(100, 600_000, '100ms', '10m').prefault('5s').meta({ description: 'TTL of the leases faults are held under (renewed at a third), 100ms to 10m' }),
         guardrailInterval: duration.prefault('100ms').meta({ description: 'How often guardrails are evaluated' }),
         sampleInterval: duration.prefault('200ms').meta({ description: 'How often loads report SLI samples' }),
       })

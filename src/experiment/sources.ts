@@ -1,8 +1,7 @@
-import { build } from 'hdr-histogram-js';
 import type { LoadOptions, LoadSample, LoadSummary } from '../load/types.js';
 import type { JournalRecorder } from './journal.js';
 import type { Experiment, LoadDeclaration } from './schema.js';
-import { SliSeries } from './sli.js';
+import { latencyCounts, singleLatency, SliSeries } from './sli.js';
 import { httpCheck } from './http-check.js';
 
 // Where SLIs come from: the experiment's loads (through the load generator) and its HTTP probes. Each source
@@ -48,9 +47,7 @@ export class SliSources {
     const done = this.runLoad(options, (sample) => {
       const atMs = this.journal.now();
       const errors = Object.values(sample.errors).reduce((sum, n) => sum + n, 0);
-      const histogram = build({ bitBucketSize: 'packed' });
-      histogram.add(sample.histogram);
-      series.add({ atMs, intervalMs: sample.intervalMs, ok: sample.ok, errors, dropped: sample.dropped, histogram });
+      series.add({ atMs, intervalMs: sample.intervalMs, ok: sample.ok, errors, dropped: sample.dropped, latency: latencyCounts(sample.histogram) });
       const attempts = sample.ok + errors + sample.dropped;
       this.journal.samples.push({
         atMs,
@@ -80,10 +77,9 @@ export class SliSources {
         const started = this.journal.now();
         const result = await httpCheck(probe, controller.signal);
         if (controller.signal.aborted) break;
-        const histogram = build({ bitBucketSize: 'packed' });
-        histogram.recordValue(Math.max(1, Math.round(result.latencyMs * 1000)));
+        const latency = singleLatency(Math.max(1, Math.round(result.latencyMs * 1000)));
         const atMs = this.journal.now();
-        series.add({ atMs, intervalMs: Math.max(probe.every, atMs - started), ok: result.ok ? 1 : 0, errors: result.ok ? 0 : 1, dropped: 0, histogram });
+        series.add({ atMs, intervalMs: Math.max(probe.every, atMs - started), ok: result.ok ? 1 : 0, errors: result.ok ? 0 : 1, dropped: 0, latency });
         const wait = probe.every - (this.journal.now() - started);
         if (wait > 0) await sleep(wait, controller.signal);
       }

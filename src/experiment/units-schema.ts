@@ -23,3 +23,8 @@ export const percentage = z
   .union([z.number({ error: PERCENTAGE_HINT }).min(0, { error: PERCENTAGE_HINT }).max(100, { error: PERCENTAGE_HINT }), z.string().regex(/^\s*(100(\.0+)?|\d{1,2}(\.\d+)?)\s*%\s*$/, { error: PERCENTAGE_HINT })], { error: PERCENTAGE_HINT })
   .transform((value) => parsePercentage(value))
   .meta({ description: 'A percentage: 99.9% (a bare number is a percentage too)', examples: ['99.9%', '5%'] });
+
+/** A duration bounded on both sides, e.g. a lease TTL that every component will accept. */
+export function durationBetween(minMs: number, maxMs: number, min: string, max: string) {
+  return duration.refine((ms) => ms >= minMs && ms <= maxMs, { error: `expected a duration between ${min} and ${max}` });
+}

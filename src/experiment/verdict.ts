@@ -19,7 +19,21 @@ export function decideVerdict(input: {
   /** Breach (or abort) to the last fault reverted, when there was an abort. */
   revertMs?: number | null;
   error?: Error;
+  /** Faults whose revert failed even after the final retry: they may still be in place. */
+  unreverted?: readonly string[];
+  leaseTtlMs?: number;
 }): VerdictOutcome {
+  // A fault that may have outlived its run outranks every other answer: the user must act now.
+  if (input.unreverted && input.unreverted.length > 0) {
+    const ttl = input.leaseTtlMs === undefined ? 'its TTL' : formatDuration(input.leaseTtlMs);
+    return {
+      verdict: 'error',
+      exitCode: ExitCode.internal,
+      reason:
+        `could not revert ${input.unreverted.map((d) => `"${d}"`).join(', ')}: it may still be in place. ` +
+        `Run \`gameday halt\` now; otherwise its component reverts it when the run's lease expires (within ${ttl} of the run's end)`,
+    };
+  }
   if (input.error) {
     return { verdict: 'error', exitCode: ExitCode.internal, reason: `internal error: ${input.error.message}; every fault was reverted` };
   }

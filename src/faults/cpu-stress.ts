@@ -17,7 +17,9 @@ const CpuStressParams = z
 type CpuStressParamsInput = z.infer<typeof CpuStressParams>;
 
 function regionOf(selector: string, params: CpuStressParamsInput): string {
-  const { region } = parseFleetSelector(selector, params.region);
+  const { region, instance } = parseFleetSelector(selector, params.region);
+  // The burners run per region, beside the instances; a selector naming one instance would suggest otherwise.
+  if (instance) throw new Error(`cpu-stress burns cores in a region and cannot target one instance ("${instance}"); use a selector service/region`);
   if (!region) throw new Error(`cpu-stress needs a region: a selector like service/region or the "region" parameter`);
   return region;
 }
@@ -28,7 +30,9 @@ export const cpuStress: FaultDefinition<CpuStressParamsInput> = {
   targetKind: 'fleet',
   params: CpuStressParams,
   describe(target, params) {
-    return `burn ${params.cores} CPU core(s) for ${params.duration} in region ${regionOf(target.selector, params)} (fleet ${target.name})`;
+    // Describing never refuses: preflight does, with the reason, as exit 3.
+    const { region } = parseFleetSelector(target.selector, params.region);
+    return `burn ${params.cores} CPU core(s) for ${params.duration} in region ${region ?? '(none given)'} (fleet ${target.name})`;
   },
   async preflight(target, params, ctx) {
     parseDuration(params.duration);

@@ -63,7 +63,7 @@ export const drain: FaultDefinition<DrainParamsInput> = {
   async preflight(target, params, ctx) {
     if (params.grace !== undefined) parseDuration(params.grace);
     if (params.deregistrationDelay !== undefined) parseDuration(params.deregistrationDelay);
-    await chosen(target, params, ctx);
+    return { instances: (await chosen(target, params, ctx)).length };
   },
   async inject(target, params, ctx) {
     const ids = await chosen(target, params, ctx);

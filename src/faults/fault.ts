@@ -32,6 +32,11 @@ export interface FaultContext {
   note(event: string, data?: Record<string, unknown>): void;
 }
 
+export interface PreflightResult {
+  /** How many instances one injection would touch. */
+  instances?: number;
+}
+
 export interface FaultDefinition<Params = unknown> {
   kind: string;
   /** One line for `gameday faults`, the docs and the JSON Schema description. */
@@ -41,7 +46,10 @@ export interface FaultDefinition<Params = unknown> {
   params: z.ZodType<Params>;
   /** Exactly what would be touched, for --dry-run and the blast radius, e.g. "SIGKILL 1 of 3 instances of pricing in us-east". */
   describe(target: ResolvedTarget, params: Params): string;
-  /** Refuses (throws) before anything is touched when the fault would exceed the blast radius or is impossible. */
-  preflight?(target: ResolvedTarget, params: Params, ctx: FaultContext): Promise<void>;
+  /**
+   * Refuses (throws) before anything is touched when the fault would exceed the blast radius or is impossible.
+   * A fault that touches instances says how many, so the engine can sum them per target over the whole method.
+   */
+  preflight?(target: ResolvedTarget, params: Params, ctx: FaultContext): Promise<void | PreflightResult>;
   inject(target: ResolvedTarget, params: Params, ctx: FaultContext): Promise<Revert>;
 }

@@ -17,9 +17,15 @@ export function proxyControlFor(target: Pick<ResolvedTarget, 'controlUrl' | 'tok
   return client;
 }
 
+/** How long closing may wait for requests still in flight (a wedged proxy never answers them). */
+const CLOSE_BOUND_MS = 2000;
+
 /** Closes the pooled connections (end of a run), so the process can exit promptly. */
 export async function closeProxyControls(): Promise<void> {
   const open = [...clients.values()];
   clients.clear();
-  await Promise.all(open.map((client) => client.close()));
+  let timer: NodeJS.Timeout | undefined;
+  const bound = new Promise<void>((done) => (timer = setTimeout(done, CLOSE_BOUND_MS).unref()));
+  await Promise.race([Promise.all(open.map((client) => client.close().catch(() => undefined))), bound]);
+  clearTimeout(timer);
 }

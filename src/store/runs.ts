@@ -80,6 +80,12 @@ export class RunStore {
     );
   }
 
+  /** The run's status as the store has it; a run polls this to notice `gameday halt` before it takes a lease. */
+  statusOf(runId: string): RunRecord['status'] | undefined {
+    const row = this.db.prepare('SELECT status FROM runs WHERE id = ?').get(runId) as { status: RunRecord['status'] } | undefined;
+    return row?.status;
+  }
+
   markHalted(runId: string): void {
     this.db.prepare(`UPDATE runs SET status = 'halted' WHERE id = ?`).run(runId);
   }

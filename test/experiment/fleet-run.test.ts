@@ -44,11 +44,52 @@ method:
 
   const outcome = await runExperiment({ loaded: parseExperiment(text(1), 'fleet.yaml'), runLoad: noLoad, log: quietLog, outDir: home.dir });
   assert.equal(outcome.exitCode, 0, outcome.reason);
-  assert.equal(outcome.blastRadius.length, 2);
+  assert.equal(outcome.blastRadius.length, 3);
+  assert.match(outcome.blastRadius[2], /in total: 1 instance\(s\) of target pricing .*maxInstances: 1/);
   assert.match(outcome.blastRadius[0], /SIGKILL 1 of the instances of pricing in us-east/);
   const events = outcome.journal!.events;
   assert.equal(events.filter((e) => e.type === 'fault.injected').length, 2);
   assert.equal(events.filter((e) => e.type === 'fault.reverted').length, 2);
   assert.ok(fleet.instances().every((i) => i.state === 'healthy'), 'the terminated instance runs again');
   assert.ok(gateway.regions().every((r) => r.weight > 0), 'traffic shifted back to us-west');
+});
+
+test('the blast radius is summed per target over the whole method, and an instance selector is never widened', async (t) => {
+  const fleet = await Fleet.start(shopDeclaration({ restart: 'never' }), { log: quietLog });
+  const fleetControl = await startFleetControl(fleet, { log: quietLog });
+  const home = tempHome();
+  t.after(async () => {
+    await fleetControl.close();
+    await fleet.stop();
+    home.remove();
+  });
+  const pids = fleet.instances().map((i) => i.pid);
+  const twoSteps = `title: two kills on a target that allows one
+targets:
+  pricing: { kind: fleet, control: "${fleetControl.url}", selector: pricing/us-east, maxInstances: 1 }
+method:
+  - fault: { kind: terminate, target: pricing, count: 1, duration: 200ms }
+  - fault: { kind: terminate, target: pricing, count: 1, duration: 200ms }
+`;
+  for (const dryRun of [true, false]) {
+    await assert.rejects(
+      runExperiment({ loaded: parseExperiment(twoSteps, 'two.yaml'), runLoad: noLoad, log: quietLog, outDir: home.dir, dryRun }),
+      (error: Error) => error instanceof TargetError && /would touch 2 instance\(s\) in total, more than its declared maxInstances: 1/.test(error.message),
+    );
+  }
+  const oneInstance = (kind: string) => `title: one named instance
+targets:
+  one: { kind: fleet, control: "${fleetControl.url}", selector: pricing/us-east/pricing/us-east/0, maxInstances: 1 }
+method:
+  - fault: { kind: ${kind}, target: one, ${kind === 'terminate' ? 'count: 1' : 'duration: 1s'} }
+`;
+  for (const kind of ['terminate', 'cpu-stress']) {
+    const text = oneInstance(kind).replace('pricing/us-east/pricing/us-east/0', 'pricing/us-east/0');
+    await assert.rejects(
+      runExperiment({ loaded: parseExperiment(text, `${kind}.yaml`), runLoad: noLoad, log: quietLog, outDir: home.dir }),
+      (error: Error) => error instanceof TargetError && /cannot target one instance/.test(error.message),
+      `${kind} must refuse an instance selector`,
+    );
+  }
+  assert.deepEqual(fleet.instances().map((i) => i.pid), pids, 'the refused runs touched nothing');
 });

@@ -172,7 +172,7 @@ method:
   assert.equal(halt.code, 0, halt.stderr);
   const result = await run.done;
   assert.equal(result.code, 2, result.stderr + result.stdout);
-  assert.match(result.stdout, /aborted .*lease lost/);
+  assert.match(result.stdout, /aborted .*(lease lost|halted by gameday halt)/);
   assert.match((await spawnGameday(['runs'], home.dir).done).stdout, /aborted \(halted\)/);
   await assertProxyClean();
 });

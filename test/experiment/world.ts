@@ -101,11 +101,13 @@ export interface GamedayProcess {
   done: Promise<GamedayResult>;
 }
 
-/** `node bin/gameday.js <args>` with GAMEDAY_HOME in `home`. */
-export function spawnGameday(args: string[], home: string): GamedayProcess {
+/** `node bin/gameday.js <args>` in `home`, with GAMEDAY_HOME in `home` unless `env` says otherwise (never the real home). */
+export function spawnGameday(args: string[], home: string, env: Record<string, string | undefined> = {}): GamedayProcess {
+  const merged: Record<string, string | undefined> = { ...process.env, GAMEDAY_HOME: join(home, '.gameday'), GAMEDAY_LOG_LEVEL: 'silent', ...env };
+  for (const [key, value] of Object.entries(merged)) if (value === undefined) delete merged[key];
   const child = spawn(process.execPath, [gamedayBin, ...args], {
     cwd: home,
-    env: { ...process.env, GAMEDAY_HOME: join(home, '.gameday'), GAMEDAY_LOG_LEVEL: 'silent' },
+    env: merged,
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let stdout = '';
