@@ -1,7 +1,7 @@
 // `gameday demo` end to end with real processes: the whole world (about twenty-three processes), the engine,
 // real load, and the reports, on the demo's fixed ports. Each test leaves nothing behind, and checks it.
 import assert from 'node:assert/strict';
-import { existsSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -104,6 +104,10 @@ test('the flagship GameDay holds: degraded pages but no failed ones under slow r
   assert.ok((await page.locator('rect.gd-band-fault').count()) > 0, 'the faults are shaded on the charts');
   assert.match(await page.locator('body').innerText(), /evacuate us-east under load: \d+ requests, 0 failed/);
   assert.deepEqual(problems, [], 'the report renders without errors');
+  // Issue 4 asks for a picture of a real run's report in its run folder, written by the test.
+  const screenshot = join(out, 'report.png');
+  await page.screenshot({ path: screenshot, fullPage: true });
+  assert.ok(statSync(screenshot).size > 20_000, 'the screenshot of the report has content');
 });
 
 test('the no-timeouts example trips its guardrail: exit 2, aborted, every fault reverted, nothing left', { timeout: 180_000 }, async (t) => {
