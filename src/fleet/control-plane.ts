@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { LeaseBook, LeaseNotFoundError } from '../leases/lease-book.js';
+import { registerLeaseRoutes } from '../leases/lease-routes.js';
 import type { Logger } from '../observe/log.js';
 import { formatIssues } from './declaration.js';
 
@@ -158,8 +159,6 @@ export function parseBody<T>(schema: z.ZodType<T>, body: unknown): T {
   return parsed.data;
 }
 
-const LeaseRequestSchema = z.object({ owner: z.string().default('unknown'), ttl_ms: z.number() });
-
 export interface ControlServerOptions {
   /** 127.0.0.1 unless told otherwise; any other address requires `token`. */
   host?: string;
@@ -272,16 +271,7 @@ function registerRoutes(
     void reply.code(status).send({ error: error.message });
   });
 
-  app.post('/leases', async (request, reply) => {
-    const body = parseBody(LeaseRequestSchema, request.body);
-    return reply.code(201).send(leases.create(body.owner, body.ttl_ms));
-  });
-  app.post<{ Params: { id: string } }>('/leases/:id/renew', async (request) => leases.renew(request.params.id));
-  app.delete<{ Params: { id: string } }>('/leases/:id', async (request, reply) => {
-    await leases.release(request.params.id);
-    return reply.code(204).send();
-  });
-  app.get('/leases', async () => leases.list());
+  registerLeaseRoutes(app, leases);
 
   app.get('/faults', async () => ledger.list());
   app.delete<{ Params: { id: string } }>('/faults/:id', async (request, reply) => {

@@ -2,6 +2,7 @@ import { timingSafeEqual } from 'node:crypto';
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { LeaseNotFoundError } from '../leases/lease-book.js';
+import { registerLeaseRoutes } from '../leases/lease-routes.js';
 import { createLogger, type Logger } from '../observe/log.js';
 import { openStore } from '../store/database.js';
 import { storePath as defaultStorePath } from '../store/home.js';
@@ -120,19 +121,8 @@ function routes(app: FastifyInstance, board: LeverBoard, stream: LeverStream): v
     stream.attach(reply.raw);
   });
 
-  // The shared lease protocol (docs/leases.md).
-  const leaseBody = z.strictObject({ owner: z.string().trim().min(1), ttl_ms: z.number() });
-  const leaseId = (request: FastifyRequest) => (request.params as { id: string }).id;
-  app.post('/leases', async (request, reply) => {
-    const body = leaseBody.parse(request.body ?? {});
-    return reply.code(201).send(board.leases.create(body.owner, body.ttl_ms));
-  });
-  app.post('/leases/:id/renew', async (request) => board.leases.renew(leaseId(request)));
-  app.delete('/leases/:id', async (request, reply) => {
-    await board.releaseLease(leaseId(request));
-    return reply.code(204).send();
-  });
-  app.get('/leases', async () => board.leases.list());
+  // The shared lease protocol (docs/leases.md); ending a lease restores the levers it changed.
+  registerLeaseRoutes(app, board.leases, { release: (id) => board.releaseLease(id) });
   app.get('/health', async () => ({ status: 'ok' }));
 }
 
