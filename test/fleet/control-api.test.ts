@@ -4,17 +4,8 @@ import { request } from 'undici';
 import { startFleetControl } from '../../src/fleet/control-api.js';
 import { Fleet } from '../../src/fleet/fleet.js';
 import type { InstanceView } from '../../src/fleet/declaration.js';
-import { alive, quietLog, shopDeclaration, waitFor } from './helpers.js';
+import { alive, call, quietLog, shopDeclaration, waitFor } from './helpers.js';
 
-async function call(method: 'GET' | 'POST' | 'DELETE', url: string, body?: unknown, lease?: string) {
-  const response = await request(url, {
-    method,
-    headers: { 'content-type': 'application/json', ...(lease ? { 'x-gameday-lease': lease } : {}) },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  const text = await response.body.text();
-  return { status: response.statusCode, json: text ? (JSON.parse(text) as Record<string, any>) : {} };
-}
 
 async function setup(t: { after: (fn: () => Promise<void>) => void }, restart: 'always' | 'never' = 'never') {
   const fleet = await Fleet.start(shopDeclaration({ restart }), { log: quietLog });

@@ -3,26 +3,16 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { request } from 'undici';
 import type { FaultContext, ResolvedTarget } from '../../src/faults/fault.js';
 import { startFleetControl } from '../../src/fleet/control-api.js';
 import { revertHeldFault } from '../../src/fleet/control-client.js';
 import { Fleet } from '../../src/fleet/fleet.js';
-import { alive, quietLog, shopDeclaration, waitFor } from './helpers.js';
+import { alive, call, quietLog, shopDeclaration, waitFor } from './helpers.js';
 
 // A revert that fails must leave the fault held (listed, retried), never lost and reported as done.
 // The failure is real: the fixture refuses to start while a marker file exists, so the terminate
 // fault's revert (start the killed instance again) fails until the test removes the file.
 
-async function call(method: 'GET' | 'POST' | 'DELETE', url: string, body?: unknown, lease?: string) {
-  const response = await request(url, {
-    method,
-    headers: { 'content-type': 'application/json', ...(lease ? { 'x-gameday-lease': lease } : {}) },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  const text = await response.body.text();
-  return { status: response.statusCode, json: text ? (JSON.parse(text) as Record<string, any>) : {} };
-}
 
 async function setup(t: { after: (fn: () => Promise<void>) => void }) {
   const dir = mkdtempSync(join(tmpdir(), 'gameday-revert-'));

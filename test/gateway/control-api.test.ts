@@ -4,18 +4,8 @@ import { request } from 'undici';
 import { Fleet } from '../../src/fleet/fleet.js';
 import { startGatewayControl } from '../../src/gateway/control-api.js';
 import { Gateway } from '../../src/gateway/gateway.js';
-import { quietLog, shopDeclaration, waitFor } from '../fleet/helpers.js';
+import { call, quietLog, shopDeclaration, waitFor } from '../fleet/helpers.js';
 
-async function call(method: 'GET' | 'POST' | 'PUT' | 'DELETE', url: string, body?: unknown, lease?: string) {
-  const response = await request(url, {
-    method,
-    headers: { 'content-type': 'application/json', ...(lease ? { 'x-gameday-lease': lease } : {}) },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  const text = await response.body.text();
-  const json = response.headers['content-type']?.toString().includes('json') && text ? JSON.parse(text) : text;
-  return { status: response.statusCode, json };
-}
 
 async function setup(t: { after: (fn: () => Promise<void>) => void }) {
   const fleet = await Fleet.start(shopDeclaration(), { log: quietLog });
