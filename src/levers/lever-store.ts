@@ -1,4 +1,4 @@
-import type { Store } from '../store/database.js';
+import { inTransaction, type Store } from '../store/database.js';
 import type { AuditEntry, Lever, LeverAction, LeverDeclaration, LeverState } from './lever.js';
 
 // The levers' tables in the shared store. The audit trail is append-only: a review after an incident
@@ -98,7 +98,7 @@ export class LeverStore {
   }
 
   names(): string[] {
-    return (this.db.prepare('SELECT name FROM levers ORDER BY name').pluck().all() as string[]);
+    return (this.db.prepare('SELECT name FROM levers ORDER BY name').all() as Array<{ name: string }>).map((row) => row.name);
   }
 
   /** The lease each held lever is under, to undo holds that a restart orphaned. */
@@ -114,7 +114,7 @@ export class LeverStore {
    * `changed` says whether the state moved; a row may be written without a move (a human takes over a leased pull).
    */
   change(change: StateChange, action: LeverAction, changed: boolean, writeRow: boolean): AuditEntry {
-    return this.db.transaction((): AuditEntry => {
+    return inTransaction(this.db, (): AuditEntry => {
       if (writeRow) {
         this.db
           .prepare(
@@ -124,7 +124,7 @@ export class LeverStore {
           .run(change.state, change.by, change.reason, change.at, change.held?.leaseId ?? null, change.held?.leaseOwner ?? null, change.held?.restores ?? null, change.name);
       }
       return this.append(change.name, action, change.by, change.reason, changed, change.held?.leaseId ?? null, change.at);
-    })();
+    });
   }
 
   append(lever: string, action: LeverAction, by: string, reason: string, changed: boolean, leaseId: string | null, at: string): AuditEntry {
@@ -146,7 +146,7 @@ export class LeverStore {
   }
 
   lastSeq(): number {
-    return (this.db.prepare('SELECT COALESCE(MAX(seq), 0) FROM lever_audit').pluck().get() as number);
+    return (this.db.prepare('SELECT COALESCE(MAX(seq), 0) AS seq FROM lever_audit').get() as { seq: number }).seq;
   }
 }
 
