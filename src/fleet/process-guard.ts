@@ -54,12 +54,14 @@ function hookParentExit(): void {
   for (const signal of ['SIGINT', 'SIGTERM'] as const) {
     const onSignal = (): void => {
       killAll();
-      // Keep the default behaviour (terminate) unless the application handles the signal itself.
+      // Keep the default behaviour (terminate) unless the application handles the signal itself. This
+      // listener is prepended so that it runs first, while the application's `once` listeners are still
+      // registered: counted after them, a handled Ctrl-C would look unhandled and kill the host mid-shutdown.
       if (process.listenerCount(signal) === 1) {
         process.removeListener(signal, onSignal);
         process.kill(process.pid, signal);
       }
     };
-    process.on(signal, onSignal);
+    process.prependListener(signal, onSignal);
   }
 }
