@@ -5,6 +5,7 @@ import { registerRun } from './run-command.js';
 import { registerValidate } from './validate-command.js';
 import { registerHalt } from './halt-command.js';
 import { registerRuns } from './runs-command.js';
+import { registerReport } from './report-command.js';
 import { registerSchema } from './schema-command.js';
 import { registerFaults } from './faults-command.js';
 import { registerLoad } from './load-command.js';
@@ -20,6 +21,7 @@ const registrations: CommandRegistration[] = [
   registerValidate,
   registerHalt,
   registerRuns,
+  registerReport,
   registerSchema,
   registerFaults,
   registerLoad,

@@ -1,0 +1,105 @@
+// `gameday report` as a user runs it: a real child process of the CLI, a real journal file, a real store.
+import { test, type TestContext } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { openStore } from '../../src/store/database.js';
+import { RunStore } from '../../src/store/runs.js';
+import { buildJournal } from './fixture.js';
+
+const gamedayBin = resolve(import.meta.dirname, '../../../bin/gameday.js');
+
+interface Result {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+function gameday(home: string, ...args: string[]): Promise<Result> {
+  return new Promise((done, fail) => {
+    const child = spawn(process.execPath, [gamedayBin, ...args], { env: { ...process.env, GAMEDAY_HOME: home }, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
+    child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
+    child.once('error', fail);
+    child.once('close', (code) => done({ code, stdout, stderr }));
+  });
+}
+
+function workspace(t: TestContext): { dir: string; home: string } {
+  const dir = mkdtempSync(join(tmpdir(), 'gameday-report-'));
+  t.after(() => rmSync(dir, { recursive: true, force: true }));
+  const home = join(dir, 'home');
+  mkdirSync(home);
+  return { dir, home };
+}
+
+test('a run folder gets its report.html and report.md rendered again from journal.json', async (t) => {
+  const { dir, home } = workspace(t);
+  const folder = join(dir, 'run');
+  mkdirSync(folder);
+  const journal = buildJournal({ title: 'Checkout survives a slow pricing service' });
+  writeFileSync(join(folder, 'journal.json'), JSON.stringify(journal, null, 2));
+
+  const result = await gameday(home, 'report', folder);
+  assert.equal(result.code, 0, result.stderr);
+  assert.match(result.stdout, new RegExp(`run ${journal.runId} "Checkout survives a slow pricing service".*: ${journal.verdict.toUpperCase()} \\(exit ${journal.exitCode}\\)`));
+  const html = readFileSync(join(folder, 'report.html'), 'utf8');
+  assert.match(html, /Checkout survives a slow pricing service/);
+  assert.match(html, /<svg/, 'the charts are drawn');
+  assert.match(readFileSync(join(folder, 'report.md'), 'utf8'), /Checkout survives a slow pricing service/);
+});
+
+test('--out writes the reports into another folder and leaves the run folder as it was', async (t) => {
+  const { dir, home } = workspace(t);
+  const file = join(dir, 'copied-from-ci.json');
+  writeFileSync(file, JSON.stringify(buildJournal()));
+  const out = join(dir, 'elsewhere');
+
+  const result = await gameday(home, 'report', file, '--out', out);
+  assert.equal(result.code, 0, result.stderr);
+  assert.ok(existsSync(join(out, 'report.html')) && existsSync(join(out, 'report.md')));
+  assert.ok(!existsSync(join(dir, 'report.html')), 'nothing is written beside the journal');
+  assert.ok(result.stdout.includes(join(out, 'report.html')), 'the written paths are printed');
+});
+
+test('a damaged journal is refused with its file, line and field, exit 3, and no report is written', async (t) => {
+  const { dir, home } = workspace(t);
+  const file = join(dir, 'journal.json');
+  const text = JSON.stringify({ ...buildJournal(), verdict: 'passed' }, null, 2);
+  writeFileSync(file, text);
+  const line = text.split('\n').findIndex((l) => l.includes('"verdict": "passed"')) + 1;
+
+  const result = await gameday(home, 'report', file);
+  assert.equal(result.code, 3);
+  assert.match(result.stderr, new RegExp(`${file.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}:${line}:\\d+ verdict: expected one of "held", "violated", "aborted", "invalid", "error"`));
+  assert.ok(!existsSync(join(dir, 'report.html')));
+
+  writeFileSync(file, '{ "runId": "r1", ');
+  const truncated = await gameday(home, 'report', file);
+  assert.equal(truncated.code, 3);
+  assert.match(truncated.stderr, /journal\.json:1:\d+: not valid YAML or JSON/);
+});
+
+test('a run id is looked up in the store, and its stored journal serves when the run folder is gone', async (t) => {
+  const { dir, home } = workspace(t);
+  const journal = buildJournal({ title: 'Evacuate us-east' });
+  const folder = join(dir, 'runs', journal.runId);
+  const db = openStore(join(home, 'gameday.db'));
+  const runs = new RunStore(db);
+  runs.recordStart({ id: journal.runId, title: journal.experiment.title, file: 'drill.yaml', folder, startedAt: journal.startedAt, pid: process.pid });
+  runs.recordEnd(journal.runId, { endedAt: journal.endedAt, verdict: journal.verdict, exitCode: journal.exitCode, journal });
+  db.close();
+
+  const result = await gameday(home, 'report', journal.runId);
+  assert.equal(result.code, 0, result.stderr);
+  assert.match(result.stdout, /Evacuate us-east/);
+  assert.match(readFileSync(join(folder, 'report.html'), 'utf8'), /Evacuate us-east/);
+
+  const unknown = await gameday(home, 'report', 'no-such-run');
+  assert.equal(unknown.code, 3);
+  assert.match(unknown.stderr, /no file, folder or run id "no-such-run".*gameday runs/);
+});
