@@ -79,7 +79,22 @@ export class SliSources {
         if (controller.signal.aborted) break;
         const latency = singleLatency(Math.max(1, Math.round(result.latencyMs * 1000)));
         const atMs = this.journal.now();
-        series.add({ atMs, intervalMs: Math.max(probe.every, atMs - started), ok: result.ok ? 1 : 0, errors: result.ok ? 0 : 1, dropped: 0, latency });
+        const intervalMs = Math.max(probe.every, atMs - started);
+        series.add({ atMs, intervalMs, ok: result.ok ? 1 : 0, errors: result.ok ? 0 : 1, dropped: 0, latency });
+        // The probe's checks go into the journal like a load's samples, so the report charts what it measured.
+        const latencyMs = Math.round(result.latencyMs * 10) / 10;
+        this.journal.samples.push({
+          atMs,
+          load: name,
+          rate: 1000 / intervalMs,
+          ok: result.ok ? 1 : 0,
+          errors: result.ok ? 0 : 1,
+          dropped: 0,
+          errorRate: result.ok ? 0 : 1,
+          p50: latencyMs,
+          p99: latencyMs,
+          max: latencyMs,
+        });
         const wait = probe.every - (this.journal.now() - started);
         if (wait > 0) await sleep(wait, controller.signal);
       }

@@ -284,4 +284,9 @@ test('a Chaos Toolkit experiment with HTTP probes and a process action runs and 
   assert.ok(existsSync(marker), 'the process action ran');
   assert.match(result.stdout, /ok +before +up within tolerance/);
   assert.match(result.stdout, /ok +after +up within tolerance/);
+  // The probe's checks are samples of the journal, so the report charts the probe beside any load.
+  const journal = journalOf(result.stdout);
+  const checks = journal.samples.filter((s) => s.load === 'up');
+  assert.ok(checks.length >= 2, `the probe's checks are journaled (got ${checks.length})`);
+  assert.ok(checks.every((s) => s.ok === 1 && s.errorRate === 0 && s.p99 > 0), JSON.stringify(checks.slice(0, 3)));
 });
