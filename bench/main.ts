@@ -8,6 +8,7 @@ const benchmarks: Record<string, () => Promise<Benchmark>> = {
   evacuate: async () => (await import('./evacuate.js')).default,
   'levers-push': async () => (await import('./levers-push.js')).default,
   'demo-services': async () => (await import('./demo-services.js')).demoServices,
+  'first-run': async () => (await import('./first-run.js')).firstRunBenchmark,
 };
 
 const wanted = process.argv.slice(2);
