@@ -74,7 +74,8 @@ export function parseStructured(text: string, file: string, Failure: new (proble
 }
 
 /**
- * The schema's complaints as problems in file order. `unknownFieldHint` says where the valid fields are
+ * The schema's complaints as problems in file order. The schema must be run with `reportInput: true`:
+ * without the input zod cannot tell a missing field from one of the wrong type. `unknownFieldHint` says where the valid fields are
  * listed; `locate` may be a stand-in when the validated value was converted from the file (Chaos Toolkit).
  */
 export function schemaProblems(
@@ -104,8 +105,16 @@ function describeIssue(issue: z.core.$ZodIssue): string {
     return `expected one of ${((issue as { options?: unknown[] }).options ?? []).join(', ')}`;
   }
   if (issue.code === 'invalid_value') return `expected one of ${issue.values.map((v) => JSON.stringify(v)).join(', ')}`;
-  if (issue.code === 'invalid_type') return issue.message.startsWith('Invalid input') ? `expected ${issue.expected}` : issue.message;
+  if (issue.code === 'invalid_type') return issue.message.startsWith('Invalid input') ? `expected ${issue.expected}, got ${kindOf(issue.input)}` : issue.message;
   return issue.message;
+}
+
+/** What a user wrote, in the words of a schema: "number", "null", "array" … */
+function kindOf(value: unknown): string {
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'array';
+  if (typeof value === 'object') return 'mapping';
+  return typeof value;
 }
 
 /** Where the value at `path` starts (or its unknown key `key`), else its nearest ancestor: a missing field. */

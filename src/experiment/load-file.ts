@@ -35,7 +35,7 @@ export function parseExperiment(text: string, file: string): LoadedExperiment {
     }
     input = imported.experiment;
   }
-  const result = experimentSchema.safeParse(input);
+  const result = experimentSchema.safeParse(input, { reportInput: true });
   // Chaos Toolkit paths do not map onto our model one to one; their positions are the nearest we have.
   if (!result.success) throw new ExperimentFileError(schemaProblems(result.error.issues, file, doc.locate, 'see `gameday schema`'));
   return { experiment: result.data, file, format };

@@ -13,7 +13,7 @@ export function loadFleetFile(file: string): FleetDeclaration {
 
 export function parseFleetFile(text: string, file: string): FleetDeclaration {
   const doc = parseStructured(text, file, FleetFileError);
-  const result = FleetDeclarationSchema.safeParse(doc.value);
+  const result = FleetDeclarationSchema.safeParse(doc.value, { reportInput: true });
   if (!result.success) throw new FleetFileError(schemaProblems(result.error.issues, file, doc.locate, 'see docs/fleet.md'));
   // Commands and working directories are relative to the file, so a declaration runs from anywhere.
   const base = dirname(resolve(file));

@@ -82,6 +82,11 @@ test('a missing required field points at its parent and says what is missing', (
   assert.deepEqual(problems, ['exp.yaml:1:1 title: missing; expected string']);
 });
 
+test('a field of the wrong type is called the wrong type, not missing', () => {
+  const problems = problemsOf(valid.replace('title: Recommendations slow, checkout fine', 'title: 3'));
+  assert.deepEqual(problems, ['exp.yaml:1:8 title: expected string, got number']);
+});
+
 test('a step with two actions is refused', () => {
   const [problem] = problemsOf(valid.replace('  - wait: 2s', '  - wait: 2s\n    probe: health'));
   assert.match(problem, /method\[0\]: a step has exactly one of wait, load, fault, lever, parallel, probe, http, process; got wait, probe/);
