@@ -22,7 +22,10 @@ export interface JournalEvent {
 /** One SLI sample of one load (every ~250 ms), the series the charts draw. */
 export interface SliSample {
   atMs: number;
+  /** The series: the name of a load, or of a probe. */
   load: string;
+  /** 'probe' for a probe's checks, which the charts draw but the run's traffic figures leave out. */
+  source?: 'probe';
   /** Completed requests per second in the interval. */
   rate: number;
   ok: number;

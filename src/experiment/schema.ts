@@ -183,6 +183,10 @@ function checkReferences(experiment: z.output<z.ZodObject>, ctx: z.core.$Refinem
   const e = experiment as unknown as Experiment;
   const sources = new Set([...Object.keys(e.loads), ...Object.keys(e.probes)]);
   const issue = (path: (string | number)[], message: string) => ctx.addIssue({ code: 'custom', path, message });
+  // An SLO names its source by name alone, so a load and a probe may not share one.
+  for (const name of Object.keys(e.probes)) {
+    if (e.loads[name]) issue(['probes', name], `"${name}" is already the name of a load; give the probe another name`);
+  }
   const checkObjective = (o: { source: string }, path: (string | number)[]) => {
     if (!sources.has(o.source)) issue([...path, 'source'], `expected a declared load or probe (${[...sources].join(', ') || 'none declared'}), got "${o.source}"`);
   };

@@ -86,6 +86,7 @@ export class SliSources {
         this.journal.samples.push({
           atMs,
           load: name,
+          source: 'probe',
           rate: 1000 / intervalMs,
           ok: result.ok ? 1 : 0,
           errors: result.ok ? 0 : 1,

@@ -40,6 +40,8 @@ export interface ChartContext {
   breaches: JournalEvent[];
 }
 
+const BAND_KINDS: ReadonlySet<string> = new Set(['step', 'fault', 'phase']);
+
 export function chartContext(journal: Journal): ChartContext {
   return {
     endMs: runEndMs(journal),
@@ -48,7 +50,9 @@ export function chartContext(journal: Journal): ChartContext {
       color: LOAD_COLORS[i % LOAD_COLORS.length],
       points: downsample(samples),
     })),
-    bands: (journal.bands ?? []).filter((b) => b && isMeasured(b.startMs) && isMeasured(b.endMs) && b.endMs >= b.startMs),
+    // Only the kinds this renderer knows: a journal from a newer GameDay (or a hand-edited one) may carry
+    // others, and a band's kind ends up in class names.
+    bands: (journal.bands ?? []).filter((b) => b && BAND_KINDS.has(b.kind) && isMeasured(b.startMs) && isMeasured(b.endMs) && b.endMs >= b.startMs),
     breaches: (journal.events ?? []).filter((e) => e && e.type === 'guardrail.breach' && isMeasured(e.atMs)),
   };
 }

@@ -32,6 +32,7 @@ const journalSchema = z.looseObject({
     z.looseObject({
       atMs: z.number(),
       load: z.string(),
+      source: z.string().optional(),
       rate: measured,
       ok: measured,
       errors: measured,
@@ -42,7 +43,8 @@ const journalSchema = z.looseObject({
       max: measured,
     }),
   ),
-  bands: z.array(z.looseObject({ kind: z.enum(['step', 'fault', 'phase']), label: z.string(), startMs: z.number(), endMs: z.number() })),
+  // A newer GameDay may shade new kinds of band; the renderer draws what it knows and skips the rest.
+  bands: z.array(z.looseObject({ kind: z.string(), label: z.string(), startMs: z.number(), endMs: z.number() })),
 });
 
 export function loadJournalFile(file: string): Journal {
@@ -50,8 +52,21 @@ export function loadJournalFile(file: string): Journal {
 }
 
 export function parseJournal(text: string, file: string): Journal {
+  // A day-long run's journal is tens of megabytes: JSON.parse reads it in a fraction of a second, where the
+  // position-keeping YAML parser would take minutes and gigabytes. Positions are only needed for a
+  // journal that is refused, so only then is it parsed again with them.
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    value = undefined;
+  }
+  if (value !== undefined) {
+    const fast = journalSchema.safeParse(value);
+    if (fast.success) return fast.data as Journal;
+  }
   const doc = parseStructured(text, file, JournalFileError);
-  const result = journalSchema.safeParse(doc.value);
+  const result = journalSchema.safeParse(doc.value, { reportInput: true });
   if (!result.success) {
     throw new JournalFileError(schemaProblems(result.error.issues, file, doc.locate, 'a journal is what `gameday run` writes as journal.json'));
   }

@@ -160,9 +160,9 @@ export function summarisePhases(journal: Journal): PhaseSummary[] {
   return summaries;
 }
 
-/** Totals of the whole run and every load, for the headline figures. */
+/** Totals of the whole run and every load, for the headline figures (a probe's checks are not traffic). */
 export function summariseRun(journal: Journal): PhaseSummary | null {
-  const samples = (journal.samples ?? []).filter((s) => s && isMeasured(s.atMs));
+  const samples = (journal.samples ?? []).filter((s) => s && s.source !== 'probe' && isMeasured(s.atMs));
   if (samples.length === 0) return null;
   const loads = new Set(samples.map((s) => s.load)).size;
   const summary = summarise('run', loads === 1 ? samples[0].load : `${loads} loads`, 0, runEndMs(journal), samples);

@@ -87,6 +87,11 @@ test('a field of the wrong type is called the wrong type, not missing', () => {
   assert.deepEqual(problems, ['exp.yaml:1:8 title: expected string, got number']);
 });
 
+test('a probe may not take the name of a load: an objective could not tell them apart', () => {
+  const problems = problemsOf(valid.replace('hypothesis:', 'probes:\n  shop: { url: "http://127.0.0.1:8080/health" }\nhypothesis:'));
+  assert.deepEqual(problems, ['exp.yaml:7:9 probes.shop: "shop" is already the name of a load; give the probe another name']);
+});
+
 test('a step with two actions is refused', () => {
   const [problem] = problemsOf(valid.replace('  - wait: 2s', '  - wait: 2s\n    probe: health'));
   assert.match(problem, /method\[0\]: a step has exactly one of wait, load, fault, lever, parallel, probe, http, process; got wait, probe/);

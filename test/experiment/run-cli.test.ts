@@ -288,5 +288,5 @@ test('a Chaos Toolkit experiment with HTTP probes and a process action runs and 
   const journal = journalOf(result.stdout);
   const checks = journal.samples.filter((s) => s.load === 'up');
   assert.ok(checks.length >= 2, `the probe's checks are journaled (got ${checks.length})`);
-  assert.ok(checks.every((s) => s.ok === 1 && s.errorRate === 0 && s.p99 > 0), JSON.stringify(checks.slice(0, 3)));
+  assert.ok(checks.every((s) => s.source === 'probe' && s.ok === 1 && s.errorRate === 0 && s.p99 > 0), JSON.stringify(checks.slice(0, 3)));
 });

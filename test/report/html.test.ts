@@ -15,6 +15,8 @@ test('every text from the journal is escaped in report.html, so user input canno
   journal.objectives[0].expected = HOSTILE;
   journal.events.push({ atMs: 10, at: journal.startedAt, type: HOSTILE, message: HOSTILE, data: { x: HOSTILE } });
   journal.bands.push({ kind: 'fault', label: HOSTILE, startMs: 1000, endMs: 2000 });
+  // A hand-edited journal read by `gameday report`: a band kind this version does not know is not drawn.
+  journal.bands.push({ kind: `x${HOSTILE}` as 'fault', label: 'odd', startMs: 1000, endMs: 2000 });
 
   const html = renderHtml(journal);
   assert.ok(!html.includes('<img'), 'no injected image element');
@@ -89,4 +91,17 @@ test('a run whose values are all zero draws flat lines on a sensible axis', () =
   const html = renderHtml(journal);
   assert.ok(!/NaN|Infinity/.test(html));
   assert.match(html, /<text class="gd-tick gd-tick-y"[^>]*>1%<\/text>/, 'error rate axis runs 0–1%');
+});
+
+test("a probe's checks are charted beside the loads but left out of the run's traffic figures", () => {
+  const journal = buildJournal({ loads: ['product page'] });
+  const requests = (html: string) => /Requests<\/div><div class="tile-value">([^<]+)</.exec(html)?.[1];
+  const before = requests(renderHtml(journal));
+  for (const sample of journal.samples.filter((s) => s.load === 'product page')) {
+    journal.samples.push({ ...sample, load: 'health probe', source: 'probe', rate: 4, ok: 1, errors: 0, dropped: 0, errorRate: 0, p50: 900, p99: 900, max: 900 });
+  }
+  const html = renderHtml(journal);
+  assert.equal(requests(html), before, 'the Requests tile counts the load only');
+  assert.match(html, /data-load="health probe"/, 'the probe has its own line on the charts');
+  assert.doesNotMatch(/p99 latency<\/div><div class="tile-value">([^<]+)</.exec(html)?.[1] ?? '', /900/, "the probe's latency does not become the run's p99");
 });
