@@ -37,7 +37,17 @@ export const registerReport: CommandRegistration = (program: Command) => {
         return;
       }
       const { journal } = source;
-      const written = await writeReports(journal, flags.out ?? source.folder);
+      const folder = flags.out ?? source.folder;
+      let written: { html: string; md: string };
+      try {
+        written = await writeReports(journal, folder);
+      } catch (error) {
+        const code = (error as NodeJS.ErrnoException).code;
+        if (!code || !['ENOTDIR', 'EACCES', 'EPERM', 'EEXIST', 'EROFS', 'ENOENT', 'EISDIR'].includes(code)) throw error;
+        process.stderr.write(`gameday report: cannot write the reports into ${folder}: ${code === 'ENOTDIR' || code === 'EEXIST' ? 'a file is in the way' : code}\n`);
+        process.exitCode = ExitCode.invalid;
+        return;
+      }
       process.stdout.write(
         `run ${journal.runId} "${journal.experiment.title}" (${source.from}): ${journal.verdict.toUpperCase()} (exit ${journal.exitCode}) — ${journal.verdictReason}\n` +
           `report: ${written.html}\nreport: ${written.md}\n`,

@@ -14,9 +14,14 @@ export type Store = InstanceType<typeof DatabaseSync>;
  * Each capability creates its own tables with CREATE TABLE IF NOT EXISTS in its own module.
  */
 export function openStore(path = storePath()): Store {
-  const db = new DatabaseSync(path);
-  db.exec('PRAGMA busy_timeout = 5000; PRAGMA journal_mode = WAL; PRAGMA foreign_keys = ON;');
-  return db;
+  try {
+    const db = new DatabaseSync(path);
+    db.exec('PRAGMA busy_timeout = 5000; PRAGMA journal_mode = WAL; PRAGMA foreign_keys = ON;');
+    return db;
+  } catch (error) {
+    // "file is not a database" alone does not say which file; GAMEDAY_HOME may point somewhere unexpected.
+    throw new Error(`cannot open the store ${path}: ${(error as Error).message} (GAMEDAY_HOME moves it)`, { cause: error });
+  }
 }
 
 /**

@@ -103,3 +103,20 @@ test('a run id is looked up in the store, and its stored journal serves when the
   assert.equal(unknown.code, 3);
   assert.match(unknown.stderr, /no file, folder or run id "no-such-run".*gameday runs/);
 });
+
+test('an --out that cannot be written and a damaged store are named in one line, with exit 3 and 4, not a stack', async (t) => {
+  const { dir, home } = workspace(t);
+  const file = join(dir, 'journal.json');
+  writeFileSync(file, JSON.stringify(buildJournal()));
+  writeFileSync(join(dir, 'a-file'), '');
+
+  const blocked = await gameday(home, 'report', file, '--out', join(dir, 'a-file', 'reports'));
+  assert.equal(blocked.code, 3);
+  assert.equal(blocked.stderr.trim(), `gameday report: cannot write the reports into ${join(dir, 'a-file', 'reports')}: a file is in the way`);
+
+  writeFileSync(join(home, 'gameday.db'), 'not a database, by accident');
+  const damaged = await gameday(home, 'report', 'some-run-id');
+  assert.equal(damaged.code, 4, 'exit 4, not 1 (which CI reads as a violated hypothesis)');
+  assert.match(damaged.stderr, new RegExp(`^gameday: cannot open the store ${join(home, 'gameday.db').replace(/[.*+?^$()|[\]\\]/g, '\\$&')}: file is not a database`));
+  assert.doesNotMatch(damaged.stderr, /\n\s+at /, 'no stack trace unless GAMEDAY_DEBUG is set');
+});
