@@ -3,17 +3,14 @@
 // the demo journals) and the world's fixed ports. The demo's ports are fixed by design (the flagship names
 // them), so these tests check first that the ports are free and say what holds them if not.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { connect } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import type { Journal } from '../../src/experiment/journal-types.js';
 import { describePortOwner, portIsFree } from '../../src/demo/port-owner.js';
 import { DEMO_PORTS, WORLD_MARKER } from '../../src/demo/world.js';
 import type { SegmentSummary } from '../../src/demo/world-record.js';
-
-export const repoRoot = resolve(import.meta.dirname, '../../..');
-const gamedayBin = join(repoRoot, 'bin/gameday.js');
+import { gamedayBin, tempHome as sharedTempHome } from '../cli-process.js';
 
 export interface DemoResult {
   code: number | null;
@@ -70,18 +67,8 @@ export function spawnDemo(args: string[], home: string): DemoProcess {
   };
 }
 
-export function tempHome(): { dir: string; write(name: string, text: string): string; remove(): void } {
-  const dir = mkdtempSync(join(tmpdir(), 'gameday-demo-test-'));
-  return {
-    dir,
-    write: (name, text) => {
-      const path = join(dir, name);
-      writeFileSync(path, text);
-      return path;
-    },
-    remove: () => rmSync(dir, { recursive: true, force: true }),
-  };
-}
+/** A throwaway home for a demo run (GAMEDAY_HOME points into it). */
+export const tempHome = () => sharedTempHome('gameday-demo-test-');
 
 export function readJournal(folder: string): Journal {
   return JSON.parse(readFileSync(join(folder, 'journal.json'), 'utf8')) as Journal;

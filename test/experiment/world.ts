@@ -3,14 +3,12 @@
 // on 127.0.0.1 with OS-picked ports; everything torn down by the caller's t.after.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
+import { repoRoot } from '../cli-process.js';
 
-export const repoRoot = resolve(import.meta.dirname, '../../..');
-const gamedayBin = join(repoRoot, 'bin/gameday.js');
+export { repoRoot };
 
 export interface Service {
   url: string;
@@ -88,48 +86,7 @@ export async function startProxyProcess(upstream: string): Promise<ProxyProcess>
   };
 }
 
-export interface GamedayResult {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-export interface GamedayProcess {
-  child: ChildProcess;
-  stdout: () => string;
-  stderr: () => string;
-  done: Promise<GamedayResult>;
-}
-
-/** `node bin/gameday.js <args>` in `home`, with GAMEDAY_HOME in `home` unless `env` says otherwise (never the real home). */
-export function spawnGameday(args: string[], home: string, env: Record<string, string | undefined> = {}): GamedayProcess {
-  const merged: Record<string, string | undefined> = { ...process.env, GAMEDAY_HOME: join(home, '.gameday'), GAMEDAY_LOG_LEVEL: 'silent', ...env };
-  for (const [key, value] of Object.entries(merged)) if (value === undefined) delete merged[key];
-  const child = spawn(process.execPath, [gamedayBin, ...args], {
-    cwd: home,
-    env: merged,
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let stdout = '';
-  let stderr = '';
-  child.stdout!.on('data', (chunk: Buffer) => (stdout += chunk));
-  child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk));
-  const done = new Promise<GamedayResult>((resolveDone) => child.on('close', (code) => resolveDone({ code, stdout, stderr })));
-  return { child, stdout: () => stdout, stderr: () => stderr, done };
-}
-
-export function tempHome(): { dir: string; write(name: string, text: string): string; remove(): void } {
-  const dir = mkdtempSync(join(tmpdir(), 'gameday-engine-'));
-  return {
-    dir,
-    write: (name, text) => {
-      const path = join(dir, name);
-      writeFileSync(path, text);
-      return path;
-    },
-    remove: () => rmSync(dir, { recursive: true, force: true }),
-  };
-}
+export { spawnGameday, tempHome, type GamedayProcess, type GamedayResult } from '../cli-process.js';
 
 /** Polls `check` until it returns true or `timeoutMs` passes; returns the elapsed time, or throws. */
 export async function waitFor(what: string, check: () => Promise<boolean> | boolean, timeoutMs: number): Promise<number> {

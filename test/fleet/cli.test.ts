@@ -1,36 +1,28 @@
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { request } from 'undici';
+import { repoRoot, spawnGameday, tempHome } from '../cli-process.js';
 import { alive, waitFor } from './helpers.js';
 
 // The real CLI as a child process: `gameday fleet examples/fleet/fleet.yaml` with a gateway, then SIGTERM.
 
-const bin = join(process.cwd(), 'bin', 'gameday.js');
-
-function run(args: string[]) {
-  const child = spawn(process.execPath, [bin, ...args], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, GAMEDAY_LOG_LEVEL: 'silent' } });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.on('data', (chunk) => (stdout += chunk));
-  child.stderr.on('data', (chunk) => (stderr += chunk));
-  return { child, out: () => stdout, err: () => stderr };
-}
 
 test('gameday fleet starts the declared instances and a gateway, serves through it, and leaves no process after SIGTERM', async (t) => {
-  const cli = run(['fleet', join('examples', 'fleet', 'fleet.yaml'), '--control', '127.0.0.1:0', '--gateway', '127.0.0.1:0', '--gateway-control', '127.0.0.1:0']);
+  const home = tempHome('gameday-fleet-');
+  t.after(() => home.remove());
+  const cli = spawnGameday(['fleet', join(repoRoot, 'examples', 'fleet', 'fleet.yaml'), '--control', '127.0.0.1:0', '--gateway', '127.0.0.1:0', '--gateway-control', '127.0.0.1:0'], home.dir);
   t.after(() => void cli.child.kill('SIGKILL'));
-  await waitFor('the CLI to print its URLs', () => /gateway control API: http/.test(cli.out()) || cli.child.exitCode !== null, 30_000);
-  assert.equal(cli.child.exitCode, null, cli.err());
-  const rows = cli.out().split('\n').filter((line) => line.startsWith('hello/'));
+  await waitFor('the CLI to print its URLs', () => /gateway control API: http/.test(cli.stdout()) || cli.child.exitCode !== null, 30_000);
+  assert.equal(cli.child.exitCode, null, cli.stderr());
+  const rows = cli.stdout().split('\n').filter((line) => line.startsWith('hello/'));
   assert.deepEqual(rows.map((row) => row.split(/\s+/).slice(0, 2)), [['hello/us-east/0', 'healthy'], ['hello/us-east/1', 'healthy'], ['hello/us-west/0', 'healthy']]);
   const pids = rows.map((row) => Number(row.split(/\s+/)[2]));
-  const gatewayUrl = /gateway \(hello\): (http:\/\/\S+)/.exec(cli.out())![1];
-  const controlUrl = /fleet control API: (http:\/\/\S+)/.exec(cli.out())![1];
+  const gatewayUrl = /gateway \(hello\): (http:\/\/\S+)/.exec(cli.stdout())![1];
+  const controlUrl = /fleet control API: (http:\/\/\S+)/.exec(cli.stdout())![1];
   const response = await request(`${gatewayUrl}/`);
   assert.equal(response.statusCode, 200);
   assert.match(await response.body.text(), /^hello from hello\/us-(east|west)\/\d in us-(east|west)/);
@@ -38,8 +30,8 @@ test('gameday fleet starts the declared instances and a gateway, serves through 
   assert.equal(((await instances.body.json()) as unknown[]).length, 3);
   cli.child.kill('SIGTERM');
   const [code] = await once(cli.child, 'exit');
-  assert.equal(code, 0, cli.err());
-  assert.match(cli.err(), /SIGTERM: reverted 0 fault\(s\), stopped every instance/);
+  assert.equal(code, 0, cli.stderr());
+  assert.match(cli.stderr(), /SIGTERM: reverted 0 fault\(s\), stopped every instance/);
   await waitFor('every instance to be gone', () => pids.every((pid) => !alive(pid)), 5000);
 });
 
@@ -48,11 +40,11 @@ test('gameday fleet refuses a bad declaration with file:line:column and field pa
   t.after(() => rmSync(dir, { recursive: true, force: true }));
   const file = join(dir, 'fleet.yaml');
   writeFileSync(file, 'services:\n  - name: web\n    command: [node, x.js]\n    regions: { us-east: many }\n    restrat: never\n');
-  const bad = run(['fleet', file, '--control', '127.0.0.1:0']);
+  const bad = spawnGameday(['fleet', file, '--control', '127.0.0.1:0'], dir);
   const [code] = await once(bad.child, 'exit');
   assert.equal(code, 3);
   const escaped = file.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-  assert.match(bad.err(), new RegExp(`${escaped}:4:25 services\\[0\\]\\.regions\\.us-east: .*number`));
-  assert.match(bad.err(), new RegExp(`${escaped}:5:5 services\\[0\\]\\.restrat: unknown field`));
-  assert.doesNotMatch(bad.out() + bad.err(), /starting/);
+  assert.match(bad.stderr(), new RegExp(`${escaped}:4:25 services\\[0\\]\\.regions\\.us-east: .*number`));
+  assert.match(bad.stderr(), new RegExp(`${escaped}:5:5 services\\[0\\]\\.restrat: unknown field`));
+  assert.doesNotMatch(bad.stdout() + bad.stderr(), /starting/);
 });

@@ -1,17 +1,18 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import type { TestContext } from 'node:test';
 import { pino } from 'pino';
 import { LeverApiError } from '../../src/levers/client.js';
 import { startLeverService, type LeverService, type LeverServiceOptions } from '../../src/levers/lever-service.js';
+import { gamedayBin, repoRoot } from '../cli-process.js';
+
+export { gamedayBin, repoRoot };
 
 // Shared by the lever tests: temp folders, services on port 0, and real `gameday` processes, all cleaned
 // up by t.after even when the test fails.
 
-export const repoRoot = resolve(import.meta.dirname, '../../..');
-export const gamedayBin = join(repoRoot, 'bin/gameday.js');
 export const quiet = pino({ level: 'silent' });
 
 export function tempDir(t: TestContext): string {

@@ -1,32 +1,22 @@
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { connectProxy } from '../../src/proxy/client.js';
+import { spawnGameday } from '../cli-process.js';
 import { portFromListen, roundTrip, startEcho } from './helpers.js';
 
-const bin = join(process.cwd(), 'bin', 'gameday.js');
-
-function run(args: string[]) {
-  const child = spawn(process.execPath, [bin, ...args], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, GAMEDAY_LOG_LEVEL: 'silent' } });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.on('data', (chunk) => (stdout += chunk));
-  child.stderr.on('data', (chunk) => (stderr += chunk));
-  return { child, out: () => stdout, err: () => stderr };
-}
 
 test('gameday proxy loads a Toxiproxy config, prints where it listens, and reverts everything on SIGTERM', async (t) => {
   const echo = await startEcho();
   const dir = mkdtempSync(join(tmpdir(), 'gameday-proxy-'));
   const config = join(dir, 'proxies.json');
   writeFileSync(config, JSON.stringify([{ name: 'echo', listen: '127.0.0.1:0', upstream: `127.0.0.1:${echo.port}` }]));
-  const { child, out } = run(['proxy', '--listen', '127.0.0.1:0', '--config', config]);
+  const { child, stdout: out } = spawnGameday(['proxy', '--listen', '127.0.0.1:0', '--config', config], dir);
   t.after(async () => (child.kill('SIGKILL'), await echo.close(), rmSync(dir, { recursive: true, force: true })));
-  while (!/echo: /.test(out())) await once(child.stdout, 'data');
+  while (!/echo: /.test(out())) await once(child.stdout!, 'data');
   const url = /control API on (http:\/\/\S+)/.exec(out())![1];
   const client = connectProxy(url);
   const proxy = await client.getProxy('echo');
@@ -44,14 +34,14 @@ test('gameday proxy refuses a bad config with the file, line, column and field, 
   t.after(() => rmSync(dir, { recursive: true, force: true }));
   const config = join(dir, 'proxies.json');
   writeFileSync(config, '[\n  {"name": "a", "upstream": "127.0.0.1:1"},\n  {"name": "b", "upstream": 6379}\n]\n');
-  const bad = run(['proxy', '--listen', '127.0.0.1:0', '--config', config]);
+  const bad = spawnGameday(['proxy', '--listen', '127.0.0.1:0', '--config', config], dir);
   const [code] = await once(bad.child, 'exit');
   assert.equal(code, 3);
-  assert.match(bad.err(), new RegExp(`${config.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}:3:29: \\[1\\]\\.upstream: expected host:port`));
+  assert.match(bad.stderr(), new RegExp(`${config.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}:3:29: \\[1\\]\\.upstream: expected host:port`));
 
   writeFileSync(config, '[{"name": "a", "upstream": "127.0.0.1:1"},,]');
-  const broken = run(['proxy', '--listen', '127.0.0.1:0', '--config', config]);
+  const broken = spawnGameday(['proxy', '--listen', '127.0.0.1:0', '--config', config], dir);
   const [brokenCode] = await once(broken.child, 'exit');
   assert.equal(brokenCode, 3);
-  assert.match(broken.err(), /proxies\.json:1:\d+: not valid JSON/);
+  assert.match(broken.stderr(), /proxies\.json:1:\d+: not valid JSON/);
 });

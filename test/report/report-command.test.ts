@@ -1,37 +1,21 @@
 // `gameday report` as a user runs it: a real child process of the CLI, a real journal file, a real store.
 import { test, type TestContext } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { spawnGameday, tempHome, type GamedayResult } from '../cli-process.js';
 import { openStore } from '../../src/store/database.js';
 import { RunStore } from '../../src/store/runs.js';
 import { buildJournal } from './fixture.js';
 
-const gamedayBin = resolve(import.meta.dirname, '../../../bin/gameday.js');
-
-interface Result {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-function gameday(home: string, ...args: string[]): Promise<Result> {
-  return new Promise((done, fail) => {
-    const child = spawn(process.execPath, [gamedayBin, ...args], { env: { ...process.env, GAMEDAY_HOME: home }, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
-    child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
-    child.once('error', fail);
-    child.once('close', (code) => done({ code, stdout, stderr }));
-  });
+/** `gameday <args>` with its store in `home`, to completion. */
+function gameday(home: string, ...args: string[]): Promise<GamedayResult> {
+  return spawnGameday(args, home, { GAMEDAY_HOME: home }).done;
 }
 
 function workspace(t: TestContext): { dir: string; home: string } {
-  const dir = mkdtempSync(join(tmpdir(), 'gameday-report-'));
-  t.after(() => rmSync(dir, { recursive: true, force: true }));
+  const { dir, remove } = tempHome('gameday-report-');
+  t.after(remove);
   const home = join(dir, 'home');
   mkdirSync(home);
   return { dir, home };
