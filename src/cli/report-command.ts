@@ -8,7 +8,7 @@ import { JournalFileError, loadJournalFile, parseJournal } from '../report/journ
 import { writeReports } from '../report/write-reports.js';
 import type { Journal } from '../experiment/journal-types.js';
 import { openStore } from '../store/database.js';
-import { gamedayHomePath } from '../store/home.js';
+import { storeFilePath } from '../store/home.js';
 import { RunStore } from '../store/runs.js';
 import { ExitCode, type CommandRegistration } from './command.js';
 
@@ -61,7 +61,7 @@ function findJournal(run: string): Source {
     const file = statSync(run).isDirectory() ? join(run, 'journal.json') : run;
     return { journal: loadJournalFile(file), from: file, folder: dirname(file) };
   }
-  const path = join(gamedayHomePath(), 'gameday.db');
+  const path = storeFilePath();
   const notFound = new JournalFileError([
     { file: run, line: 0, column: 0, path: '', message: `no file, folder or run id "${run}" (run ids are listed by \`gameday runs\`; store: ${path})` },
   ]);
@@ -69,12 +69,13 @@ function findJournal(run: string): Source {
   if (!existsSync(path)) throw notFound;
   const db = openStore(path);
   try {
-    const record = new RunStore(db).get(run);
+    const runs = new RunStore(db);
+    const record = runs.get(run);
     if (!record) throw notFound;
     const file = join(record.folder, 'journal.json');
     if (existsSync(file)) return { journal: loadJournalFile(file), from: file, folder: record.folder };
     // The run folder was deleted (or the run never finished writing it): the store keeps a copy of the journal.
-    const stored = new RunStore(db).journal(run);
+    const stored = runs.journal(run);
     const label = `store ${path}, run ${run}`;
     if (stored === undefined) {
       throw new JournalFileError([{ file: run, line: 0, column: 0, path: '', message: `run ${run} recorded no journal (it did not finish; see \`gameday runs\`)` }]);

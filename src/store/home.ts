@@ -17,8 +17,14 @@ export function gamedayHome(): string {
   return home;
 }
 
+/** Where the store is, without creating anything (for readers that must not leave a store behind). */
+export function storeFilePath(): string {
+  return join(gamedayHomePath(), 'gameday.db');
+}
+
 export function storePath(): string {
-  return join(gamedayHome(), 'gameday.db');
+  gamedayHome();
+  return storeFilePath();
 }
 
 export function runsFolder(): string {
