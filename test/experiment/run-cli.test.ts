@@ -4,8 +4,7 @@ import assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
-import type { Journal } from '../../src/experiment/journal-types.js';
-import { spawnGameday, startProxyProcess, startService, tempHome, waitFor, type ProxyProcess, type Service } from './world.js';
+import { journalOf, proxyExperiment, spawnGameday, startProxyProcess, startService, tempHome, waitFor, type ProxyProcess, type Service } from './world.js';
 
 let service: Service;
 let proxy: ProxyProcess;
@@ -23,20 +22,7 @@ after(async () => {
   home?.remove();
 });
 
-function experiment(body: string): string {
-  return `title: engine integration
-targets:
-  svc: { kind: proxy, control: "${proxy.controlUrl}", proxy: svc }
-loads:
-  shop: { url: "${proxy.proxiedUrl}/", rate: 20/s, connections: 8, timeout: 5s }
-${body}`;
-}
-
-function journalOf(stdout: string): Journal {
-  const folder = /run folder: (.+)/.exec(stdout)?.[1];
-  assert.ok(folder, `no run folder in:\n${stdout}`);
-  return JSON.parse(readFileSync(join(folder, 'journal.json'), 'utf8')) as Journal;
-}
+const experiment = (body: string) => proxyExperiment(proxy, body);
 
 async function assertProxyClean(): Promise<void> {
   assert.deepEqual(await proxy.toxics(), [], 'no toxic may remain on the proxy');

@@ -1,12 +1,12 @@
 // Safety fixes of the engine, end to end with real processes: `gameday halt` before the run took a lease,
 // and a revert that fails (the proxy is SIGSTOPped) must not end in exit 0.
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { openStore } from '../../src/store/database.js';
 import { RunStore } from '../../src/store/runs.js';
-import { spawnGameday, startProxyProcess, startService, tempHome, waitFor, type ProxyProcess, type Service } from './world.js';
+import { journalOf, proxyExperiment, spawnGameday, startProxyProcess, startService, tempHome, waitFor, type ProxyProcess, type Service } from './world.js';
 
 let service: Service;
 let home: ReturnType<typeof tempHome>;
@@ -21,20 +21,9 @@ after(async () => {
   home?.remove();
 });
 
-function experiment(proxy: ProxyProcess, body: string): string {
-  return `title: engine safety
-targets:
-  svc: { kind: proxy, control: "${proxy.controlUrl}", proxy: svc }
-loads:
-  shop: { url: "${proxy.proxiedUrl}/", rate: 20/s, connections: 8, timeout: 5s }
-${body}`;
-}
+const experiment = (proxy: ProxyProcess, body: string) => proxyExperiment(proxy, body, 'engine safety');
 
-function journalEvents(stdout: string): string[] {
-  const folder = /run folder: (.+)/.exec(stdout)?.[1];
-  assert.ok(folder, stdout);
-  return (JSON.parse(readFileSync(join(folder, 'journal.json'), 'utf8')) as { events: { type: string }[] }).events.map((e) => e.type);
-}
+const journalEvents = (stdout: string): string[] => journalOf(stdout).events.map((e) => e.type);
 
 function activeRuns(): number {
   if (!existsSync(join(home.dir, '.gameday', 'gameday.db'))) return 0;

@@ -5,7 +5,10 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import type { Journal } from '../../src/experiment/journal-types.js';
 import { repoRoot } from '../cli-process.js';
 
 export { repoRoot };
@@ -87,6 +90,23 @@ export async function startProxyProcess(upstream: string): Promise<ProxyProcess>
 }
 
 export { spawnGameday, tempHome, type GamedayProcess, type GamedayResult } from '../cli-process.js';
+
+/** An experiment against the world's proxy: target `svc`, a 20/s load `shop` through it, then `body`. */
+export function proxyExperiment(proxy: ProxyProcess, body: string, title = 'engine integration'): string {
+  return `title: ${title}
+targets:
+  svc: { kind: proxy, control: "${proxy.controlUrl}", proxy: svc }
+loads:
+  shop: { url: "${proxy.proxiedUrl}/", rate: 20/s, connections: 8, timeout: 5s }
+${body}`;
+}
+
+/** The journal of the run whose summary is `stdout` (it names its run folder). */
+export function journalOf(stdout: string): Journal {
+  const folder = /run folder: (.+)/.exec(stdout)?.[1];
+  assert.ok(folder, `no run folder in:\n${stdout}`);
+  return JSON.parse(readFileSync(join(folder, 'journal.json'), 'utf8')) as Journal;
+}
 
 /** Polls `check` until it returns true or `timeoutMs` passes; returns the elapsed time, or throws. */
 export async function waitFor(what: string, check: () => Promise<boolean> | boolean, timeoutMs: number): Promise<number> {
