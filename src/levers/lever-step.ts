@@ -8,8 +8,8 @@ import { leverName } from './lever.js';
 // undoes exactly what the step changed and nothing a human did meanwhile.
 
 export const leverStepParams = z.union([
-  z.strictObject({ pull: leverName }).meta({ description: 'Pull the lever for the rest of the run' }),
-  z.strictObject({ reset: leverName }).meta({ description: 'Reset the lever for the rest of the run' }),
+  z.strictObject({ pull: leverName.meta({ description: 'The lever to pull (shed the work it names)' }) }).meta({ description: 'Pull the lever for the rest of the run' }),
+  z.strictObject({ reset: leverName.meta({ description: 'The lever to reset (resume the work it names)' }) }).meta({ description: 'Reset the lever for the rest of the run' }),
 ]);
 export type LeverStepParams = z.infer<typeof leverStepParams>;
 
