@@ -3,9 +3,13 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { z } from 'zod';
+import { asFaultStep, blastRadius, type ResolvedTargets } from '../../src/experiment/blast-radius.js';
+import { parseExperiment } from '../../src/experiment/load-file.js';
+import { describeStep } from '../../src/experiment/method.js';
+import { faultStepSchemas, type Step } from '../../src/experiment/schema.js';
 import { duration } from '../../src/experiment/units-schema.js';
 import type { FaultDefinition } from '../../src/faults/fault.js';
-import { checkFaultKinds } from '../../src/faults/fault-params.js';
+import { checkFaultKinds, faultParameters } from '../../src/faults/fault-params.js';
 
 /** A definition that never touches anything: only its params matter to the registry and the schema. */
 function kind(name: string, params: z.ZodType, extra: Partial<FaultDefinition<unknown>> = {}): FaultDefinition<unknown> {
@@ -43,4 +47,74 @@ test('a kind whose params a step or the docs cannot express is refused when the 
     });
   }
   assert.doesNotThrow(() => checkFaultKinds([good]));
+});
+
+// A kind whose params are a plain union (like the lever's) and one whose params are a discriminated union.
+const nudge = kind(
+  'nudge',
+  z
+    .union([
+      z.strictObject({ up: z.number().int().meta(said('Steps up')) }),
+      z.strictObject({ down: z.number().int().meta(said('Steps down')), floor: z.number().int().default(0).meta(said('Lowest step')) }),
+    ])
+    .refine((p) => ('up' in p ? p.up : p.down) < 10, 'at most 9 steps'),
+  { step: { key: 'nudge', description: 'Nudge something' } },
+);
+const shape = kind(
+  'shape',
+  z.discriminatedUnion('mode', [
+    z.strictObject({ mode: z.literal('fixed').meta(said('Always the same')), delay: duration.meta(said('The delay')) }),
+    z.strictObject({ mode: z.literal('ramp').meta(said('Growing')), from: duration.meta(said('First delay')), to: duration.meta(said('Last delay')) }),
+  ]),
+);
+
+test('a kind whose params are a union or a discriminated union is a step in each of its forms, with its own step, checks and JSON Schema', () => {
+  checkFaultKinds([nudge, shape]);
+  const { fault, own } = faultStepSchemas([nudge, shape]);
+  assert.deepEqual(fault.parse({ kind: 'nudge', target: 't', up: 2 }), { kind: 'nudge', target: 't', up: 2 });
+  assert.deepEqual(fault.parse({ kind: 'nudge', target: 't', down: 3, duration: '1s' }), { kind: 'nudge', target: 't', down: 3, floor: 0, duration: 1000 });
+  assert.deepEqual(fault.parse({ kind: 'shape', target: 't', mode: 'ramp', from: '10ms', to: '1s' }), { kind: 'shape', target: 't', mode: 'ramp', from: 10, to: 1000 });
+  const mixed = fault.safeParse({ kind: 'nudge', target: 't', up: 1, down: 1 });
+  assert.equal(mixed.error?.issues[0].message, 'expected one of the forms of nudge: { up } or { down }');
+  assert.equal(fault.safeParse({ kind: 'nudge', target: 't', up: 12 }).error?.issues[0].message, 'at most 9 steps', "the union's own refine still applies");
+  assert.equal(fault.safeParse({ kind: 'shape', target: 't', mode: 'fixed' }).success, false);
+  assert.deepEqual(fault.safeParse({ kind: 'nope', target: 't' }).error?.issues[0].path, ['kind']);
+  assert.deepEqual(own.nudge.parse({ down: 1 }), { down: 1, floor: 0 }, 'its own step needs no target');
+  assert.deepEqual(Object.keys(own), ['nudge']);
+  const json = JSON.stringify(z.toJSONSchema(fault, { io: 'input' }));
+  for (const field of ['"up"', '"down"', '"floor"', '"const":"fixed"', '"const":"ramp"', '"from"']) assert.ok(json.includes(field), `the JSON Schema lacks ${field}`);
+  assert.deepEqual(
+    faultParameters(shape).map((rows) => rows.map((row) => `${row.name}: ${row.type}${row.required ? '' : '?'}`)),
+    [['mode: "fixed"', 'delay: duration'], ['mode: "ramp"', 'from: duration', 'to: duration']],
+  );
+});
+
+test('a kind whose own step would take the name of a built-in step is refused, naming the kind', () => {
+  assert.throws(() => faultStepSchemas([kind('pause', z.object({}), { step: { key: 'wait', description: 'x' } })]), /fault kind "pause" is refused: its step key "wait" is a built-in step/);
+  assert.throws(() => checkFaultKinds([nudge, kind('shove', z.object({}), { step: { key: 'nudge', description: 'x' } })]), /"shove" is refused: its step key "nudge" is already the step of nudge/);
+});
+
+test('a lever written as its own step and as a `fault:` step is the same fault: same target, blast radius and label', () => {
+  const experiment = (step: string) =>
+    parseExperiment(`title: t\ntargets:\n  switches: { kind: levers }\nmethod:\n  - ${step}\n`, 'exp.yaml').experiment;
+  const own = experiment('lever: { pull: disable-ads }');
+  const fault = experiment('fault: { kind: lever, target: switches, pull: disable-ads }');
+  const targets: ResolvedTargets = new Map([['switches', [{ name: 'switches', kind: 'levers', controlUrl: 'http://127.0.0.1:8475', selector: 'disable-ads' }]]]);
+  const step = (e: typeof own): Step => e.method[0];
+  assert.deepEqual(asFaultStep(step(own), own), asFaultStep(step(fault), fault));
+  assert.deepEqual(blastRadius(own, targets), ['pull lever disable-ads on the lever service http://127.0.0.1:8475 (undone at rollback), until the method ends (target switches)']);
+  assert.deepEqual(blastRadius(fault, targets), blastRadius(own, targets));
+  assert.equal(describeStep(step(own), own), 'pull lever disable-ads');
+  assert.equal(describeStep(step(fault), fault), 'pull lever disable-ads');
+  const problem = (step: string) => {
+    try {
+      experiment(step);
+    } catch (error) {
+      return (error as Error).message;
+    }
+    return 'valid';
+  };
+  assert.match(problem('lever: { pull: disable-ads, reset: disable-ads }'), /method\[0\]\.lever: expected one of the forms of lever: \{ pull \} or \{ reset \}/);
+  assert.match(problem('lever: { pull: disable-ads, target: nowhere }'), /method\[0\]\.lever\.target: expected a declared target \(switches\), got "nowhere"/);
+  assert.match(problem('fault: { kind: lever, pull: disable-ads }'), /method\[0\]\.fault: expected one of the forms of lever: \{ pull \} or \{ reset \}; as \{ pull \}: target: missing/, 'a `fault:` step always names its target');
 });
