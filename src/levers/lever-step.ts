@@ -24,7 +24,7 @@ export const leverFault: FaultDefinition<LeverStepParams> = {
   summary: 'Pulls or resets an emergency lever for the rest of the run (undone by the rollback or when the lease ends)',
   targetKind: 'levers',
   params: leverStepParams,
-  step: { key: 'lever', description: 'Pull or reset an emergency lever until the method ends (undone at revert, LIFO with the faults)' },
+  step: { key: 'lever', description: 'Pull or reset an emergency lever until the method ends, or for `duration` (undone at revert, LIFO with the faults)' },
   title(params) {
     const { action, lever } = actionOf(params);
     return `${action} lever ${lever}`;
