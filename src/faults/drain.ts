@@ -20,7 +20,7 @@ const DrainParams = z
   .object({
     count: z.number().int().min(1).optional().describe('How many instances when the selector names a service (default 1)'),
     percent: PercentParam.optional(),
-    region: z.string().optional(),
+    region: z.string().optional().describe('Only instances in this region (or give it in the selector: service/region)'),
     grace: z.string().optional().describe('Longest wait for in-flight requests before SIGKILL, e.g. 10s'),
     deregistrationDelay: z
       .string()

@@ -43,7 +43,19 @@ export interface FaultDefinition<Params = unknown> {
   summary: string;
   /** Which target kind this fault acts on. */
   targetKind: string;
+  /**
+   * The step's parameters, written flat beside `kind`, `target` and `duration`: any zod shape whose input is an
+   * object or a union of objects (discriminated or not), every parameter with a `description` (the meaning in
+   * the docs table). A kind that breaks this is refused when the registry is read (./fault-params.ts).
+   */
   params: z.ZodType<Params>;
+  /**
+   * The kind may also be written as a step of its own, `<key>: { …params, target?, duration? }` (the lever's
+   * `lever: { pull: name }`), whose target defaults to the only declared target of `targetKind`.
+   */
+  step?: { key: string; description: string };
+  /** The step's name in the progress line and the journal, e.g. "pull lever x" (default: "<kind> on <target>"). */
+  title?(params: Params): string;
   /** Exactly what would be touched, for --dry-run and the blast radius, e.g. "SIGKILL 1 of 3 instances of pricing in us-east". */
   describe(target: ResolvedTarget, params: Params): string;
   /**

@@ -3,13 +3,13 @@ import type { FaultContext, FaultDefinition, ResolvedTarget, Revert } from '../f
 import { LeverApiError, connectLevers } from './client.js';
 import { leverName } from './lever.js';
 
-// The experiment step `lever: {pull: name}` / `lever: {reset: name}`. The change is sent under the run's
-// lease on the lever service, so a dead run leaves no lever behind; the revert (the run's rollback)
-// undoes exactly what the step changed and nothing a human did meanwhile.
+// The fault kind `lever`, usually written as its own step `lever: {pull: name}` / `lever: {reset: name}`.
+// The change is sent under the run's lease on the lever service, so a dead run leaves no lever behind; the
+// revert (the run's rollback) undoes exactly what the step changed and nothing a human did meanwhile.
 
 export const leverStepParams = z.union([
-  z.strictObject({ pull: leverName }).meta({ description: 'Pull the lever for the rest of the run' }),
-  z.strictObject({ reset: leverName }).meta({ description: 'Reset the lever for the rest of the run' }),
+  z.strictObject({ pull: leverName.meta({ description: 'The lever to pull (shed the work it names)' }) }).meta({ description: 'Pull the lever for the rest of the run' }),
+  z.strictObject({ reset: leverName.meta({ description: 'The lever to reset (resume the work it names)' }) }).meta({ description: 'Reset the lever for the rest of the run' }),
 ]);
 export type LeverStepParams = z.infer<typeof leverStepParams>;
 
@@ -24,6 +24,11 @@ export const leverFault: FaultDefinition<LeverStepParams> = {
   summary: 'Pulls or resets an emergency lever for the rest of the run (undone by the rollback or when the lease ends)',
   targetKind: 'levers',
   params: leverStepParams,
+  step: { key: 'lever', description: 'Pull or reset an emergency lever until the method ends, or for `duration` (undone at revert, LIFO with the faults)' },
+  title(params) {
+    const { action, lever } = actionOf(params);
+    return `${action} lever ${lever}`;
+  },
   describe(target, params) {
     const { action, lever } = actionOf(params);
     return `${action} lever ${lever} on the lever service ${target.controlUrl} (undone at rollback)`;
