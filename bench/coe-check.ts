@@ -94,7 +94,7 @@ export const coeCheckBenchmark: Benchmark = async (): Promise<BenchmarkResult> =
   const first = score(items.filter((i) => i.set !== 'second'), fired);
   const later = score(second, fired);
 
-  console.error(`coe-check: ${items.length} sentences (${originals} from published postmortems, ${items.length - originals} blameless rewrites), ${ours.truePositives + ours.falseNegatives} expected findings`);
+  console.error(`coe-check: ${items.length} sentences (${originals} quoted from published sources, ${items.length - originals} blameless rewrites), ${ours.truePositives + ours.falseNegatives} expected findings`);
   for (const [rule, s] of [...ours.byRule].sort()) {
     console.error(`  blame/${rule.padEnd(16)} precision ${precision(s).toFixed(2)}  recall ${recall(s).toFixed(2)}  (${s.truePositives} hit, ${s.falsePositives} false alarm, ${s.falseNegatives} missed)`);
   }
