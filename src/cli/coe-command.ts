@@ -3,8 +3,6 @@
 // suggestion}. Exit 1 when a finding is an error, 0 otherwise, 3 when the file cannot be read or its front
 // matter is malformed (nothing is written then).
 import type { Command } from 'commander';
-import { checkCoeFile } from '../coe/check.js';
-import { CoeFileError } from '../coe/front-matter-file.js';
 import type { Finding } from '../coe/rule.js';
 import { coeRules } from '../coe/rules/registry.js';
 import { ExitCode, type CommandRegistration } from './command.js';
@@ -17,7 +15,11 @@ export const registerCoeCommand: CommandRegistration = (program: Command) => {
     .argument('<file>', 'a Markdown file; with `kind: coe` front matter its structure is checked too')
     .option('--json', 'print the findings as a JSON array of {file, line, column, rule, severity, message, suggestion}')
     .addHelpText('after', `\nRules:\n${coeRules.map((r) => `  ${r.name.padEnd(26)} ${r.severity.padEnd(8)} ${r.summary}`).join('\n')}\n\nExit codes: 0 no errors, 1 an error finding, 3 the file cannot be read or its front matter is malformed.`)
-    .action((file: string, flags: { json?: boolean }) => {
+    .action(async (file: string, flags: { json?: boolean }) => {
+      // Loaded here, not at the top: the language toolkit takes most of a second to load, and every other
+      // gameday command (and every demo service process) starts through this program.
+      const { checkCoeFile } = await import('../coe/check.js');
+      const { CoeFileError } = await import('../coe/front-matter-file.js');
       let findings: Finding[];
       try {
         findings = checkCoeFile(file);
