@@ -6,7 +6,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 import { connect } from 'node:net';
 import { join } from 'node:path';
-import type { Journal } from '../../src/experiment/journal-types.js';
+import type { Journal } from '../../src/journal/format.js';
 import { describePortOwner, portIsFree } from '../../src/demo/port-owner.js';
 import { DEMO_PORTS, WORLD_MARKER } from '../../src/demo/world.js';
 import type { SegmentSummary } from '../../src/demo/world-record.js';
@@ -75,12 +75,11 @@ export function readJournal(folder: string): Journal {
 }
 
 export function segments(journal: Journal): SegmentSummary[] {
-  return journal.events.filter((e) => e.type === 'world.pages').map((e) => e.data as unknown as SegmentSummary);
+  return journal.events.flatMap((e) => (e.type === 'world.pages' ? [e.data] : []));
 }
 
 export function journaledPids(journal: Journal): number[] {
-  const world = journal.events.find((e) => e.type === 'world');
-  return (world?.data?.pids as number[] | undefined) ?? [];
+  return journal.events.flatMap((e) => (e.type === 'world' ? e.data.pids : []));
 }
 
 /** Live processes (zombies excluded) whose environment carries the world marker of `demoPid`. */

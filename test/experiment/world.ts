@@ -8,7 +8,7 @@ import type { AddressInfo } from 'node:net';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Journal } from '../../src/experiment/journal-types.js';
+import type { Journal } from '../../src/journal/format.js';
 import { repoRoot } from '../cli-process.js';
 
 export { repoRoot };
