@@ -11,6 +11,7 @@ import { describePortOwner, portIsFree } from '../../src/demo/port-owner.js';
 import { DEMO_PORTS, WORLD_MARKER } from '../../src/demo/world.js';
 import type { SegmentSummary } from '../../src/demo/world-record.js';
 import { gamedayBin, tempHome as sharedTempHome } from '../cli-process.js';
+import { validJournal } from '../journal-schema.js';
 
 export interface DemoResult {
   code: number | null;
@@ -70,8 +71,10 @@ export function spawnDemo(args: string[], home: string): DemoProcess {
 /** A throwaway home for a demo run (GAMEDAY_HOME points into it). */
 export const tempHome = () => sharedTempHome('gameday-demo-test-');
 
+/** The run's journal.json, checked against the published journal schema. */
 export function readJournal(folder: string): Journal {
-  return JSON.parse(readFileSync(join(folder, 'journal.json'), 'utf8')) as Journal;
+  const file = join(folder, 'journal.json');
+  return validJournal(JSON.parse(readFileSync(file, 'utf8')), file);
 }
 
 export function segments(journal: Journal): SegmentSummary[] {
