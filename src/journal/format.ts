@@ -30,7 +30,7 @@ export const sliSampleSchema = z
     p99: figure,
     max: figure,
   })
-  .meta({ id: 'SliSample', description: 'One SLI sample of one load or probe (every sampleInterval, 250 ms by default): the series the charts draw' });
+  .meta({ id: 'SliSample', description: 'One SLI sample: of a load every settings.sampleInterval (200 ms by default), or one check of a probe; the series the charts draw' });
 export type SliSample = z.output<typeof sliSampleSchema>;
 
 export const bandSchema = z
