@@ -3,7 +3,7 @@ import type { FaultContext } from '../faults/fault.js';
 import { faultDefinition } from '../faults/registry.js';
 import { formatDuration } from '../units/units.js';
 import type { FaultBook } from './fault-book.js';
-import type { JournalRecorder } from './journal.js';
+import type { JournalRecorder } from '../journal/recorder.js';
 import { asFaultStep, faultDurationMs, faultParams, type ResolvedTargets } from './blast-radius.js';
 import type { Experiment, FaultStep, Step } from './schema.js';
 import { sleep, type SliSources } from './sources.js';

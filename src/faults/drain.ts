@@ -75,9 +75,9 @@ export const drain: FaultDefinition<DrainParamsInput> = {
     const reverts: Revert[] = [];
     for (const id of ids) {
       const { fault } = await callControl<{ fault: { id: string } }>(target, 'POST', `/instances/${id}/drain`, { body, lease, signal: ctx.signal });
-      reverts.push(revertHeldFault(target, fault.id, ctx, `drain ${id}`));
+      reverts.push(revertHeldFault(target, fault.id, ctx, 'drain', id));
     }
-    ctx.note('draining instances', { target: target.name, instances: ids });
+    ctx.note('instances.draining', `draining ${ids.join(', ')}`, { target: target.name, instances: ids });
     return async () => {
       await Promise.all(reverts.map((revert) => revert()));
     };

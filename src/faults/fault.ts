@@ -1,4 +1,5 @@
 import type { z } from 'zod';
+import type { FaultFactType, JournalEventData } from '../journal/events.js';
 import type { Logger } from '../observe/log.js';
 
 // STYLE §1: one kind of trouble = one small file behind this interface, listed in ./registry.ts.
@@ -28,8 +29,8 @@ export interface FaultContext {
   leaseFor(target: ResolvedTarget): Promise<string>;
   signal: AbortSignal;
   log: Logger;
-  /** Adds an event to the run's journal. */
-  note(event: string, data?: Record<string, unknown>): void;
+  /** Adds a fact about what the fault did to the run's journal: one of the types docs/journal.md lists for faults. */
+  note<T extends FaultFactType>(type: T, message: string, data: JournalEventData<T>): void;
 }
 
 export interface PreflightResult {

@@ -1,9 +1,12 @@
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { test, type TestContext } from 'node:test';
 import { parseExperiment } from '../../src/experiment/load-file.js';
 import { runExperiment } from '../../src/experiment/run.js';
 import { connectLevers } from '../../src/levers/client.js';
 import type { LoadRunner } from '../../src/experiment/sources.js';
+import { validJournal } from '../journal-schema.js';
 import { quiet, startService, tempDir } from '../levers/helpers.js';
 
 // This experiment declares no load, so the load generator is never called; the runner below only proves it.
@@ -41,8 +44,14 @@ test('a lever step pulls the lever under the run\'s lease for the method and the
   const after = await levers.get('disable-recommendations');
   assert.deepEqual([after.state, after.lease], ['reset', null]);
   assert.deepEqual(await levers.listLeases(), []);
-  const types = outcome.journal!.events.map((e) => e.type);
-  assert.ok(types.indexOf('fault.injected') < types.indexOf('fault.reverted'));
+  const journal = validJournal(JSON.parse(readFileSync(join(outcome.folder!, 'journal.json'), 'utf8')), 'the lever run\'s journal.json');
+  const types = journal.events.map((e) => e.type);
+  assert.ok(types.indexOf('fault.injected') < types.indexOf('lever.reset'));
+  assert.ok(types.indexOf('lever.pulled') < types.indexOf('fault.reverted'));
+  assert.deepEqual(
+    journal.events.flatMap((e) => (e.type === 'lever.pulled' || e.type === 'lever.reset' ? [[e.type, e.data.lever, e.data.rollback]] : [])),
+    [['lever.pulled', 'disable-recommendations', false], ['lever.reset', 'disable-recommendations', true]],
+  );
 });
 
 test('an unknown lever is refused before anything is touched (exit 3 path)', async (t) => {

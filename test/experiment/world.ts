@@ -8,8 +8,9 @@ import type { AddressInfo } from 'node:net';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Journal } from '../../src/experiment/journal-types.js';
+import type { Journal } from '../../src/journal/format.js';
 import { repoRoot } from '../cli-process.js';
+import { validJournal } from '../journal-schema.js';
 
 export { repoRoot };
 
@@ -105,7 +106,8 @@ ${body}`;
 export function journalOf(stdout: string): Journal {
   const folder = /run folder: (.+)/.exec(stdout)?.[1];
   assert.ok(folder, `no run folder in:\n${stdout}`);
-  return JSON.parse(readFileSync(join(folder, 'journal.json'), 'utf8')) as Journal;
+  const file = join(folder, 'journal.json');
+  return validJournal(JSON.parse(readFileSync(file, 'utf8')), file);
 }
 
 /** Polls `check` until it returns true or `timeoutMs` passes; returns the elapsed time, or throws. */

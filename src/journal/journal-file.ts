@@ -1,10 +1,13 @@
 import { z } from 'zod';
 import { FileProblemsError, parseStructured, readUserFile, schemaProblems } from '../config/structured-file.js';
-import type { Journal } from '../experiment/journal-types.js';
+import type { EventRecord, JournalEventType } from './events.js';
+import { JOURNAL_VERSION, type LoadedJournal } from './format.js';
 
 // Reading a journal.json back (for `gameday report`): a journal may come from another machine or another
 // version of GameDay, so it is validated before a report is rendered from it, and every problem is named
-// with its line and field. Fields a newer GameDay added are kept and ignored, not refused.
+// with its line and field. Fields and events a newer GameDay added are kept and ignored, not refused; a
+// journal of an older format version is brought up to this one; a newer format version is refused, since
+// this GameDay could misread it.
 
 export class JournalFileError extends FileProblemsError {}
 
@@ -12,6 +15,13 @@ export class JournalFileError extends FileProblemsError {}
 const measured = z.number().nullable();
 
 const journalSchema = z.looseObject({
+  // Absent in journals written before the format had a version: those are version 1.
+  version: z
+    .number()
+    .int()
+    .min(1)
+    .max(JOURNAL_VERSION, `this journal was written by a newer GameDay (its format is newer than version ${JOURNAL_VERSION}, which this GameDay reads); render it with that GameDay or upgrade`)
+    .optional(),
   gamedayVersion: z.string(),
   runId: z.string(),
   experiment: z.looseObject({ title: z.string(), description: z.string().optional(), file: z.string() }),
@@ -47,11 +57,11 @@ const journalSchema = z.looseObject({
   bands: z.array(z.looseObject({ kind: z.string(), label: z.string(), startMs: z.number(), endMs: z.number() })),
 });
 
-export function loadJournalFile(file: string): Journal {
+export function loadJournalFile(file: string): LoadedJournal {
   return parseJournal(readUserFile(file, JournalFileError), file);
 }
 
-export function parseJournal(text: string, file: string): Journal {
+export function parseJournal(text: string, file: string): LoadedJournal {
   // A day-long run's journal is tens of megabytes: JSON.parse reads it in a fraction of a second, where the
   // position-keeping YAML parser would take minutes and gigabytes. Positions are only needed for a
   // journal that is refused, so only then is it parsed again with them.
@@ -63,12 +73,39 @@ export function parseJournal(text: string, file: string): Journal {
   }
   if (value !== undefined) {
     const fast = journalSchema.safeParse(value);
-    if (fast.success) return fast.data as Journal;
+    if (fast.success) return upgrade(fast.data);
   }
   const doc = parseStructured(text, file, JournalFileError);
   const result = journalSchema.safeParse(doc.value, { reportInput: true });
   if (!result.success) {
     throw new JournalFileError(schemaProblems(result.error.issues, file, doc.locate, 'a journal is what `gameday run` writes as journal.json'));
   }
-  return result.data as Journal;
+  return upgrade(result.data);
+}
+
+function upgrade(journal: z.output<typeof journalSchema>): LoadedJournal {
+  const events = journal.version === undefined ? journal.events.map(fromVersion1) : journal.events;
+  return { ...journal, version: JOURNAL_VERSION, events } as LoadedJournal;
+}
+
+// Version 1 let the fault kinds name their own events in free words; the same facts now have typed names.
+// Their data kept its shape, except the component's confirmation, whose kind was part of the name.
+const VERSION_1_FACTS: Record<string, JournalEventType> = {
+  'terminated instances': 'instances.terminated',
+  'draining instances': 'instances.draining',
+  'cpu stress started': 'cpu-stress.started',
+  'evacuating region': 'region.evacuating',
+  'isolated region': 'region.isolated',
+};
+
+function fromVersion1(event: EventRecord): EventRecord {
+  const renamed = VERSION_1_FACTS[event.type];
+  if (renamed) return { ...event, type: renamed };
+  // "reverted terminate", "reverted drain shop/us-east/1": { target, fault } → fault.cleared.
+  const cleared = /^reverted (\S+)(?: (\S+))?$/.exec(event.type);
+  if (cleared && typeof event.data?.target === 'string' && typeof event.data.fault === 'string') {
+    const type: JournalEventType = 'fault.cleared';
+    return { ...event, type, data: { target: event.data.target, kind: cleared[1], heldFaultId: event.data.fault, ...(cleared[2] ? { instance: cleared[2] } : {}) } };
+  }
+  return event;
 }
