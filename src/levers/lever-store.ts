@@ -225,7 +225,7 @@ export class LeverStore {
 
   /** Pushes a live lease's expiry forward; false when it is gone or already lapsed (its changes are being undone). */
   async renewLease(id: string, nowMs: number): Promise<boolean> {
-    return (await this.db.run('UPDATE lever_leases SET expires_at = ? + ttl_ms WHERE id = ? AND expires_at > ?', [nowMs, id, nowMs])).changes > 0;
+    return (await this.db.run('UPDATE lever_leases SET expires_at = CAST(? AS BIGINT) + ttl_ms WHERE id = ? AND expires_at > ?', [nowMs, id, nowMs])).changes > 0;
   }
 
   async deleteLease(id: string): Promise<void> {

@@ -187,6 +187,8 @@ export function storeSuite(engine: 'sqlite' | 'postgres', fresh: () => Promise<s
     await here.declare({ name: 'disable-ads', description: 'stop calling the ad service' });
     const lease = await here.leases.create('run 1', 5000);
     await here.pull('disable-ads', { by: 'run 1', reason: 'step' }, lease.id);
+    const renewed = await there.leases.renew(lease.id);
+    assert.ok(Date.parse(renewed.expires_at) >= Date.parse(lease.expires_at), 'either room renews a lease');
     assert.deepEqual((await there.leases.list()).map((l) => [l.owner, l.faults]), [['run 1', ['lever disable-ads: pull']]], 'leases are in the store');
     await there.leases.release(lease.id);
     const started = Date.now();
