@@ -9,6 +9,7 @@ const benchmarks: Record<string, () => Promise<Benchmark>> = {
   'levers-push': async () => (await import('./levers-push.js')).default,
   'demo-services': async () => (await import('./demo-services.js')).demoServices,
   'first-run': async () => (await import('./first-run.js')).firstRunBenchmark,
+  store: async () => (await import('./store.js')).default,
 };
 
 const wanted = process.argv.slice(2);
