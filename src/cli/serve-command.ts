@@ -72,6 +72,7 @@ export const registerServeCommand: CommandRegistration = (program) => {
       const others = await service.room.others().catch(() => 0);
       // Leased changes are undone by close() unless another control room serves them; what a human pulled by hand stays pulled.
       const pulled = (await service.board.list()).filter((lever) => lever.state === 'pulled' && !lever.lease).map((lever) => lever.name);
+      started = false; // giving the work back on the way out is not news
       await service.close();
       process.stderr.write(
         `gameday serve: stopped after ${Math.round((Date.now() - startedAt) / 1000)}s; ` +
