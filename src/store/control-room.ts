@@ -109,8 +109,13 @@ export class ControlRoom {
           const atStart = first;
           first = false;
           if (await lock.tryAcquire()) {
-            held = true;
-            await handlers.acquired(atStart);
+            try {
+              await handlers.acquired(atStart);
+              held = true;
+            } catch {
+              // The work could not start (the store failed half-way): give the lock back and try again.
+              await lock.release().catch(() => undefined);
+            }
           }
         } else if (!(await lock.stillHeld())) {
           held = false;
