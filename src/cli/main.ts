@@ -15,6 +15,7 @@ import { registerServeCommand } from './serve-command.js';
 import { registerFleetCommand } from './fleet-command.js';
 import { registerDemoCommand } from './demo-command.js';
 import { registerCoeCommand } from './coe-command.js';
+import { registerStoreCommand } from './store-command.js';
 
 // Each verb lives in its own module beside this one and registers itself; this file only lists them.
 const registrations: CommandRegistration[] = [
@@ -32,6 +33,7 @@ const registrations: CommandRegistration[] = [
   registerFleetCommand,
   registerDemoCommand,
   registerCoeCommand,
+  registerStoreCommand,
 ];
 
 const require = createRequire(import.meta.url);

@@ -9,18 +9,20 @@ import { TargetError } from '../experiment/target-kinds.js';
 import { runLoad } from '../load/run-load.js';
 import { createLogger } from '../observe/log.js';
 import { writeReports } from '../report/write-reports.js';
-import { openStore } from '../store/database.js';
-import { RunStore } from '../store/runs.js';
+import { storeLocation } from '../store/database.js';
+import type { Store } from '../store/engine.js';
 import { ExitCode, type CommandRegistration } from './command.js';
+import { openStoreFor, storeOption } from './store-option.js';
 
 export const registerRun: CommandRegistration = (program: Command) => {
-  program
-    .command('run')
-    .description('Run an experiment (YAML/JSON, or a Chaos Toolkit experiment)')
-    .argument('<file>', 'the experiment file')
-    .option('--dry-run', 'print what would be touched, in which order, for how long; touch nothing')
-    .option('--out <dir>', 'the run folder (default <GAMEDAY_HOME>/runs/<runId>, GAMEDAY_HOME being $GAMEDAY_HOME, $XDG_STATE_HOME/gameday or ~/.gameday)')
-    .action(async (file: string, flags: { dryRun?: boolean; out?: string }) => {
+  storeOption(
+    program
+      .command('run')
+      .description('Run an experiment (YAML/JSON, or a Chaos Toolkit experiment)')
+      .argument('<file>', 'the experiment file')
+      .option('--dry-run', 'print what would be touched, in which order, for how long; touch nothing')
+      .option('--out <dir>', 'the run folder (default <GAMEDAY_HOME>/runs/<runId>, GAMEDAY_HOME being $GAMEDAY_HOME, $XDG_STATE_HOME/gameday or ~/.gameday)'),
+  ).action(async (file: string, flags: RunFlags) => {
       process.exitCode = await runCommand(file, flags);
       // Everything is reverted and recorded by now; a socket to a wedged component must not keep the
       // process (and a CI job) alive, so exit shortly if nothing else lets the event loop drain.
@@ -28,7 +30,13 @@ export const registerRun: CommandRegistration = (program: Command) => {
     });
 };
 
-async function runCommand(file: string, flags: { dryRun?: boolean; out?: string }): Promise<number> {
+interface RunFlags {
+  dryRun?: boolean;
+  out?: string;
+  store?: string;
+}
+
+async function runCommand(file: string, flags: RunFlags): Promise<number> {
   let loaded;
   try {
     loaded = await loadExperimentFile(file);
@@ -39,13 +47,17 @@ async function runCommand(file: string, flags: { dryRun?: boolean; out?: string 
     }
     throw error;
   }
+  let db: Store | undefined;
+  if (!flags.dryRun) {
+    db = await openStoreFor('run', storeLocation(flags.store), 'nothing was touched.\n');
+    if (!db) return ExitCode.invalid;
+  }
   const interrupt = new AbortController();
   const onSigint = () => interrupt.abort();
   process.once('SIGINT', onSigint);
   process.once('SIGTERM', onSigint);
   const tty = process.stderr.isTTY === true;
   let lastLine = 0;
-  const db = flags.dryRun ? undefined : openStore();
   try {
     const outcome = await runExperiment({
       loaded,
@@ -54,7 +66,7 @@ async function runCommand(file: string, flags: { dryRun?: boolean; out?: string 
       log: createLogger('run', process.env.GAMEDAY_LOG_LEVEL ?? 'warn'),
       dryRun: flags.dryRun,
       outDir: flags.out,
-      store: db ? new RunStore(db) : undefined,
+      store: db,
       signal: interrupt.signal,
       onEvent: (event) => {
         const line = formatEvent(event);
@@ -86,6 +98,6 @@ async function runCommand(file: string, flags: { dryRun?: boolean; out?: string 
   } finally {
     process.off('SIGINT', onSigint);
     process.off('SIGTERM', onSigint);
-    db?.close();
+    await db?.close();
   }
 }

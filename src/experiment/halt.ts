@@ -15,10 +15,10 @@ export interface HaltResult {
 
 export async function haltAllRuns(store: RunStore): Promise<HaltResult[]> {
   return Promise.all(
-    store.active().map(async (run) => {
+    (await store.active()).map(async (run) => {
       const result: HaltResult = { runId: run.id, title: run.title, released: [], alreadyGone: [], failed: [] };
       await Promise.all(
-        store.leasesOf(run.id).map(async (lease) => {
+        (await store.leasesOf(run.id)).map(async (lease) => {
           try {
             const response = await request(lease.controlUrl, 'DELETE', `/leases/${encodeURIComponent(lease.leaseId)}`, lease.token ?? undefined);
             await response.body?.cancel();
@@ -31,7 +31,7 @@ export async function haltAllRuns(store: RunStore): Promise<HaltResult[]> {
         }),
       );
       // A run whose leases could not all be released stays active, so a second `gameday halt` retries it.
-      if (result.failed.length === 0) store.markHalted(run.id);
+      if (result.failed.length === 0) await store.markHalted(run.id);
       return result;
     }),
   );

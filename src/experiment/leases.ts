@@ -17,9 +17,9 @@ export interface LeaseKeeperOptions {
   ttlMs: number;
   journal: JournalRecorder;
   /** Called as soon as a lease is taken, before any fault is put under it (so `gameday halt` can find it). */
-  onTaken(lease: HeldLease): void;
+  onTaken(lease: HeldLease): void | Promise<void>;
   /** Throws when the run may not take a lease any more (halted or aborted); checked before every take. */
-  mayTake?(): void;
+  mayTake?(): void | Promise<void>;
   /** A lease was lost: the run aborts. */
   onLost(lease: HeldLease, reason: string): void;
 }
@@ -44,14 +44,14 @@ export class LeaseKeeper {
 
   private async take(controlUrl: string, token?: string): Promise<HeldLease> {
     if (this.released) throw new Error('the run has released its leases; no new fault may be injected');
-    this.options.mayTake?.();
+    await this.options.mayTake?.();
     const response = await request(controlUrl, 'POST', '/leases', token, { owner: `gameday run ${this.options.runId}`, ttl_ms: this.options.ttlMs });
     if (response.status !== 201 && response.status !== 200) {
       throw new Error(`could not take a lease on ${controlUrl}: ${response.status} ${await response.text()}`);
     }
     const { id } = (await response.json()) as { id: string };
     const held: HeldLease = { controlUrl, leaseId: id, token };
-    this.options.onTaken(held);
+    await this.options.onTaken(held);
     this.options.journal.note('lease.taken', `lease ${id} on ${controlUrl} (ttl ${this.options.ttlMs}ms)`, { controlUrl, leaseId: id });
     const timer = setInterval(() => void this.renew(held), Math.max(50, Math.floor(this.options.ttlMs / 3)));
     this.timers.push(timer);

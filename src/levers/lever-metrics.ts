@@ -11,9 +11,9 @@ export function leverMetrics(board: LeverBoard, stream: LeverStream): Registry {
     help: 'Whether the lever is pulled (1) or reset (0).',
     labelNames: ['lever'],
     registers: [registry],
-    collect() {
+    async collect() {
       this.reset();
-      for (const lever of board.list()) this.set({ lever: lever.name }, lever.state === 'pulled' ? 1 : 0);
+      for (const lever of await board.list()) this.set({ lever: lever.name }, lever.state === 'pulled' ? 1 : 0);
     },
   });
   const changes = new Counter({
@@ -34,8 +34,8 @@ export function leverMetrics(board: LeverBoard, stream: LeverStream): Registry {
     name: 'gameday_lever_leases',
     help: 'Live leases held by the lever service.',
     registers: [registry],
-    collect() {
-      this.set(board.leases.list().length);
+    async collect() {
+      this.set((await board.leases.list()).length);
     },
   });
   board.subscribe((event) => {

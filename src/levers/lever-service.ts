@@ -4,11 +4,11 @@ import { z } from 'zod';
 import { LeaseNotFoundError } from '../leases/lease-book.js';
 import { registerLeaseRoutes } from '../leases/lease-routes.js';
 import { createLogger, type Logger } from '../observe/log.js';
+import { ControlRoom } from '../store/control-room.js';
 import { openStore } from '../store/database.js';
-import { storePath as defaultStorePath } from '../store/home.js';
+import type { Store } from '../store/engine.js';
 import { LeverBoard } from './lever-board.js';
 import { leverMetrics } from './lever-metrics.js';
-import { LeverStore } from './lever-store.js';
 import { LeverStream } from './lever-stream.js';
 import { UnknownLeverError, leverChangeBody, leverDeclarationBody, leverName, type LeverDeclaration } from './lever.js';
 
@@ -23,15 +23,21 @@ export interface LeverServiceOptions {
   listen?: string;
   /** Required to bind anything but loopback; then every request must carry `Authorization: Bearer <token>`. */
   token?: string;
-  /** The SQLite file; default the shared store under GAMEDAY_HOME. */
-  storePath?: string;
+  /** The store: a SQLite file or a postgres:// URL (default: GAMEDAY_STORE, else the SQLite file under GAMEDAY_HOME). */
+  store?: string;
   levers?: LeverDeclaration[];
   logger?: Logger;
+  /** Told when this control room takes (`held`) or loses the lease-expiry work; `atStart` as in WorkHandlers. */
+  onExpiryWork?: (held: boolean, atStart: boolean) => void;
 }
 
 export interface LeverService {
   url: string;
   board: LeverBoard;
+  /** This service as one control room of its store: it holds the lease-expiry work, or stands by for it. */
+  room: ControlRoom;
+  /** Whether this control room holds the lease-expiry work now. */
+  readonly expiryHeld: boolean;
   close(): Promise<void>;
 }
 
@@ -56,9 +62,32 @@ export async function startLeverService(options: LeverServiceOptions = {}): Prom
     throw new LeverServiceError(`refusing to bind ${host}: binding anything but 127.0.0.1 requires an access token (--token)`);
   }
   const log = options.logger ?? createLogger('levers');
-  const db = openStore(options.storePath ?? defaultStorePath());
-  const board = new LeverBoard(new LeverStore(db), log);
-  for (const declaration of options.levers ?? []) board.declare(declaration);
+  const db = await openStore(options.store);
+  let room: ControlRoom;
+  let board: LeverBoard;
+  let held: { readonly held: boolean };
+  try {
+    room = await ControlRoom.join(db);
+    board = await LeverBoard.open(db, log);
+    // Lease expiry must happen once per store, however many control rooms serve it (lever-board.ts).
+    const expiry = room.hold(LEASE_EXPIRY_WORK, {
+      acquired: async (atStart) => {
+        log.info({ atStart }, 'this control room holds the lease-expiry work');
+        await board.startExpiry(atStart);
+        options.onExpiryWork?.(true, atStart);
+      },
+      lost: () => {
+        board.stopExpiry();
+        options.onExpiryWork?.(false, false);
+      },
+    });
+    await expiry.ready;
+    held = expiry;
+    for (const declaration of options.levers ?? []) await board.declare(declaration);
+  } catch (error) {
+    await db.close();
+    throw error;
+  }
   const stream = new LeverStream(board);
   const metrics = leverMetrics(board, stream);
 
@@ -72,28 +101,47 @@ export async function startLeverService(options: LeverServiceOptions = {}): Prom
     await app.listen({ host, port });
   } catch (error) {
     stream.close();
-    await board.close();
-    db.close();
+    await shutDown(room, board, db);
     throw new LeverServiceError(`the lever service cannot listen on ${host}:${port}: ${(error as Error).message}`);
   }
   const address = app.server.address();
   const boundPort = typeof address === 'object' && address ? address.port : port;
   const url = `http://${host.includes(':') ? `[${host}]` : host}:${boundPort}`;
-  log.info({ url, levers: board.list().length }, `lever service listening on ${url}`);
+  await room.serving(url);
+  log.info({ url, levers: (await board.list()).length }, `lever service listening on ${url}`);
 
   let closed: Promise<void> | undefined;
   return {
     url,
     board,
+    room,
+    get expiryHeld() {
+      return held.held;
+    },
     close: () =>
       (closed ??= (async () => {
-        // Leased changes are undone first, while readers are still connected to see them.
-        await board.close();
-        stream.close();
-        await app.close();
-        db.close();
+        await shutDown(room, board, db, () => {
+          stream.close();
+          return app.close();
+        });
       })()),
   };
+}
+
+/** The name of the work only one control room of a store does: undoing the changes of lapsed lever leases. */
+export const LEASE_EXPIRY_WORK = 'lever-lease-expiry';
+
+/**
+ * The last control room on a store undoes every leased change before it stops, so nothing a run did
+ * outlives the service; while another room is alive, the leases stay with it (it can serve their renewals).
+ * Leased changes are undone first, while readers are still connected to see them.
+ */
+async function shutDown(room: ControlRoom, board: LeverBoard, db: Store, stopServing?: () => Promise<unknown>): Promise<void> {
+  const alone = (await room.others().catch(() => 0)) === 0;
+  await room.leave();
+  await board.close({ releaseLeases: alone });
+  await stopServing?.();
+  await db.close();
 }
 
 function routes(app: FastifyInstance, board: LeverBoard, stream: LeverStream): void {
@@ -104,25 +152,25 @@ function routes(app: FastifyInstance, board: LeverBoard, stream: LeverStream): v
   };
   const limit = (request: FastifyRequest) => z.coerce.number().int().positive().optional().parse((request.query as { limit?: string }).limit);
 
-  app.get('/levers', async () => board.list());
-  app.get('/levers/:name', async (request) => board.get(named(request)));
+  app.get('/levers', () => board.list());
+  app.get('/levers/:name', (request) => board.get(named(request)));
   app.put('/levers/:name', async (request, reply) => {
     const body = leverDeclarationBody.parse(request.body ?? {});
     const by = z.string().optional().parse(request.headers['x-gameday-actor']) ?? 'api';
-    const { lever, created } = board.declare({ name: named(request), ...body }, by);
+    const { lever, created } = await board.declare({ name: named(request), ...body }, by);
     return reply.code(created ? 201 : 200).send(lever);
   });
-  app.post('/levers/:name/pull', async (request) => board.pull(named(request), leverChangeBody.parse(request.body ?? {}), leaseOf(request)));
-  app.post('/levers/:name/reset', async (request) => board.reset(named(request), leverChangeBody.parse(request.body ?? {}), leaseOf(request)));
-  app.get('/levers/:name/audit', async (request) => board.audit({ lever: named(request), limit: limit(request) }));
-  app.get('/audit', async (request) => board.audit({ limit: limit(request) }));
+  app.post('/levers/:name/pull', (request) => board.pull(named(request), leverChangeBody.parse(request.body ?? {}), leaseOf(request)));
+  app.post('/levers/:name/reset', (request) => board.reset(named(request), leverChangeBody.parse(request.body ?? {}), leaseOf(request)));
+  app.get('/levers/:name/audit', (request) => board.audit({ lever: named(request), limit: limit(request) }));
+  app.get('/audit', (request) => board.audit({ limit: limit(request) }));
   app.get('/events', (request, reply) => {
     reply.hijack();
-    stream.attach(reply.raw);
+    void stream.attach(reply.raw);
   });
 
   // The shared lease protocol (docs/leases.md); ending a lease restores the levers it changed.
-  registerLeaseRoutes(app, board.leases, { release: (id) => board.releaseLease(id) });
+  registerLeaseRoutes(app, board.leases);
   app.get('/health', async () => ({ status: 'ok' }));
 }
 

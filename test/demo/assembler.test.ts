@@ -129,7 +129,7 @@ test('pulling a lever in the lever service makes the assembler skip the calls it
   });
   levers = await startLeverService({
     listen: '127.0.0.1:0',
-    storePath: join(home, 'gameday.db'),
+    store: join(home, 'gameday.db'),
     levers: SHOP_LEVERS.map((lever) => ({ name: lever.name, description: lever.description })),
     logger: createLogger('levers', 'silent'),
   });

@@ -29,7 +29,7 @@ export const demoLevers = [
 export async function startService(t: TestContext, options: LeverServiceOptions = {}): Promise<LeverService> {
   const service = await startLeverService({
     listen: '127.0.0.1:0',
-    storePath: join(tempDir(t), 'gameday.db'),
+    store: join(tempDir(t), 'gameday.db'),
     levers: demoLevers,
     logger: quiet,
     ...options,

@@ -8,7 +8,6 @@ import { connectLevers } from '../../src/levers/client.js';
 import { startLeverService } from '../../src/levers/lever-service.js';
 import { LeverProvider } from '../../src/levers/openfeature-provider.js';
 import { LeverBoard } from '../../src/levers/lever-board.js';
-import { LeverStore } from '../../src/levers/lever-store.js';
 import { openStore } from '../../src/store/database.js';
 import { demoLevers, quiet, repoRoot, spawnNode, startService, tempDir } from './helpers.js';
 
@@ -79,7 +78,7 @@ test('the provider returns the caller\'s default while the lever service is unre
   assert.match(down.errorMessage ?? '', /unreachable/);
   assert.equal(await client.getBooleanValue('disable-ads', false), false);
 
-  const service = await startLeverService({ listen: `127.0.0.1:${port}`, storePath: join(tempDir(t), 'gameday.db'), levers: demoLevers, logger: quiet });
+  const service = await startLeverService({ listen: `127.0.0.1:${port}`, store: join(tempDir(t), 'gameday.db'), levers: demoLevers, logger: quiet });
   t.after(() => service.close());
   await connectLevers(url).pull('disable-ads', { by: 'eve@oncall', reason: 'ads time out' });
   await until(async () => (await client.getBooleanValue('disable-ads', false)) === true);
@@ -118,7 +117,7 @@ test('an unknown lever resolves to the caller\'s default with FLAG_NOT_FOUND nam
 test('a reader that lost the lever service resyncs from the snapshot when it is back, and is told which levers changed', async (t) => {
   const port = await freePort();
   const storePath = join(tempDir(t), 'gameday.db');
-  const options = { listen: `127.0.0.1:${port}`, storePath, levers: demoLevers, logger: quiet };
+  const options = { listen: `127.0.0.1:${port}`, store: storePath, levers: demoLevers, logger: quiet };
   const first = await startLeverService(options);
   t.after(() => OpenFeature.clearProviders());
   await OpenFeature.setProviderAndWait('resync', new LeverProvider({ url: first.url, maxBackoffMs: 200 }));
@@ -130,9 +129,11 @@ test('a reader that lost the lever service resyncs from the snapshot when it is 
   await stale;
 
   // While the service is down, the lever is pulled in its store, so only the snapshot can tell the reader.
-  const db = openStore(storePath);
-  new LeverBoard(new LeverStore(db), quiet).pull('disable-recommendations', { by: 'heidi@oncall', reason: 'recs down' });
-  db.close();
+  const db = await openStore(storePath);
+  const board = await LeverBoard.open(db, quiet);
+  await board.pull('disable-recommendations', { by: 'heidi@oncall', reason: 'recs down' });
+  await board.close({ releaseLeases: false });
+  await db.close();
   const second = await startLeverService(options);
   t.after(() => second.close());
   await until(async () => (await client.getBooleanValue('disable-recommendations', false)) === true);
