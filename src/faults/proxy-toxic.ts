@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { FaultDefinition, ResolvedTarget } from './fault.js';
 import type { ToxicSpec } from '../proxy/types.js';
-import { percentage } from '../experiment/units-schema.js';
+import { percentage } from '../units/units-schema.js';
 import { proxyControlFor } from './proxy-control.js';
 
 // Every proxy fault is one toxic on one proxy, held under the run's lease on that proxy. This builds the

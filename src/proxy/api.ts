@@ -1,10 +1,18 @@
 import { timingSafeEqual } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { ProxyServer } from './server.js';
-import { ProxyApiError } from './types.js';
+import type { Registry } from 'prom-client';
+import type { Logger } from '../observe/log.js';
+import { ProxyApiError, type ProxyControl, type Toxic } from './types.js';
 
 // The HTTP edge of the control plane: Toxiproxy's routes, status codes and error bodies, plus the shared
-// lease protocol (docs/leases.md) and /metrics. Each handler parses, calls ProxyServer, and formats.
+// lease protocol (docs/leases.md) and /metrics. Each handler parses, calls the ProxyServer, and formats.
+
+/** What the API needs of the ProxyServer (which implements it), so that the server may import the API. */
+export interface ProxyApiHost extends ProxyControl {
+  getToxic(proxy: string, name: string): Promise<Toxic>;
+  readonly metrics: { registry: Registry };
+  readonly log: Logger;
+}
 
 export interface ControlApi {
   url: string;
@@ -17,7 +25,7 @@ interface Call {
   request: IncomingMessage;
 }
 type Reply = { status: number; json?: unknown; text?: string; contentType?: string };
-type Handler = (server: ProxyServer, call: Call) => Promise<Reply>;
+type Handler = (server: ProxyApiHost, call: Call) => Promise<Reply>;
 
 const ok = (json: unknown, status = 200): Reply => ({ status, json });
 const noContent: Reply = { status: 204 };
@@ -106,7 +114,7 @@ function send(response: ServerResponse, reply: Reply): void {
 
 const fail = (error: string, status: number): Reply => ({ status, json: { error, status } });
 
-async function handle(server: ProxyServer, request: IncomingMessage, token: string | undefined): Promise<Reply> {
+async function handle(server: ProxyApiHost, request: IncomingMessage, token: string | undefined): Promise<Reply> {
   // Like Toxiproxy: browsers may not drive the API, so a web page cannot inject faults (CSRF).
   if ((request.headers['user-agent'] ?? '').startsWith('Mozilla/')) return fail('User agent not allowed', 403);
   if (!authorized(request, token)) return fail('missing or wrong access token: send Authorization: Bearer <token>', 401);
@@ -129,7 +137,7 @@ async function handle(server: ProxyServer, request: IncomingMessage, token: stri
 }
 
 export async function startControlApi(
-  server: ProxyServer,
+  server: ProxyApiHost,
   options: { host: string; port: number; token?: string },
 ): Promise<ControlApi> {
   const http = createServer((request, response) => {

@@ -2,9 +2,10 @@ import { createRequire } from 'node:module';
 import { LeaseBook, LeaseNotFoundError } from '../leases/lease-book.js';
 import { createLogger, type Logger } from '../observe/log.js';
 import { startControlApi, type ControlApi } from './api.js';
-import { LiveProxy, newToxicId, parseAddress, toxicView, type ToxicEntry } from './live-proxy.js';
+import { LiveProxy, newToxicId, parseAddress, toxicView } from './live-proxy.js';
 import { ProxyMetrics } from './metrics.js';
 import { toxicKinds } from './toxics/registry.js';
+import type { ToxicEntry } from './toxics/toxic.js';
 import {
   ProxyApiError,
   type Lease,
