@@ -2,15 +2,13 @@ import { randomUUID } from 'node:crypto';
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { LeaseBook, LeaseNotFoundError } from '../leases/lease-book.js';
-import { registerLeaseRoutes } from '../leases/lease-routes.js';
+import { leaseHeaderOf, registerLeaseRoutes } from '../leases/lease-routes.js';
 import type { Logger } from '../observe/log.js';
 import { formatIssues } from './declaration.js';
 
 // What the fleet's and the gateway's control APIs share: the lease protocol (docs/leases.md), a ledger
 // of the faults they hold (each revertible once, by its id or by its lease running out), and one mapping
 // from core errors to HTTP statuses so both speak the same error shape: {"error": "..."}.
-
-export const LEASE_HEADER = 'x-gameday-lease';
 
 export interface FaultView {
   id: string;
@@ -146,8 +144,7 @@ export class ControlError extends Error {
  * is refused before anything changes.
  */
 export function leaseOf(request: FastifyRequest, leases: LeaseBook, holder: 'fleet' | 'gateway' = 'fleet'): string {
-  const header = request.headers[LEASE_HEADER];
-  const id = Array.isArray(header) ? header[0] : header;
+  const id = leaseHeaderOf(request.headers);
   if (!id) throw new ControlError(400, `faults on the ${holder} are always held under a lease: send X-GameDay-Lease (see docs/leases.md)`);
   if (!leases.has(id)) throw new ControlError(404, `no lease with id "${id}" (it may have expired); create one with POST /leases`);
   return id;

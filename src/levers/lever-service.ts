@@ -2,7 +2,7 @@ import { timingSafeEqual } from 'node:crypto';
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { LeaseNotFoundError } from '../leases/lease-book.js';
-import { registerLeaseRoutes } from '../leases/lease-routes.js';
+import { leaseHeaderOf, registerLeaseRoutes } from '../leases/lease-routes.js';
 import { createLogger, type Logger } from '../observe/log.js';
 import { openStore } from '../store/database.js';
 import { storePath as defaultStorePath } from '../store/home.js';
@@ -16,7 +16,6 @@ import { UnknownLeverError, leverChangeBody, leverDeclarationBody, leverName, ty
 // in docs/levers.md; the lease routes are the shared protocol of docs/leases.md.
 
 export const DEFAULT_LEVERS_LISTEN = '127.0.0.1:8475';
-export const LEASE_HEADER = 'x-gameday-lease';
 
 export interface LeverServiceOptions {
   /** host:port; port 0 picks a free port. Default 127.0.0.1:8475. */
@@ -98,10 +97,7 @@ export async function startLeverService(options: LeverServiceOptions = {}): Prom
 
 function routes(app: FastifyInstance, board: LeverBoard, stream: LeverStream): void {
   const named = (request: FastifyRequest) => leverName.parse((request.params as { name: string }).name);
-  const leaseOf = (request: FastifyRequest) => {
-    const header = request.headers[LEASE_HEADER];
-    return Array.isArray(header) ? header[0] : header || undefined;
-  };
+  const leaseOf = (request: FastifyRequest) => leaseHeaderOf(request.headers);
   const limit = (request: FastifyRequest) => z.coerce.number().int().positive().optional().parse((request.query as { limit?: string }).limit);
 
   app.get('/levers', async () => board.list());

@@ -36,7 +36,7 @@ const LOOPBACK = new Set(['127.0.0.1', 'localhost', '::1']);
 // in-process callers use it directly through the same ProxyControl contract as the HTTP client.
 export class ProxyServer implements ProxyControl {
   private readonly proxies = new Map<string, LiveProxy>();
-  private readonly leases: LeaseBook;
+  readonly leases: LeaseBook;
   readonly metrics: ProxyMetrics;
   private api: ControlApi | null = null;
 
