@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { LeverConfigError, loadLeverConfig } from '../levers/lever-config.js';
 import { DEFAULT_LEVERS_LISTEN, LeverServiceError, startLeverService } from '../levers/lever-service.js';
 import type { LeverDeclaration } from '../levers/lever.js';
-import { ExitCode, type CommandRegistration } from './command.js';
+import { ExitCode, collectHosts, type CommandRegistration } from './command.js';
 
 // `gameday serve`: the long-running services of GameDay. For now the lever service; the dashboard and
 // the status page join it here.
@@ -12,6 +12,7 @@ interface ServeOptions {
   token?: string;
   levers?: string;
   store?: string;
+  allowHost?: string[];
 }
 
 export const registerServeCommand: CommandRegistration = (program) => {
@@ -22,6 +23,7 @@ export const registerServeCommand: CommandRegistration = (program) => {
     .option('--token <token>', 'access token; required to listen beyond 127.0.0.1 (default: GAMEDAY_LEVERS_TOKEN)')
     .option('--levers <file>', 'lever declarations (YAML or JSON; default: ./levers.yaml if present)')
     .option('--store <file>', 'the SQLite store (default: $GAMEDAY_HOME/gameday.db)')
+    .option('--allow-host <name>', 'another name the service is reached by (beyond loopback and --listen); repeatable', collectHosts)
     .action(async (options: ServeOptions) => {
       let levers: LeverDeclaration[] = [];
       const file = options.levers ?? (existsSync('levers.yaml') ? 'levers.yaml' : undefined);
@@ -35,7 +37,7 @@ export const registerServeCommand: CommandRegistration = (program) => {
       }
       let service;
       try {
-        service = await startLeverService({ listen: options.listen, token: options.token ?? process.env.GAMEDAY_LEVERS_TOKEN, storePath: options.store, levers });
+        service = await startLeverService({ listen: options.listen, token: options.token ?? process.env.GAMEDAY_LEVERS_TOKEN, storePath: options.store, levers, allowedHosts: options.allowHost });
       } catch (error) {
         if (!(error instanceof LeverServiceError)) throw error;
         process.stderr.write(`gameday serve: ${error.message}\n`);

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import { z } from 'zod';
+import { edgeGuard, guardFastify, isLoopbackAddress } from '../control-plane/guard.js';
 import { LeaseBook, LeaseNotFoundError } from '../leases/lease-book.js';
 import { leaseHeaderOf, registerLeaseRoutes } from '../leases/lease-routes.js';
 import type { Logger } from '../observe/log.js';
@@ -161,6 +162,8 @@ export interface ControlServerOptions {
   host?: string;
   /** Required as `Authorization: Bearer <token>` on every request when set. */
   token?: string;
+  /** More names the API is reached by, beyond loopback and its own address (see src/control-plane/guard.ts). */
+  allowedHosts?: readonly string[];
   /** 0 (the default) lets the OS pick a free port. */
   port?: number;
   log?: Logger;
@@ -190,17 +193,12 @@ export interface ControlPlane {
  * adds its own routes, then listens. `statusOf` maps core errors (not found, refused) to statuses.
  */
 export function createControlPlane(options: ControlServerOptions, log: Logger, statusOf: (error: Error) => number | undefined): ControlPlane {
-  const loopback = ['127.0.0.1', '::1', 'localhost', undefined].includes(options.host);
+  const loopback = options.host === undefined || isLoopbackAddress(options.host);
   if (!loopback && !options.token) {
     throw new ControlError(400, `refusing to bind the control API to ${options.host} without an access token (give token, or bind 127.0.0.1)`);
   }
   const app = Fastify({ logger: false });
-  if (options.token) {
-    const expected = `Bearer ${options.token}`;
-    app.addHook('onRequest', async (request, reply) => {
-      if (request.headers.authorization !== expected) return reply.code(401).send({ error: 'missing or wrong access token (Authorization: Bearer <token>)' });
-    });
-  }
+  guardFastify(app, edgeGuard({ host: options.host ?? '127.0.0.1', token: options.token, allowedHosts: options.allowedHosts }));
   const leases = new LeaseBook({
     maxTtlMs: options.maxLeaseTtlMs,
     onEnd: (lease, reason, errors) =>

@@ -1,7 +1,7 @@
-import { timingSafeEqual } from 'node:crypto';
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { LeaseNotFoundError } from '../leases/lease-book.js';
+import { edgeGuard, guardFastify, isLoopbackAddress } from '../control-plane/guard.js';
 import { leaseHeaderOf, registerLeaseRoutes } from '../leases/lease-routes.js';
 import { createLogger, type Logger } from '../observe/log.js';
 import { openStore } from '../store/database.js';
@@ -22,6 +22,8 @@ export interface LeverServiceOptions {
   listen?: string;
   /** Required to bind anything but loopback; then every request must carry `Authorization: Bearer <token>`. */
   token?: string;
+  /** More names the service is reached by, beyond loopback and its own address (see src/control-plane/guard.ts). */
+  allowedHosts?: readonly string[];
   /** The SQLite file; default the shared store under GAMEDAY_HOME. */
   storePath?: string;
   levers?: LeverDeclaration[];
@@ -45,13 +47,9 @@ export function parseListen(listen: string): { host: string; port: number } {
   return { host: match[1] || match[2] || '127.0.0.1', port };
 }
 
-export function isLoopback(host: string): boolean {
-  return host === 'localhost' || host === '::1' || /^127\.\d+\.\d+\.\d+$/.test(host);
-}
-
 export async function startLeverService(options: LeverServiceOptions = {}): Promise<LeverService> {
   const { host, port } = parseListen(options.listen ?? DEFAULT_LEVERS_LISTEN);
-  if (!isLoopback(host) && !options.token) {
+  if (!isLoopbackAddress(host) && !options.token) {
     throw new LeverServiceError(`refusing to bind ${host}: binding anything but 127.0.0.1 requires an access token (--token)`);
   }
   const log = options.logger ?? createLogger('levers');
@@ -62,7 +60,7 @@ export async function startLeverService(options: LeverServiceOptions = {}): Prom
   const metrics = leverMetrics(board, stream);
 
   const app = Fastify({ logger: false, forceCloseConnections: true });
-  if (options.token) guard(app, options.token);
+  guardFastify(app, edgeGuard({ host, token: options.token, allowedHosts: options.allowedHosts }));
   app.setErrorHandler((error, _request, reply) => sendError(reply, error, log));
   routes(app, board, stream);
   app.get('/metrics', async (_request, reply) => reply.type(metrics.contentType).send(await metrics.metrics()));
@@ -120,16 +118,6 @@ function routes(app: FastifyInstance, board: LeverBoard, stream: LeverStream): v
   // The shared lease protocol (docs/leases.md); ending a lease restores the levers it changed.
   registerLeaseRoutes(app, board.leases, { release: (id) => board.releaseLease(id) });
   app.get('/health', async () => ({ status: 'ok' }));
-}
-
-function guard(app: FastifyInstance, token: string): void {
-  const expected = Buffer.from(`Bearer ${token}`);
-  app.addHook('onRequest', async (request, reply) => {
-    const given = Buffer.from(request.headers.authorization ?? '');
-    if (given.length !== expected.length || !timingSafeEqual(given, expected)) {
-      return reply.code(401).send({ error: 'missing or wrong access token: send "Authorization: Bearer <token>" (the --token the service was started with)' });
-    }
-  });
 }
 
 function sendError(reply: FastifyReply, error: unknown, log: Logger): FastifyReply {

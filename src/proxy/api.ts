@@ -1,6 +1,6 @@
-import { timingSafeEqual } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { Registry } from 'prom-client';
+import { edgeGuard, type EdgeGuard } from '../control-plane/guard.js';
 import { LeaseNotFoundError, type LeaseBook } from '../leases/lease-book.js';
 import { leaseHeaderOf, leaseRoutes } from '../leases/lease-routes.js';
 import type { Logger } from '../observe/log.js';
@@ -118,17 +118,11 @@ function send(response: ServerResponse, reply: Reply): void {
 
 const fail = (error: string, status: number): Reply => ({ status, json: { error, status } });
 
-function authorized(request: IncomingMessage, token: string | undefined): boolean {
-  if (!token) return true;
-  const given = Buffer.from(request.headers.authorization ?? '');
-  const wanted = Buffer.from(`Bearer ${token}`);
-  return given.length === wanted.length && timingSafeEqual(given, wanted);
-}
-
-async function handle(server: ProxyApiHost, table: Route[], request: IncomingMessage, token: string | undefined): Promise<Reply> {
+async function handle(server: ProxyApiHost, table: Route[], guard: EdgeGuard, request: IncomingMessage): Promise<Reply> {
   // Like Toxiproxy: browsers may not drive the API, so a web page cannot inject faults (CSRF).
   if ((request.headers['user-agent'] ?? '').startsWith('Mozilla/')) return fail('User agent not allowed', 403);
-  if (!authorized(request, token)) return fail('missing or wrong access token: send Authorization: Bearer <token>', 401);
+  const refusal = guard(request);
+  if (refusal) return fail(refusal.message, refusal.status);
   const path = (request.url ?? '/').split('?')[0];
   let pathMatched = false;
   for (const [methods, pattern, handler] of table) {
@@ -149,11 +143,12 @@ async function handle(server: ProxyApiHost, table: Route[], request: IncomingMes
 
 export async function startControlApi(
   server: ProxyApiHost,
-  options: { host: string; port: number; token?: string },
+  options: { host: string; port: number; token?: string; allowedHosts?: readonly string[] },
 ): Promise<ControlApi> {
   const table = [...routes, ...sharedLeaseRoutes(server.leases)];
+  const guard = edgeGuard({ host: options.host, token: options.token, allowedHosts: options.allowedHosts });
   const http = createServer((request, response) => {
-    handle(server, table, request, options.token)
+    handle(server, table, guard, request)
       .catch((error: unknown) => {
         if (error instanceof ProxyApiError) return fail(error.message, error.status);
         server.log.error({ err: String(error), url: request.url }, 'control API error');
