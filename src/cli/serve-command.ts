@@ -4,7 +4,7 @@ import { DEFAULT_LEVERS_LISTEN, LeverServiceError, startLeverService } from '../
 import type { LeverDeclaration } from '../levers/lever.js';
 import { describeLocation, storeLocation } from '../store/database.js';
 import { StoreVersionError } from '../store/migrations.js';
-import { ExitCode, type CommandRegistration } from './command.js';
+import { ExitCode, collectHosts, type CommandRegistration } from './command.js';
 import { STORE_FLAG, STORE_HELP } from './store-option.js';
 
 // `gameday serve`: the control room, the long-running services of GameDay. For now the lever service; the
@@ -15,6 +15,7 @@ interface ServeOptions {
   token?: string;
   levers?: string;
   store?: string;
+  allowHost?: string[];
 }
 
 export const registerServeCommand: CommandRegistration = (program) => {
@@ -25,6 +26,7 @@ export const registerServeCommand: CommandRegistration = (program) => {
     .option('--token <token>', 'access token; required to listen beyond 127.0.0.1 (default: GAMEDAY_LEVERS_TOKEN)')
     .option('--levers <file>', 'lever declarations (YAML or JSON; default: ./levers.yaml if present)')
     .option(STORE_FLAG, STORE_HELP)
+    .option('--allow-host <name>', 'another name the service is reached by (beyond loopback and --listen); repeatable', collectHosts)
     .action(async (options: ServeOptions) => {
       let levers: LeverDeclaration[] = [];
       const file = options.levers ?? (existsSync('levers.yaml') ? 'levers.yaml' : undefined);
@@ -47,7 +49,7 @@ export const registerServeCommand: CommandRegistration = (program) => {
         );
       };
       try {
-        service = await startLeverService({ listen: options.listen, token: options.token ?? process.env.GAMEDAY_LEVERS_TOKEN, store: options.store, levers, onExpiryWork });
+        service = await startLeverService({ listen: options.listen, token: options.token ?? process.env.GAMEDAY_LEVERS_TOKEN, store: options.store, levers, onExpiryWork, allowedHosts: options.allowHost });
       } catch (error) {
         if (!(error instanceof LeverServiceError) && !(error instanceof StoreVersionError)) throw error;
         process.stderr.write(`gameday serve: ${error.message}\n`);

@@ -1,5 +1,6 @@
 import type { RunStore } from '../store/runs.js';
-import { request } from './leases.js';
+import { ControlPlaneError } from '../control-plane/client.js';
+import { leaseProtocol } from './leases.js';
 
 // `gameday halt`: safety rule 5. It does not ask the runs to stop — a wedged run would not answer — it goes
 // straight to the components holding their faults and releases the runs' leases there, which reverts every
@@ -20,13 +21,11 @@ export async function haltAllRuns(store: RunStore): Promise<HaltResult[]> {
       await Promise.all(
         (await store.leasesOf(run.id)).map(async (lease) => {
           try {
-            const response = await request(lease.controlUrl, 'DELETE', `/leases/${encodeURIComponent(lease.leaseId)}`, lease.token ?? undefined);
-            await response.body?.cancel();
-            if (response.status === 404) result.alreadyGone.push(lease.controlUrl);
-            else if (response.ok) result.released.push(lease.controlUrl);
-            else result.failed.push({ controlUrl: lease.controlUrl, error: `HTTP ${response.status}` });
+            await leaseProtocol(lease.controlUrl, lease.token ?? undefined).releaseLease(lease.leaseId);
+            result.released.push(lease.controlUrl);
           } catch (error) {
-            result.failed.push({ controlUrl: lease.controlUrl, error: (error as Error).message });
+            if (error instanceof ControlPlaneError && error.status === 404) result.alreadyGone.push(lease.controlUrl);
+            else result.failed.push({ controlUrl: lease.controlUrl, error: (error as Error).message });
           }
         }),
       );

@@ -1,4 +1,4 @@
-import { ExitCode } from '../cli/command.js';
+import { ExitCode } from './exit-code.js';
 import type { Journal } from '../journal/format.js';
 import type { Verdict } from '../journal/outcome.js';
 import { asFaultStep, blastRadius, forEachStep, preflightFaults, resolveTargets, timeline, type PlannedEvent } from './blast-radius.js';

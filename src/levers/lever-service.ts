@@ -1,8 +1,8 @@
-import { timingSafeEqual } from 'node:crypto';
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { LeaseNotFoundError } from '../leases/lease-book.js';
-import { registerLeaseRoutes } from '../leases/lease-routes.js';
+import { edgeGuard, guardFastify, isLoopbackAddress } from '../control-plane/guard.js';
+import { leaseHeaderOf, registerLeaseRoutes } from '../leases/lease-routes.js';
 import { createLogger, type Logger } from '../observe/log.js';
 import { ControlRoom } from '../store/control-room.js';
 import { openStore } from '../store/database.js';
@@ -16,7 +16,6 @@ import { UnknownLeverError, leverChangeBody, leverDeclarationBody, leverName, ty
 // in docs/levers.md; the lease routes are the shared protocol of docs/leases.md.
 
 export const DEFAULT_LEVERS_LISTEN = '127.0.0.1:8475';
-export const LEASE_HEADER = 'x-gameday-lease';
 
 export interface LeverServiceOptions {
   /** host:port; port 0 picks a free port. Default 127.0.0.1:8475. */
@@ -25,6 +24,8 @@ export interface LeverServiceOptions {
   token?: string;
   /** The store: a SQLite file or a postgres:// URL (default: GAMEDAY_STORE, else the SQLite file under GAMEDAY_HOME). */
   store?: string;
+  /** More names the service is reached by, beyond loopback and its own address (see src/control-plane/guard.ts). */
+  allowedHosts?: readonly string[];
   levers?: LeverDeclaration[];
   logger?: Logger;
   /** Told when this control room takes (`held`) or loses the lease-expiry work; `atStart` as in WorkHandlers. */
@@ -52,13 +53,9 @@ export function parseListen(listen: string): { host: string; port: number } {
   return { host: match[1] || match[2] || '127.0.0.1', port };
 }
 
-export function isLoopback(host: string): boolean {
-  return host === 'localhost' || host === '::1' || /^127\.\d+\.\d+\.\d+$/.test(host);
-}
-
 export async function startLeverService(options: LeverServiceOptions = {}): Promise<LeverService> {
   const { host, port } = parseListen(options.listen ?? DEFAULT_LEVERS_LISTEN);
-  if (!isLoopback(host) && !options.token) {
+  if (!isLoopbackAddress(host) && !options.token) {
     throw new LeverServiceError(`refusing to bind ${host}: binding anything but 127.0.0.1 requires an access token (--token)`);
   }
   const log = options.logger ?? createLogger('levers');
@@ -92,7 +89,7 @@ export async function startLeverService(options: LeverServiceOptions = {}): Prom
   const metrics = leverMetrics(board, stream);
 
   const app = Fastify({ logger: false, forceCloseConnections: true });
-  if (options.token) guard(app, options.token);
+  guardFastify(app, edgeGuard({ host, token: options.token, allowedHosts: options.allowedHosts }));
   app.setErrorHandler((error, _request, reply) => sendError(reply, error, log));
   routes(app, board, stream);
   app.get('/metrics', async (_request, reply) => reply.type(metrics.contentType).send(await metrics.metrics()));
@@ -146,10 +143,7 @@ async function shutDown(room: ControlRoom, board: LeverBoard, db: Store, stopSer
 
 function routes(app: FastifyInstance, board: LeverBoard, stream: LeverStream): void {
   const named = (request: FastifyRequest) => leverName.parse((request.params as { name: string }).name);
-  const leaseOf = (request: FastifyRequest) => {
-    const header = request.headers[LEASE_HEADER];
-    return Array.isArray(header) ? header[0] : header || undefined;
-  };
+  const leaseOf = (request: FastifyRequest) => leaseHeaderOf(request.headers);
   const limit = (request: FastifyRequest) => z.coerce.number().int().positive().optional().parse((request.query as { limit?: string }).limit);
 
   app.get('/levers', () => board.list());
@@ -172,16 +166,6 @@ function routes(app: FastifyInstance, board: LeverBoard, stream: LeverStream): v
   // The shared lease protocol (docs/leases.md); ending a lease restores the levers it changed.
   registerLeaseRoutes(app, board.leases);
   app.get('/health', async () => ({ status: 'ok' }));
-}
-
-function guard(app: FastifyInstance, token: string): void {
-  const expected = Buffer.from(`Bearer ${token}`);
-  app.addHook('onRequest', async (request, reply) => {
-    const given = Buffer.from(request.headers.authorization ?? '');
-    if (given.length !== expected.length || !timingSafeEqual(given, expected)) {
-      return reply.code(401).send({ error: 'missing or wrong access token: send "Authorization: Bearer <token>" (the --token the service was started with)' });
-    }
-  });
 }
 
 function sendError(reply: FastifyReply, error: unknown, log: Logger): FastifyReply {
