@@ -52,9 +52,9 @@ const UNIT_TESTS = [
 ];
 
 /**
- * How long one test file may run before it is killed. Generous: more than twice what the slowest file
- * of each group takes on a loaded 2-core machine (demo-cli about 2.5 minutes, every other file under 40 s),
- * yet finite, so that a hang fails the run instead of holding CI: the suite takes about 8 minutes, and
+ * How long one test file may run before it is killed. Generous: about twice what the slowest file of
+ * each group took on a 2-core machine with a load average over 25 (demo-cli 3.3 minutes, run-cli 1.5,
+ * gameday load's CLI test 1, every other file under 40 s), yet finite, so that a hang fails the run instead of holding CI: the suite takes about 8 minutes, and
  * one hang adds at most its limit to that, within CI's 15. The first prefix that matches wins.
  */
 const TIME_LIMITS = [
