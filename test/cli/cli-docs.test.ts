@@ -85,8 +85,10 @@ test('every verb of the CLI has a row in the README\'s CLI table, and every opti
     assert.ok(helps.has(verb), `the README's CLI table shows "gameday ${verb}", which is not a verb (verbs: ${verbs.join(', ')})`);
     const subs = /^gameday \S+ ([a-z-]+(?:\|[a-z-]+)+)/.exec(row)?.[1].split('|') ?? [];
     for (const sub of subs) assert.ok(helps.get(verb)!.commands.includes(sub), `the README's CLI table shows "gameday ${verb} ${sub}", which does not exist`);
+    // A row for one sub-verb (`gameday lever pull …`) shows that sub-verb's options.
+    const { key, help } = helpFor(row, helps)!;
     for (const flag of row.match(/(?<=[\s[])--?[a-z][\w-]*/g) ?? []) {
-      assert.ok(helps.get(verb)!.options.has(flag), `the README's CLI table shows ${flag} for gameday ${verb}, which has no such option`);
+      assert.ok(help.options.has(flag), `the README's CLI table shows ${flag} for gameday ${key}, which has no such option`);
     }
   }
 });
