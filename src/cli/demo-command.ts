@@ -34,7 +34,7 @@ export const registerDemoCommand: CommandRegistration = (program: Command) => {
     .option('--keep', 'leave the world running after the run and print its URLs (Ctrl-C stops it)')
     .option('--quick', 'run the experiment on a compressed clock (waits and durations halved; for CI)')
     .option('--assembler-timeouts <on|off>', 'off: the naive assembler without timeouts or circuit breakers (default: what the file\'s "# gameday-demo:" line says, else on)')
-    .option('--out <dir>', 'the run folder (default .gameday/runs/<runId>)')
+    .option('--out <dir>', 'the run folder (default <GAMEDAY_HOME>/runs/<runId>, GAMEDAY_HOME being $GAMEDAY_HOME, $XDG_STATE_HOME/gameday or ~/.gameday)')
     .option(STORE_FLAG, STORE_HELP)
     .action(async (file: string | undefined, flags: DemoFlags) => {
       process.exitCode = await demoCommand(file, flags);
