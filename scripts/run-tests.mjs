@@ -28,7 +28,6 @@ const UNIT_TESTS = [
   'test/experiment/experiment-file.test.ts',
   'test/experiment/fault-book.test.ts',
   'test/experiment/lever-run.test.ts',
-  'test/experiment/runs-store.test.ts',
   'test/experiment/sli.test.ts',
   'test/fleet/declaration-file.test.ts',
   'test/levers/lever-config.test.ts',

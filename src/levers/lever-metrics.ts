@@ -1,11 +1,10 @@
-import { Counter, Gauge, Registry } from 'prom-client';
+import { Counter, Gauge, type Registry } from 'prom-client';
 import type { LeverBoard } from './lever-board.js';
 import type { LeverStream } from './lever-stream.js';
 
-// GET /metrics. One registry per service (not prom-client's global one) so that two lever services in
-// one process — tests, `gameday demo` — never mix their series.
-export function leverMetrics(board: LeverBoard, stream: LeverStream): Registry {
-  const registry = new Registry();
+// The levers' series in the control room's /metrics. One registry per control room (not prom-client's
+// global one) so that two control rooms in one process — tests, `gameday demo` — never mix their series.
+export function leverMetrics(board: LeverBoard, stream: LeverStream, registry: Registry): void {
   new Gauge({
     name: 'gameday_lever_pulled',
     help: 'Whether the lever is pulled (1) or reset (0).',
@@ -41,5 +40,4 @@ export function leverMetrics(board: LeverBoard, stream: LeverStream): Registry {
   board.subscribe((event) => {
     if (event.changed && event.action !== 'declare') changes.inc({ lever: event.lever.name, action: event.action });
   });
-  return registry;
 }

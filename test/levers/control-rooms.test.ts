@@ -24,8 +24,8 @@ const leversYaml = `levers:
 
 async function serve(t: Parameters<typeof spawnNode>[0], dir: string, store: string): Promise<{ child: Child; url: string }> {
   const child = spawnNode(t, [gamedayBin, 'serve', '--listen', '127.0.0.1:0', '--levers', join(dir, 'levers.yaml'), '--store', store]);
-  const [, url] = await child.waitFor(/lever service on (http:\/\/\S+) — 2 levers/);
-  await child.waitFor(/gameday serve: store postgres:\/\/\S+ \(postgres\); /);
+  const [, url] = await child.waitFor(/control room on (http:\/\/\S+);[^]*levers +2 levers/);
+  await child.waitFor(/ store +postgres:\/\/\S+ \(postgres\); /);
   return { child, url };
 }
 
