@@ -5,6 +5,7 @@ import type { Logger } from '../observe/log.js';
 import { runsFolder } from '../store/home.js';
 import type { Store } from '../store/engine.js';
 import { JournalWriter } from '../store/journal-writer.js';
+import { RunSampleWriter } from '../store/run-samples.js';
 import { RunStore } from '../store/runs.js';
 import type { AbortKind } from '../journal/events.js';
 import type { Journal } from '../journal/format.js';
@@ -70,6 +71,8 @@ export class RunContext {
   methodWindow = { fromMs: 0, toMs: 0 };
   readonly runs?: RunStore;
   private readonly journalWriter?: JournalWriter;
+  /** The loads' SLI samples, live in the store for the status page (src/store/run-samples.ts). */
+  private readonly sampleWriter?: RunSampleWriter;
 
   constructor(
     readonly options: RunOptions,
@@ -83,13 +86,14 @@ export class RunContext {
         options.log.warn({ err: error }, `the store did not take the run's journal events (${error.message}); retrying — journal.json keeps every event`),
       );
       this.journal.listen(this.journalWriter.add);
+      this.sampleWriter = new RunSampleWriter(options.store, this.runId, (runMs) => this.journal.startedAt.getTime() + runMs);
     }
     if (options.onEvent) this.journal.listen(options.onEvent);
     this.journal.listen((event) => {
       if (event.type === 'phase.start') this.phase = event.data.phase;
       if (event.type === 'step.start') this.step = event.message;
     });
-    this.sources = new SliSources(this.experiment, this.journal, options.runLoad);
+    this.sources = new SliSources(this.experiment, this.journal, options.runLoad, this.sampleWriter?.add);
     this.guardrails = new GuardrailWatch(this.experiment.guardrails, this.sources.series);
     this.leases = new LeaseKeeper({
       runId: this.runId,
@@ -125,6 +129,7 @@ export class RunContext {
     this.pendingLeases = undefined;
     for (const lease of pending) await this.recordLease(lease);
     this.journalWriter?.start();
+    this.sampleWriter?.start();
   }
 
   /**
@@ -133,6 +138,7 @@ export class RunContext {
    */
   async recordEnd(journal: Journal): Promise<void> {
     if (!this.runs) return;
+    await this.sampleWriter!.drain(SAMPLES_DRAIN_MS);
     const drained = await this.journalWriter!.drain(JOURNAL_DRAIN_MS);
     if (drained.unwritten > 0) {
       this.options.log.error(
@@ -251,6 +257,8 @@ export class RunContext {
 export const HALTED_MESSAGE = 'halted by gameday halt';
 /** How long the end of a run waits for its last journal events to reach a slow store. */
 const JOURNAL_DRAIN_MS = 10_000;
+/** The last live samples matter less than the journal: a store that is slow gets a second for them. */
+const SAMPLES_DRAIN_MS = 1000;
 
 function newRunId(): string {
   const stamp = new Date().toISOString().replace(/[-:]/g, '').replace(/\..*$/, '').replace('T', '-');
