@@ -60,6 +60,8 @@ const TIME_LIMITS = [
   { prefix: 'test/demo/demo-cli.test.ts', limit: '6m' },
   { prefix: 'test/demo/', limit: '3m' },
   { prefix: 'test/experiment/', limit: '3m' },
+  // The status page's tests start a real Prometheus, Chromium or gameday processes.
+  { prefix: 'test/status/', limit: '3m' },
   { prefix: '', limit: '2m' },
 ];
 
