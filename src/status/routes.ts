@@ -2,6 +2,7 @@ import type { FastifyInstance, FastifyReply } from 'fastify';
 import { z } from 'zod';
 import { changes } from './facts.js';
 import { atomFeed, rssFeed } from './feeds.js';
+import { FRAME_HEADERS } from '../web/page.js';
 import { renderStatusPage } from './page.js';
 import { DeclarationRefusedError, NoStatusPageError, UnknownComponentError, type StatusReader } from './reader.js';
 import { apiDocuments } from './statuspage.js';
@@ -22,7 +23,7 @@ const clearBody = z.object({ message: z.string().trim().max(2000).default('clear
 export function statusRoutes(app: FastifyInstance, reader: StatusReader, url: () => string): void {
   app.get('/status', async (_request, reply) => {
     try {
-      return reply.type('text/html; charset=utf-8').send(renderStatusPage(await reader.view({ history: true }), { base: '', nav: true }));
+      return reply.headers(FRAME_HEADERS).type('text/html; charset=utf-8').send(renderStatusPage(await reader.view({ history: true }), { base: '', nav: true }));
     } catch (error) {
       if (!(error instanceof NoStatusPageError)) throw error;
       return reply.code(404).type('text/plain; charset=utf-8').send(`${error.message}\n`);

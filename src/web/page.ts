@@ -85,6 +85,11 @@ export function contentSecurityPolicy(options: Pick<PageOptions, 'inlineScripts'
     `connect-src ${options.connect ? "'self'" : "'none'"}`,
     "base-uri 'none'",
     `form-action ${options.forms ? "'self'" : "'none'"}`,
-    "frame-ancestors 'none'",
   ].join('; ');
 }
+
+/**
+ * Browsers ignore frame-ancestors in a <meta> policy (and say so on the console), so the control room
+ * sends it as a header with every page it serves: no other site may frame its pages.
+ */
+export const FRAME_HEADERS = { 'content-security-policy': "frame-ancestors 'none'", 'x-frame-options': 'DENY' } as const;
