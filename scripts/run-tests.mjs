@@ -48,6 +48,7 @@ const UNIT_TESTS = [
   'test/report/html.test.ts',
   'test/report/markdown.test.ts',
   'test/report/write-reports.test.ts',
+  'test/status/status-file.test.ts',
 ];
 
 /**
