@@ -109,7 +109,8 @@ export class StatusWork {
     const gap: NewStatusChange[] = [...last.values()]
       .filter((change) => change.to !== 'no_data' && change.atMs <= until)
       .map((change) => ({ component: change.component, from: change.to, to: 'no_data' as Status, atMs: until, source: 'control room (no monitors ran)', sli: null }));
-    await this.facts.append(gap, []);
+    const appended = await this.facts.append(gap, this.options.webhooks.map((w) => w.url));
+    for (const change of appended) this.options.onChange?.(change);
   }
 
   private async housekeeping(nowMs: number): Promise<void> {

@@ -6,6 +6,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import type { StatusIncidents, StatuspageIncident } from '../../src/status/incidents.js';
+import { openStore } from '../../src/store/database.js';
 import { repoRoot } from '../cli-process.js';
 import { component, faultTrial, httpStatusYaml, startShop, startStatusRoom, waitFor, type Room, type Shop } from './helpers.js';
 
@@ -26,7 +27,11 @@ test('http_error on 100% of requests turns the component non-operational in comp
   const trial = await faultTrial(shop, url, 'shop');
   assert.ok(trial.toRedMs < 15_000, `red after ${Math.round(trial.toRedMs)}ms`);
   assert.match(trial.red, /^(degraded_performance|partial_outage|major_outage)$/);
-  const changes = (await (await fetch(`${url}/api/status/changes`)).json()) as Array<{ to: string; source: string; sli: string | null }>;
+  type Change = { to: string; source: string; sli: string | null };
+  const recorded = async () => (await (await fetch(`${url}/api/status/changes`)).json()) as Change[];
+  // The page is computed on every read; the measuring room appends the facts on its next tick.
+  await waitFor('the return recorded', recorded, (changes) => changes.at(-1)?.to === 'operational' && changes.length >= 3);
+  const changes = await recorded();
   const red = changes.find((c) => c.to === trial.red)!;
   assert.equal(red.source, 'monitor shop');
   assert.match(red.sli!, /^availability \d+(\.\d+)?% over 2s$/, 'the change names the SLI that caused it');
@@ -91,6 +96,43 @@ test('when the room that measures stops, another room on the store shows "no dat
   const shown = (await component(reading.url, 'shop'))!;
   assert.equal(shown.status, 'degraded_performance', "Statuspage's status for no data is never operational");
   assert.match(shown.slis[0].text, /^availability: no data \(last sample/);
+});
+
+test('two control rooms on one store measure once; when the measuring one stops the other takes over', async (t) => {
+  const first = await room(t, httpStatusYaml(shop.url));
+  const store = join(first.dir, 'store.db');
+  const second = await room(t, httpStatusYaml(shop.url), { store });
+  assert.deepEqual([first.status.monitorsHeld, second.status.monitorsHeld], [true, false]);
+  await waitFor('operational on both', async () => [(await component(first.url, 'shop'))?.gameday_status, (await component(second.url, 'shop'))?.gameday_status], (s) => s.every((x) => x === 'operational'));
+  const since = Date.now();
+  await new Promise((resolve) => setTimeout(resolve, 2000));
+  const { n } = (await second.server.store.get<{ n: number }>('SELECT COUNT(*) AS n FROM status_samples WHERE at_ms > ?', [since]))!;
+  assert.ok(n >= 4 && n <= 10, `${n} checks in 2 s at one every 250 ms: one room measures`);
+  await first.server.close();
+  await waitFor('the second room measures', async () => second.status.monitorsHeld, Boolean, 10_000);
+  const taken = Date.now();
+  await waitFor('operational, measured by the second room', async () => (await component(second.url, 'shop'))?.gameday_status, (s) => s === 'operational');
+  await waitFor('its checks in the store', async () => (await second.server.store.get<{ n: number }>('SELECT COUNT(*) AS n FROM status_samples WHERE at_ms > ?', [taken]))!.n, (count) => count >= 4, 10_000);
+});
+
+test('a room that starts after nobody measured for a while records that time as no data, from when the last room evaluated', async (t) => {
+  const first = await room(t, httpStatusYaml(shop.url));
+  const store = join(first.dir, 'store.db');
+  type Change = { to: string; source: string; atMs: number };
+  const recorded = async (url: string) => (await (await fetch(`${url}/api/status/changes`)).json()) as Change[];
+  await waitFor('operational, recorded', () => recorded(first.url), (changes) => changes.at(-1)?.to === 'operational');
+  await first.server.close();
+  const direct = await openStore(store);
+  const lastEvaluated = Number((await direct.get<{ evaluated_until: number }>('SELECT evaluated_until FROM status_pages'))!.evaluated_until);
+  await direct.close();
+  // Nobody measures for longer than a takeover takes (5 s): that time is a gap in the history.
+  await new Promise((resolve) => setTimeout(resolve, 6000));
+  const second = await room(t, httpStatusYaml(shop.url), { store });
+  await waitFor('operational again, recorded', () => recorded(second.url), (changes) => changes.at(-1)?.to === 'operational' && changes.length >= 3);
+  const changes = await recorded(second.url);
+  const gap = changes.find((c) => c.to === 'no_data' && c.source === 'control room (no monitors ran)');
+  assert.ok(gap, `changes: ${changes.map((c) => `${c.to} (${c.source})`).join(', ')}`);
+  assert.equal(gap.atMs, lastEvaluated);
 });
 
 test("summary.json has every field of a real Statuspage summary.json, with the same types, and ours only beside them", async (t) => {
