@@ -83,14 +83,15 @@ function percent(fraction: number): string {
   return `${+(fraction * 100).toFixed(fraction >= 0.999 ? 3 : 2)}%`;
 }
 
-function component(view: StatusView, c: ComponentView): string {
+/** A component's heading is one level below its group's, if it has one. */
+function component(view: StatusView, c: ComponentView, level: 3 | 4): string {
   const slis = c.readings.map((r) => `<li>${escapeHtml(r.text)} <span class="mono">(${escapeHtml(r.source)})</span></li>`).join('');
   const note = c.declaration
     ? `<p class="sp-note">${c.declaration.status ? `Declared ${escapeHtml(STATUS_WORDS[c.declaration.status].toLowerCase())} by ${escapeHtml(c.declaration.author)}` : `Note by ${escapeHtml(c.declaration.author)}`} at ${when(c.declaration.at)}: ${escapeHtml(c.declaration.message)}</p>`
     : '';
   const drill = c.drillRuns.length > 0 ? `<span class="sp-drill">drill: run ${escapeHtml(c.drillRuns.join(', '))}</span>` : '';
   const since = c.since ? ` <span class="tile-note">since ${when(c.since)}</span>` : '';
-  return `<li class="sp-component" id="component-${escapeHtml(c.id)}"><div class="sp-head"><h3 class="sp-name">${escapeHtml(c.name)}${drill}</h3><div>${word(c.status)}${since}</div></div>${
+  return `<li class="sp-component" id="component-${escapeHtml(c.id)}"><div class="sp-head"><h${level} class="sp-name">${escapeHtml(c.name)}${drill}</h${level}><div>${word(c.status)}${since}</div></div>${
     c.description ? `<p class="description">${escapeHtml(c.description)}</p>` : ''
   }<ul class="sp-slis">${slis}</ul>${note}${bars(view.uptime.get(c.id) ?? [])}</li>`;
 }
@@ -104,7 +105,7 @@ export function renderStatusPage(view: StatusView, links: PageLinks): string {
   const groups = new Map<string, ComponentView[]>();
   for (const c of view.components) groups.set(c.group ?? '', [...(groups.get(c.group ?? '') ?? []), c]);
   const componentSections = [...groups].map(
-    ([group, members]) => `${group ? `<h3 class="eyebrow">${escapeHtml(group)}</h3>` : ''}<ul class="sp-components">${members.map((c) => component(view, c)).join('')}</ul>`,
+    ([group, members]) => `${group ? `<h3 class="eyebrow">${escapeHtml(group)}</h3>` : ''}<ul class="sp-components">${members.map((c) => component(view, c, group ? 4 : 3)).join('')}</ul>`,
   );
   const past = view.incidents.recent.filter((i) => !view.incidents.unresolved.some((u) => u.id === i.id));
   const names = new Map(view.components.map((c) => [c.id, c.name]));
