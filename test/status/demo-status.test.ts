@@ -35,5 +35,6 @@ test('the demo shop\'s status page follows the shop: shedding recommendations sh
   const during = await statuses();
   for (const id of ['product-page', 'checkout', 'reviews', 'ads', 'delivery']) assert.equal(during[id], 'operational', `${id} is unaffected`);
   const page = await (await fetch(`${room.url}/status`)).text();
+  assert.ok(Buffer.byteLength(page) < 50_000, `the shop's page is ${Buffer.byteLength(page)} bytes`);
   assert.match(page, /id="component-recommendations".*?class="sp-word status-(degraded_performance|partial_outage|major_outage)"/s);
 });
