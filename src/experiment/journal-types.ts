@@ -13,6 +13,9 @@ export interface JournalEvent {
    * e.g. 'phase.start', 'phase.end', 'step.start', 'step.end', 'fault.injected', 'fault.reverted',
    * 'load.started', 'load.stopped', 'guardrail.breach', 'hypothesis.checked', 'probe', 'lever.pulled',
    * 'lease.renew-failed', 'halt', 'error'.
+   * Chaos Toolkit runs add: 'action.failed' and 'probe.failed' (an activity that timed out or could not
+   * connect), 'activity.skipped' (--skip-unsupported), 'rollbacks.skipped' (the rollback strategy),
+   * 'configuration' (values resolved at the start), 'warning' (a field accepted with a remark).
    */
   type: string;
   message: string;
@@ -77,4 +80,25 @@ export interface Journal {
   events: JournalEvent[];
   samples: SliSample[];
   bands: Band[];
+  /** Chaos Toolkit runs only: the verdict as `chaos run` gives it, and what was left out. */
+  chaostoolkit?: ChaosToolkitSummary;
+}
+
+/** How a Chaos Toolkit experiment ended in Chaos Toolkit's own words, beside GameDay's verdict. */
+export interface ChaosToolkitSummary {
+  /** Chaos Toolkit's journal status. */
+  status: 'completed' | 'failed' | 'aborted' | 'interrupted';
+  /** The steady state did not hold after the method. */
+  deviated: boolean;
+  /** What `chaos run` exits with: 1 when the status is not "completed" or the run deviated. */
+  chaosExitCode: 0 | 1;
+  rollbackStrategy: string;
+  hypothesisStrategy: string;
+  rollbacksPlayed: boolean;
+  /** Parts left out by --skip-unsupported, as `file:line:column field: what`. */
+  skipped: string[];
+  /** Checks where `chaos run` would have stopped with a Python error instead of judging a tolerance. */
+  crashes: string[];
+  /** Fields accepted with a remark (ignored by Chaos Toolkit, without effect …). */
+  warnings: string[];
 }

@@ -14,6 +14,7 @@ import type { ResolvedTargets } from './blast-radius.js';
 import type { Experiment } from './schema.js';
 import type { MethodContext } from './method.js';
 import { SliSources, type LoadRunner } from './sources.js';
+import type { RollbackStrategy } from './chaostoolkit/document.js';
 
 // Everything one run holds while it lives: its clock and journal, its leases, its faults, its SLI sources,
 // and the reason it was aborted, if it was. Phases receive it and pass it on; nothing reaches back.
@@ -33,6 +34,8 @@ export interface RunOptions {
   /** Aborting it (Ctrl-C) aborts the run the way a guardrail does: everything reverted at once. */
   signal?: AbortSignal;
   gamedayVersion?: string;
+  /** Chaos Toolkit experiments only: `--rollback-strategy`, over the experiment's own `runtime` block. */
+  rollbackStrategy?: RollbackStrategy;
 }
 
 export interface RunProgress {

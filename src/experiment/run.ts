@@ -11,6 +11,7 @@ import { decideVerdict } from './verdict.js';
 import { revertDurationMs, writeRunRecord } from './phase-finish.js';
 import { checkSourcesReachable } from './reachability.js';
 import { closeProxyControls } from '../faults/proxy-control.js';
+import { runChaosToolkit } from './chaostoolkit/run.js';
 
 // STYLE §3: one run of an experiment, read top to bottom as the lifecycle of DESIGN.md. Each phase lives in
 // its own module. Nothing before `run.start` touches anything: a bad target ends the run with exit 3.
@@ -29,6 +30,7 @@ export interface RunOutcome {
 }
 
 export async function runExperiment(options: RunOptions): Promise<RunOutcome> {
+  if (options.loaded.chaostoolkit) return runChaosToolkit(options, options.loaded.chaostoolkit);
   const { experiment } = options.loaded;
   const [targets] = await Promise.all([resolveTargets(experiment), checkSourcesReachable(experiment)]);
   const radius = blastRadius(experiment, targets);
@@ -46,7 +48,7 @@ export async function runExperiment(options: RunOptions): Promise<RunOutcome> {
   }
 
   await takeLeases(run);
-  start(run);
+  startRun(run);
   let heldBefore = false;
   let error: Error | undefined;
   try {
@@ -61,7 +63,7 @@ export async function runExperiment(options: RunOptions): Promise<RunOutcome> {
     run.journal.note('error', `the run failed: ${error.message}`, { stack: error.stack });
     await run.abort('error', error.message);
   } finally {
-    await stop(run);
+    await stopRun(run);
   }
   // Whatever is still in the book after the final revert attempt may still be in place on its component.
   const unreverted = run.faults.list().map((fault) => fault.description);
@@ -79,7 +81,7 @@ export async function runExperiment(options: RunOptions): Promise<RunOutcome> {
 }
 
 /** From here on things are touched: the run is recorded (so `gameday halt` can find it) and its sources start. */
-function start(run: RunContext): void {
+export function startRun(run: RunContext): void {
   run.options.store?.recordStart({
     id: run.runId,
     title: run.experiment.title,
@@ -122,7 +124,7 @@ async function takeLeases(run: RunContext): Promise<void> {
 const runTimers = new WeakMap<RunContext, NodeJS.Timeout[]>();
 
 /** Whatever happened: sources stopped, every fault off, every lease released. */
-async function stop(run: RunContext): Promise<void> {
+export async function stopRun(run: RunContext): Promise<void> {
   for (const timer of runTimers.get(run) ?? []) clearInterval(timer);
   await run.faults.revertAllAtOnce().catch(() => undefined);
   await run.sources.stopAll();

@@ -11,6 +11,7 @@ import {
   formatWallClock, isMeasured, measuredText,
 } from './format.js';
 import { HOVER_SCRIPT } from './hover-script.js';
+import { renderChaosToolkitHtml } from './chaostoolkit.js';
 import { ROUTINE_EVENTS } from './markdown.js';
 import { runEndMs, summarisePhases, summariseRun } from './series.js';
 import { REPORT_CSS } from './styles.js';
@@ -48,6 +49,7 @@ export function renderHtml(journal: Journal): string {
     renderTiles(journal),
     renderCharts(ctx),
     renderObjectives(journal.objectives ?? []),
+    renderChaosToolkitHtml(journal),
     renderPhaseSummary(journal),
     '<div class="grid-2">',
     renderBlastRadius(journal.blastRadius ?? []),

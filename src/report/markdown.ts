@@ -10,6 +10,7 @@ import {
 } from './format.js';
 import { runEndMs, summarisePhases } from './series.js';
 import { verdictWords } from './verdict.js';
+import { renderChaosToolkitMarkdown } from './chaostoolkit.js';
 
 /** A review reads a page, not a log; the journal has the rest. */
 export const MAX_MARKDOWN_EVENTS = 50;
@@ -18,7 +19,7 @@ export const MAX_MARKDOWN_EVENTS = 50;
 export const ROUTINE_EVENTS: ReadonlySet<string> = new Set(['probe', 'hypothesis.checked', 'lease.renewed', 'sample']);
 
 /** Events that always make the timeline, however long the run. */
-const CRITICAL_PREFIXES = ['guardrail.', 'fault.', 'error', 'halt', 'lease.renew-failed', 'lever.'];
+const CRITICAL_PREFIXES = ['guardrail.', 'fault.', 'error', 'halt', 'lease.renew-failed', 'lever.', 'activity.skipped', 'rollbacks.skipped'];
 
 export function renderMarkdown(journal: Journal): string {
   const words = verdictWords(journal.verdict);
@@ -50,6 +51,8 @@ export function renderMarkdown(journal: Journal): string {
     }
     lines.push('');
   }
+
+  lines.push(...renderChaosToolkitMarkdown(journal));
 
   lines.push('## SLIs per phase', '');
   const summaries = summarisePhases(journal);
