@@ -34,10 +34,13 @@ const KNOWN_KEYS = new Set([
 
 type Json = Record<string, unknown>;
 
+/** Fields only Chaos Toolkit has; GameDay's own format has none of them. */
+const CHAOS_TOOLKIT_ONLY = ['steady-state-hypothesis', 'configuration', 'secrets', 'controls', 'contributions', 'runtime', 'extensions', 'tags', 'version'];
+
 export function isChaosToolkit(doc: Json): boolean {
-  if ('steady-state-hypothesis' in doc) return true;
-  if (!Array.isArray(doc.method)) return false;
-  return doc.method.some((entry) => isMapping(entry) && (entry.type === 'action' || entry.type === 'probe' || typeof entry.ref === 'string'));
+  if (CHAOS_TOOLKIT_ONLY.some((key) => key in doc)) return true;
+  const activities = [doc.method, doc.rollbacks].flatMap((list) => (Array.isArray(list) ? list : []));
+  return activities.some((entry) => isMapping(entry) && (entry.type === 'action' || entry.type === 'probe' || typeof entry.ref === 'string'));
 }
 
 export function readChaosToolkit(doc: Json, env: NodeJS.ProcessEnv = process.env): { plan: ChaosToolkitPlan; problems: ImportProblem[] } {
