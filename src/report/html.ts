@@ -47,7 +47,8 @@ export function renderHtml(journal: Journal): string {
     renderHeader(journal, title),
     renderVerdict(journal),
     renderTiles(journal),
-    renderCharts(ctx),
+    // A Chaos Toolkit run measures no SLIs: its steady state is the probes' checks in the table below.
+    journal.chaostoolkit && ctx.series.length === 0 ? '' : renderCharts(ctx),
     renderObjectives(journal.objectives ?? []),
     renderChaosToolkitHtml(journal),
     renderPhaseSummary(journal),

@@ -54,28 +54,9 @@ export function renderMarkdown(journal: Journal): string {
 
   lines.push(...renderChaosToolkitMarkdown(journal));
 
-  lines.push('## SLIs per phase', '');
   const summaries = summarisePhases(journal);
-  if (summaries.length === 0) {
-    lines.push('No SLI samples were recorded.', '');
-  } else {
-    lines.push('| Phase | Load | Window | Requests | Rate | Error rate | p50 | p99 | Worst p99 |', '| --- | --- | --- | ---: | ---: | ---: | ---: | ---: | ---: |');
-    const end = runEndMs(journal);
-    for (const s of summaries) {
-      lines.push(row([
-        escapeMarkdown(s.phase),
-        escapeMarkdown(s.load),
-        `${formatRunTime(s.startMs)} – ${formatRunTime(Math.min(s.endMs, end))}`,
-        formatCount(s.requests),
-        formatRate(s.rate),
-        formatPercent(s.errorRate),
-        formatLatency(s.p50),
-        formatLatency(s.p99),
-        formatLatency(s.p99Worst),
-      ]));
-    }
-    lines.push('', '_p50 and p99: median of the per-interval values; worst p99: the worst single interval._', '');
-  }
+  // A Chaos Toolkit run measures no SLIs (its steady state is the probes' checks above): no section for them.
+  if (summaries.length > 0 || !journal.chaostoolkit) lines.push(...renderSlis(journal, summaries));
 
   lines.push('## Blast radius', '');
   const targets = journal.blastRadius ?? [];
@@ -110,6 +91,31 @@ export function keyEvents(events: readonly JournalEvent[], limit = MAX_MARKDOWN_
   let room = Math.max(0, limit - candidates.filter(isCritical).length);
   const shown = candidates.filter((e) => isCritical(e) || room-- > 0);
   return { shown, omitted: all.length - shown.length };
+}
+
+function renderSlis(journal: Journal, summaries: ReturnType<typeof summarisePhases>): string[] {
+  const lines = ['## SLIs per phase', ''];
+  if (summaries.length === 0) {
+    lines.push('No SLI samples were recorded.', '');
+  } else {
+    lines.push('| Phase | Load | Window | Requests | Rate | Error rate | p50 | p99 | Worst p99 |', '| --- | --- | --- | ---: | ---: | ---: | ---: | ---: | ---: |');
+    const end = runEndMs(journal);
+    for (const s of summaries) {
+      lines.push(row([
+        escapeMarkdown(s.phase),
+        escapeMarkdown(s.load),
+        `${formatRunTime(s.startMs)} – ${formatRunTime(Math.min(s.endMs, end))}`,
+        formatCount(s.requests),
+        formatRate(s.rate),
+        formatPercent(s.errorRate),
+        formatLatency(s.p50),
+        formatLatency(s.p99),
+        formatLatency(s.p99Worst),
+      ]));
+    }
+    lines.push('', '_p50 and p99: median of the per-interval values; worst p99: the worst single interval._', '');
+  }
+  return lines;
 }
 
 function row(cells: string[]): string {
