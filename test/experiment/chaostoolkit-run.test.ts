@@ -3,6 +3,8 @@
 // service, request arguments, background activities, timeouts, interruption and the dry run.
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
+import { createServer as createHttpsServer } from 'node:https';
+import type { AddressInfo } from 'node:net';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
@@ -25,6 +27,7 @@ async function service(): Promise<Listening & { seen: Seen[] }> {
     seen.push({ method: req.method ?? '', url: req.url ?? '', headers: req.headers, body });
     if (req.url === '/whoami') return void res.writeHead(200, { 'Content-Type': 'application/json' }).end(JSON.stringify({ auth: req.headers.authorization ?? null }));
     if (req.url === '/inventory') return void res.writeHead(200, { 'Content-Type': 'application/json' }).end(JSON.stringify({ items: [{ sku: 'a', stock: 3 }, { sku: 'b', stock: 0 }], count: 2 }));
+    if (req.url === '/old') return void res.writeHead(302, { Location: '/' }).end();
     if (req.url === '/slow') await new Promise((r) => setTimeout(r, 1500));
     res.writeHead(200, { 'Content-Type': 'text/plain' }).end('in stock: 42\n');
   });
@@ -137,6 +140,8 @@ test('every tolerance kind judged against a real HTTP service and real processes
     { name: 'stdout-range', tolerance: { type: 'range', target: 'stdout', range: [1, 10] }, provider: process_('echo 7') },
     { name: 'probe-tolerance', tolerance: { type: 'probe', name: 'judge', provider: { type: 'process', path: 'true', arguments: {} } }, provider: http('/') },
     { name: 'env-tolerance', tolerance: '${expected}', provider: http('/') },
+    // A redirect is followed (a POST becomes a GET after a 302, as `requests` does).
+    { name: 'redirected', tolerance: { type: 'regex', target: 'body', pattern: 'in stock' }, provider: { ...http('/old'), method: 'POST' } },
   ].map((p) => ({ type: 'probe', ...p }));
   const result = await run(home, experiment({ configuration: { expected: 200 }, 'steady-state-hypothesis': { title: 'all within', probes } }));
   assert.equal(result.code, 0, result.stdout + result.stderr);
@@ -144,10 +149,29 @@ test('every tolerance kind judged against a real HTTP service and real processes
     ...probes.map((p) => `before ${p.name}`),
     ...probes.map((p) => `after ${p.name}`),
   ]);
+  const redirect = svc.seen.findIndex((r) => r.method === 'POST' && r.url === '/old');
+  assert.deepEqual([svc.seen[redirect + 1].method, svc.seen[redirect + 1].url], ['GET', '/']);
   // The first miss stops the check, as in Chaos Toolkit: the probes after it are not run.
   const missing = await run(home, experiment({ 'steady-state-hypothesis': { title: 'x', probes: [probes[0], { ...probes[5], tolerance: { type: 'jsonpath', target: 'body', path: '$.items[*]', count: 3 } }, probes[1]] } }));
   assert.equal(missing.code, 1);
   assert.deepEqual(missing.journal.objectives.map((o) => [o.name, o.ok]), [['status-int', true], ['json-count', false]]);
+});
+
+test('verify_tls: false accepts a self-signed certificate; by default it is refused and the probe fails to run', async (t) => {
+  const home = tempHome();
+  t.after(() => home.remove());
+  execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', join(home.dir, 'key.pem'), '-out', join(home.dir, 'cert.pem'), '-days', '1', '-subj', '/CN=localhost'], { stdio: 'ignore' });
+  const server = createHttpsServer({ key: readFileSync(join(home.dir, 'key.pem')), cert: readFileSync(join(home.dir, 'cert.pem')) }, (_req, res) => res.end('secure'));
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  t.after(() => new Promise((resolve) => server.close(resolve)));
+  const url = `https://127.0.0.1:${(server.address() as AddressInfo).port}/`;
+  const probe = (extra: Record<string, unknown>) => experiment({ 'steady-state-hypothesis': { title: 'tls', probes: [{ type: 'probe', name: 'tls', tolerance: 200, provider: { type: 'http', url, timeout: 3, ...extra } }] } });
+  const lenient = await run(home, probe({ verify_tls: false }));
+  assert.equal(lenient.code, 0, lenient.stdout + lenient.stderr);
+  const strict = await run(home, probe({}));
+  assert.equal(strict.code, 1);
+  assert.equal(strict.journal.chaostoolkit?.status, 'failed');
+  assert.match(strict.journal.objectives[0].measured, /failed: failed to connect to https:\/\/127\.0\.0\.1:\d+\/: (DEPTH_ZERO_SELF_SIGNED_CERT|SELF_SIGNED_CERT_IN_CHAIN)/);
 });
 
 test('a probe that times out fails to run: the steady state fails with status "failed"; a timeout pair is [connect, read]', async (t) => {
@@ -180,6 +204,24 @@ test('a background activity starts and the method goes on at once; the method en
   const fg = BigInt(readFileSync(join(home.dir, 'fg-done2'), 'utf8').trim());
   assert.ok(fg < bg, 'the foreground action ran while the background one was still sleeping');
   assert.deepEqual(started.journal.objectives.map((o) => [o.phase, o.ok]), [['after', true]]);
+});
+
+test('runtime hypothesis strategy "continuously" checks the steady state before, every second during, and after', async (t) => {
+  const home = tempHome();
+  t.after(() => home.remove());
+  const svc = await service();
+  t.after(() => svc.close());
+  const result = await run(home, experiment({
+    runtime: { hypothesis: { strategy: 'continuously' } },
+    'steady-state-hypothesis': { title: 'up', probes: [{ type: 'probe', name: 'up', tolerance: 200, provider: { type: 'http', url: `${svc.url}/`, timeout: 2 } }] },
+    method: [{ type: 'action', name: 'wait', provider: { type: 'process', path: 'true' }, pauses: { after: 2.5 } }],
+  }));
+  assert.equal(result.code, 0, result.stdout + result.stderr);
+  const phases = result.journal.objectives.map((o) => o.phase);
+  assert.deepEqual(phases, ['before', 'during', 'after']);
+  const during = result.journal.objectives[1];
+  const [met, total] = /^(\d+) of (\d+) checks met/.exec(during.measured)!.slice(1).map(Number);
+  assert.ok(total >= 2 && met === total, during.measured);
 });
 
 test('a process timeout kills the process and everything it started', async (t) => {
