@@ -180,7 +180,8 @@ function exchange(req: { url: string; method: string; headers: Record<string, st
       outgoing.destroy();
       reject(error);
     };
-    const outgoing = send(url, { method: req.method, headers, ...tls });
+    // One connection per request (no pooled sockets): each timeout applies to this exchange alone.
+    const outgoing = send(url, { method: req.method, headers, agent: false, ...tls });
     const onAbort = () => fail(new ExchangeError('other', 'interrupted: the run was stopped'));
     signal.addEventListener('abort', onAbort, { once: true });
     if (signal.aborted) onAbort();

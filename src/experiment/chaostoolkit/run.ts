@@ -71,6 +71,8 @@ class Lifecycle {
   readonly crashes: string[] = [];
   private readonly ctx: ActivityContext;
   private readonly configuration: Record<string, unknown>;
+  /** What `${…}` sees; dynamic configuration values join it as they arrive. */
+  private readonly lookup: Map<string, unknown>;
 
   constructor(
     private readonly run: RunContext,
@@ -80,9 +82,10 @@ class Lifecycle {
   ) {
     const { resolved } = loaded.plan;
     this.configuration = { ...resolved.configuration };
+    this.lookup = lookupOf(this.configuration, resolved.secrets);
     this.ctx = {
       journal: run.journal,
-      lookup: lookupOf(this.configuration, resolved.secrets),
+      lookup: this.lookup,
       substituteArguments: Object.keys(resolved.configuration).length + resolved.dynamic.length + Object.keys(resolved.secrets).length > 0,
       scrubber,
       signal: run.abortController.signal,
@@ -146,7 +149,7 @@ class Lifecycle {
         continue;
       }
       this.configuration[key] = value;
-      (this.ctx.lookup as Map<string, unknown>).set(key, value);
+      this.lookup.set(key, value);
     }
     const secrets = this.loaded.plan.resolved.secrets;
     note(this.ctx, 'configuration', `configuration: ${Object.keys(this.configuration).length} value(s); secrets: ${Object.keys(secrets).length} scope(s), values hidden`, {

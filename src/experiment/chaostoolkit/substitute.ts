@@ -9,7 +9,7 @@ import { pyStr } from './python-values.js';
 export type Lookup = ReadonlyMap<string, unknown>;
 
 /** The names `${…}` can see: configuration first, then every secrets scope, in declaration order. */
-export function lookupOf(configuration: Record<string, unknown>, secrets: Record<string, Record<string, unknown>>): Lookup {
+export function lookupOf(configuration: Record<string, unknown>, secrets: Record<string, Record<string, unknown>>): Map<string, unknown> {
   const lookup = new Map<string, unknown>();
   for (const scope of Object.values(secrets).reverse()) for (const [key, value] of Object.entries(scope)) lookup.set(key, value);
   for (const [key, value] of Object.entries(configuration)) lookup.set(key, value);
