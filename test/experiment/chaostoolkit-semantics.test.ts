@@ -75,6 +75,10 @@ test('a tolerance Chaos Toolkit cannot apply is not met, and says `chaos run` wo
   const judged = await judgeTolerance({ type: 'regex', target: 'body', pattern: 'ok' }, http(200, { status: 'ok' }), lookupOf({}, {}), noProbe);
   assert.equal(judged.met, false);
   assert.match(judged.crash ?? '', /would stop the run with a Python TypeError.*JSON object/);
+  // A path that only becomes invalid once substituted is known at run time only.
+  const late = await judgeTolerance({ type: 'jsonpath', target: 'body', path: '${path}' }, http(200, '{}'), lookupOf({ path: 'items[*]' }, {}), noProbe);
+  assert.equal(late.met, false);
+  assert.match(late.crash ?? '', /Python error here: after substitution the path is invalid/);
 });
 
 test('a probe tolerance is met when its probe runs, whatever its output', async () => {

@@ -57,7 +57,7 @@ export async function runChaosToolkit(options: RunOptions, loaded: LoadedChaosTo
     crashes: lifecycle.crashes,
     warnings: loaded.warnings,
   };
-  const outcome = decideChaosToolkitVerdict({ summary, objectives: run.journal.objectives, heldBefore: lifecycle.heldBefore, abortReason: run.abortReason, error });
+  const outcome = decideChaosToolkitVerdict({ summary, objectives: run.journal.objectives, heldBefore: lifecycle.heldBefore, abortReason: run.abortReason, error: error ?? lifecycle.error });
   outcome.reason = scrubber.text(outcome.reason);
   const { journal, reports } = await writeRunRecord(run, outcome, { extend: (j) => scrubber.scrub({ ...j, chaostoolkit: summary }) });
   return { verdict: outcome.verdict, exitCode: outcome.exitCode, reason: outcome.reason, blastRadius: radius, plan: timeline, folder: run.folder, journal, reports };
@@ -97,7 +97,23 @@ class Lifecycle {
     return this.run.abortReason !== undefined;
   }
 
+  /** Set when something failed that is not an activity's business: the run is "aborted", rollbacks still decide. */
+  error?: Error;
+
   async execute(): Promise<void> {
+    try {
+      await this.experiment();
+    } catch (error) {
+      // As in Chaos Toolkit, an unexpected error aborts the run and the rollback strategy still applies.
+      this.error = error as Error;
+      this.status = 'aborted';
+      note(this.ctx, 'error', `the run failed: ${this.error.message}`, { stack: this.error.stack });
+    }
+    if (this.interrupted) this.status = 'interrupted';
+    await this.rollbacks();
+  }
+
+  private async experiment(): Promise<void> {
     const { plan } = this.loaded;
     await this.run.journal.phase('configuration', () => this.configure());
     const probes = plan.hypothesis?.probes ?? [];
@@ -108,27 +124,25 @@ class Lifecycle {
       if (!before.met) {
         this.heldBefore = false;
         this.status = before.probeFailed ? 'failed' : 'completed';
+        return;
       }
     }
-    if (this.heldBefore && !this.interrupted) {
-      const during = checks && ['during-method-only', 'continuously'].includes(hypothesis) ? this.checkDuringMethod(probes) : undefined;
-      this.run.methodWindow.fromMs = this.run.journal.now();
-      try {
-        await this.run.journal.phase('method', () => this.activities(plan.method, 'method', this.ctx));
-      } finally {
-        this.run.methodWindow.toMs = this.run.journal.now();
-        await during?.stop();
-      }
-      if (!this.interrupted && checks && ['default', 'after-method-only', 'continuously'].includes(hypothesis)) {
-        const after = await this.run.journal.phase('steady state after', () => this.steadyState(probes, 'after'));
-        if (!after.met) {
-          this.deviated = true;
-          this.status = after.probeFailed ? 'failed' : 'completed';
-        }
+    if (this.interrupted) return;
+    const during = checks && ['during-method-only', 'continuously'].includes(hypothesis) ? this.checkDuringMethod(probes) : undefined;
+    this.run.methodWindow.fromMs = this.run.journal.now();
+    try {
+      await this.run.journal.phase('method', () => this.activities(plan.method, 'method', this.ctx));
+    } finally {
+      this.run.methodWindow.toMs = this.run.journal.now();
+      await during?.stop();
+    }
+    if (!this.interrupted && checks && ['default', 'after-method-only', 'continuously'].includes(hypothesis)) {
+      const after = await this.run.journal.phase('steady state after', () => this.steadyState(probes, 'after'));
+      if (!after.met) {
+        this.deviated = true;
+        this.status = after.probeFailed ? 'failed' : 'completed';
       }
     }
-    if (this.interrupted) this.status = 'interrupted';
-    await this.rollbacks();
   }
 
   /** Dynamic configuration: a probe's HTTP body or process stdout becomes the value, in declaration order. */

@@ -58,7 +58,13 @@ export async function judgeTolerance(
       const pattern = String(substitute(spec.pattern, lookup));
       const expected = `${subject} matches /${pattern}/`;
       if (typeof tested !== 'string') return crash(expected, tested, `a regex needs text, and ${subject} is ${kind(tested)}`);
-      return { met: compilePythonRegex(pattern).test(tested), expected, measured: clip(tested), measuredValue: null };
+      let regex: RegExp;
+      try {
+        regex = compilePythonRegex(pattern);
+      } catch (error) {
+        return crash(expected, tested, `after substitution the pattern is invalid (${(error as Error).message})`, 'error');
+      }
+      return { met: regex.test(tested), expected, measured: clip(tested), measuredValue: null };
     }
     case 'jsonpath': {
       const path = String(substitute(spec.path, lookup));
@@ -70,7 +76,12 @@ export async function judgeTolerance(
           // Not JSON: the path is applied to the text itself, as Chaos Toolkit does.
         }
       }
-      const found = compileJsonPath(path)(document);
+      let found: unknown[];
+      try {
+        found = compileJsonPath(path)(document);
+      } catch (error) {
+        return crash(`jsonpath ${path} on ${subject}`, tested, `after substitution the path is invalid (${(error as Error).message})`, 'error');
+      }
       let met = found.length > 0;
       let expected = `jsonpath ${path} on ${subject} finds a value`;
       if (spec.count !== undefined && spec.count !== null) {
@@ -117,8 +128,8 @@ function decimal(value: unknown): number | null | 'type-error' {
   return Number(text);
 }
 
-function crash(expected: string, tested: unknown, why: string): ToleranceResult {
-  return { met: false, expected, measured: clip(brief(tested)), measuredValue: null, crash: `Chaos Toolkit would stop the run with a Python TypeError here: ${why}` };
+function crash(expected: string, tested: unknown, why: string, error = 'TypeError'): ToleranceResult {
+  return { met: false, expected, measured: clip(brief(tested)), measuredValue: null, crash: `Chaos Toolkit would stop the run with a Python ${error} here: ${why}` };
 }
 
 function kind(value: unknown): string {
