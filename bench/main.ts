@@ -9,6 +9,7 @@ const benchmarks: Record<string, () => Promise<Benchmark>> = {
   'levers-push': async () => (await import('./levers-push.js')).default,
   'demo-services': async () => (await import('./demo-services.js')).demoServices,
   'first-run': async () => (await import('./first-run.js')).firstRunBenchmark,
+  'coe-check': async () => (await import('./coe-check.js')).coeCheckBenchmark,
 };
 
 const wanted = process.argv.slice(2);

@@ -5,5 +5,9 @@ import('../dist/src/cli/main.js').catch((error) => {
     console.error('gameday: the build is missing; run `npm install` (or `npm run build`) first.');
     process.exit(4);
   }
-  throw error;
+  // A build that cannot start (e.g. a fault kind the registry refuses) is an internal error: exit 4, with
+  // the reason, never 1 — which a CI pipeline would read as "hypothesis violated".
+  console.error(`gameday: ${error?.message ?? error}`);
+  if (process.env.GAMEDAY_DEBUG) console.error(error?.stack);
+  process.exit(4);
 });

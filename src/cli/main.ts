@@ -14,6 +14,7 @@ import { registerLeverCommand } from './lever-command.js';
 import { registerServeCommand } from './serve-command.js';
 import { registerFleetCommand } from './fleet-command.js';
 import { registerDemoCommand } from './demo-command.js';
+import { registerCoeCommand } from './coe-command.js';
 
 // Each verb lives in its own module beside this one and registers itself; this file only lists them.
 const registrations: CommandRegistration[] = [
@@ -30,6 +31,7 @@ const registrations: CommandRegistration[] = [
   registerServeCommand,
   registerFleetCommand,
   registerDemoCommand,
+  registerCoeCommand,
 ];
 
 const require = createRequire(import.meta.url);

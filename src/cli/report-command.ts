@@ -4,16 +4,16 @@
 import { existsSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import type { Command } from 'commander';
-import { JournalFileError, loadJournalFile, parseJournal } from '../report/journal-file.js';
+import { JournalFileError, loadJournalFile, parseJournal } from '../journal/journal-file.js';
 import { writeReports } from '../report/write-reports.js';
-import type { Journal } from '../experiment/journal-types.js';
+import type { LoadedJournal } from '../journal/format.js';
 import { openStore } from '../store/database.js';
 import { storeFilePath } from '../store/home.js';
 import { RunStore } from '../store/runs.js';
 import { ExitCode, type CommandRegistration } from './command.js';
 
 interface Source {
-  journal: Journal;
+  journal: LoadedJournal;
   /** Where the journal came from, for messages. */
   from: string;
   /** The run folder the reports belong in when --out is not given. */

@@ -3,6 +3,7 @@
 import type { Command } from 'commander';
 import { ExperimentFileError, loadExperimentFile } from '../experiment/load-file.js';
 import { forEachStep } from '../experiment/blast-radius.js';
+import { writtenFault } from '../experiment/schema.js';
 import { ExitCode, type CommandRegistration } from './command.js';
 
 export const registerValidate: CommandRegistration = (program: Command) => {
@@ -29,7 +30,7 @@ export const registerValidate: CommandRegistration = (program: Command) => {
         let faults = 0;
         forEachStep(experiment.method, (step) => {
           steps += 1;
-          if (step.fault) faults += 1;
+          if (writtenFault(step)) faults += 1;
         });
         process.stdout.write(
           `${file}: valid${format === 'chaostoolkit' ? ' (Chaos Toolkit experiment, imported)' : ''} — "${experiment.title}": ` +

@@ -1,4 +1,4 @@
-import type { Experiment, Step } from '../experiment/schema.js';
+import { writtenFault, type Experiment, type Step } from '../experiment/schema.js';
 
 // `gameday demo --quick`: the same experiment on a compressed clock, for CI and tests. Every planned time
 // (waits, fault and load durations, the steady-state windows, the warm-up) is multiplied by `factor`;
@@ -25,8 +25,8 @@ export function compressExperiment(experiment: Experiment, factor: number): Expe
   const walk = (steps: Step[]) => {
     for (const step of steps) {
       if (step.wait !== undefined) step.wait = scale(step.wait, MIN_STEP_MS);
-      const fault = step.fault as { duration?: number } | undefined;
-      if (fault?.duration !== undefined) fault.duration = scale(fault.duration, MIN_STEP_MS);
+      const fault = writtenFault(step)?.fields;
+      if (typeof fault?.duration === 'number') fault.duration = scale(fault.duration, MIN_STEP_MS);
       if (step.parallel) walk(step.parallel);
     }
   };

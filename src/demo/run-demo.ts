@@ -5,10 +5,10 @@ import { existsSync } from 'node:fs';
 import { isAbsolute, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { loadExperimentFile, type LoadedExperiment } from '../experiment/load-file.js';
-import type { JournalEvent } from '../experiment/journal-types.js';
+import type { JournalEvent } from '../journal/events.js';
 import { runExperiment, type RunOutcome, type RunProgress } from '../experiment/run.js';
 import type { LoadRunner } from '../experiment/sources.js';
-import type { Journal } from '../experiment/journal-types.js';
+import type { Journal } from '../journal/format.js';
 import type { Logger } from '../observe/log.js';
 import type { RunStore } from '../store/runs.js';
 import { PageTally, pagesBetween, type PageCounts } from './page-tally.js';
@@ -101,7 +101,7 @@ export async function runDemo(options: DemoOptions): Promise<DemoOutcome> {
         },
         onProgress: (progress) => options.onProgress(progress, lastSecond),
         writeReports: async (journal, folder) => {
-          segments = await record.joinJournal(journal, folder, { pids: [...pids], urls: world.urls as unknown as Record<string, unknown>, naiveAssembler });
+          segments = await record.joinJournal(journal, folder, { pids: [...pids], urls: world.urls, naiveAssembler });
           return options.writeReports(journal, folder);
         },
       });

@@ -1,6 +1,7 @@
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { Journal, JournalEvent } from '../experiment/journal-types.js';
+import type { JournalEvent, JournalEventData, RunPhase } from '../journal/events.js';
+import type { Journal } from '../journal/format.js';
 import { describePages, pagesBetween, type PageCounts, type PageTally } from './page-tally.js';
 
 // What the demo world saw during a run, joined to the run's journal before the reports are rendered: per
@@ -30,7 +31,7 @@ export interface SegmentSummary {
 }
 
 /** The phases worth a tally of their own; the method is tallied step by step. */
-const PHASES = new Set(['steady state before', 'steady state after']);
+const PHASES: ReadonlySet<RunPhase> = new Set<RunPhase>(['steady state before', 'steady state after']);
 const TOP_LEVEL_STEP = /^method\[\d+\]$/;
 
 export class WorldRecord {
@@ -41,13 +42,28 @@ export class WorldRecord {
 
   /** Feed every journal event here (RunOptions.onEvent). */
   observe(event: JournalEvent): void {
-    const path = typeof event.data?.path === 'string' ? event.data.path : undefined;
-    const isStep = (event.type === 'step.start' || event.type === 'step.end') && path !== undefined && TOP_LEVEL_STEP.test(path);
-    const isPhase = (event.type === 'phase.start' || event.type === 'phase.end') && PHASES.has(event.message);
-    if (!isStep && !isPhase) return;
-    const key = isStep ? `step ${path}` : `phase ${event.message}`;
-    if (event.type.endsWith('.start')) {
-      const segment: Segment = { kind: isStep ? 'step' : 'phase', label: event.message, path, startMs: event.atMs, from: this.tally.read() };
+    let key: string;
+    let kind: Segment['kind'];
+    let path: string | undefined;
+    switch (event.type) {
+      case 'step.start':
+      case 'step.end':
+        if (!TOP_LEVEL_STEP.test(event.data.path)) return;
+        path = event.data.path;
+        key = `step ${path}`;
+        kind = 'step';
+        break;
+      case 'phase.start':
+      case 'phase.end':
+        if (!PHASES.has(event.data.phase)) return;
+        key = `phase ${event.data.phase}`;
+        kind = 'phase';
+        break;
+      default:
+        return;
+    }
+    if (event.type === 'step.start' || event.type === 'phase.start') {
+      const segment: Segment = { kind, label: event.message, path, startMs: event.atMs, from: this.tally.read() };
       this.segments.push(segment);
       this.open.set(key, segment);
     } else {
@@ -83,7 +99,7 @@ export class WorldRecord {
    * Adds the world's events to the journal and writes journal.json again: the reports (rendered next) and
    * the store (written last) see the same record.
    */
-  async joinJournal(journal: Journal, folder: string, world: { pids: number[]; urls: Record<string, unknown>; naiveAssembler: boolean }): Promise<SegmentSummary[]> {
+  async joinJournal(journal: Journal, folder: string, world: JournalEventData<'world'>): Promise<SegmentSummary[]> {
     const summaries = await this.summaries(journal);
     const at = (atMs: number) => new Date(Date.parse(journal.startedAt) + atMs).toISOString();
     journal.events.push({

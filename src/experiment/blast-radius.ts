@@ -1,7 +1,7 @@
 import type { FaultContext, ResolvedTarget } from '../faults/fault.js';
 import { faultDefinition } from '../faults/registry.js';
 import { formatDuration, parseDuration } from '../units/units.js';
-import type { Experiment, FaultStep, Step } from './schema.js';
+import { writtenFault, type Experiment, type FaultStep, type Step } from './schema.js';
 import { targetKind, TargetError } from './target-kinds.js';
 import { targetKinds } from './target-registry.js';
 import { describeLoad } from './sources.js';
@@ -41,13 +41,14 @@ export function faultDurationMs(fault: FaultStep): number | undefined {
   return typeof value === 'string' ? parseDuration(value) : undefined;
 }
 
-/** A `lever` step is a `lever` fault on a levers target: same lease, same revert, same journal. */
+/** The fault a step injects, with its target: a kind's own step (`lever:`) may leave out the only one of its kind. */
 export function asFaultStep(step: Step, experiment: Experiment): FaultStep | undefined {
-  if (step.fault) return step.fault as FaultStep;
-  if (!step.lever) return undefined;
-  const { target, ...action } = step.lever;
-  const leverTarget = target ?? Object.entries(experiment.targets).find(([, t]) => (t as { kind: string }).kind === 'levers')![0];
-  return { kind: 'lever', target: leverTarget, ...action };
+  const written = writtenFault(step);
+  if (!written) return undefined;
+  const { kind, fields } = written;
+  const wanted = faultDefinition(kind).targetKind;
+  const target = fields.target ?? Object.entries(experiment.targets).find(([, t]) => (t as { kind: string }).kind === wanted)![0];
+  return { ...fields, kind, target } as FaultStep;
 }
 
 /**

@@ -1,5 +1,6 @@
 import type { Revert } from '../faults/fault.js';
-import type { JournalRecorder } from './journal.js';
+import type { JournalEventData } from '../journal/events.js';
+import type { JournalRecorder } from '../journal/recorder.js';
 
 // Every fault the run has injected and not yet reverted, in injection order. The normal path reverts last
 // in, first out (a fault injected on top of another comes off first); an abort reverts everything at once,
@@ -30,7 +31,7 @@ export class FaultBook {
   }
 
   /** Records an injected fault; returns its id. If the book is closed (abort), reverts it at once. */
-  async add(description: string, revert: Revert, data: Record<string, unknown>): Promise<number> {
+  async add(description: string, revert: Revert, data: Omit<JournalEventData<'fault.injected'>, 'faultId'>): Promise<number> {
     const fault: ActiveFault = { id: this.nextId++, description, injectedAtMs: this.journal.now(), revert };
     this.journal.note('fault.injected', description, { faultId: fault.id, ...data });
     this.active.push(fault);

@@ -1,5 +1,5 @@
 import type { ResolvedTarget } from '../faults/fault.js';
-import type { JournalRecorder } from './journal.js';
+import type { JournalRecorder } from '../journal/recorder.js';
 
 // The run holds one lease per component that holds its faults (docs/leases.md) and renews each at a third of
 // its TTL, so one lost renewal is not fatal. If the run dies, renewals stop and the component reverts the
@@ -52,7 +52,7 @@ export class LeaseKeeper {
     const { id } = (await response.json()) as { id: string };
     const held: HeldLease = { controlUrl, leaseId: id, token };
     this.options.onTaken(held);
-    this.options.journal.note('lease.taken', `lease ${id} on ${controlUrl} (ttl ${this.options.ttlMs}ms)`, { ...held, token: undefined });
+    this.options.journal.note('lease.taken', `lease ${id} on ${controlUrl} (ttl ${this.options.ttlMs}ms)`, { controlUrl, leaseId: id });
     const timer = setInterval(() => void this.renew(held), Math.max(50, Math.floor(this.options.ttlMs / 3)));
     this.timers.push(timer);
     return held;
@@ -89,7 +89,7 @@ export class LeaseKeeper {
           this.options.journal.note('lease.released', `lease ${lease.leaseId} on ${lease.controlUrl} released`, { controlUrl: lease.controlUrl });
         } catch (error) {
           // The component reverts on expiry anyway; say so rather than fail the run's cleanup.
-          this.options.journal.note('lease.release-failed', `could not release lease on ${lease.controlUrl} (${(error as Error).message}); it expires within its TTL`);
+          this.options.journal.note('lease.release-failed', `could not release lease on ${lease.controlUrl} (${(error as Error).message}); it expires within its TTL`, { controlUrl: lease.controlUrl });
         }
       }),
     );

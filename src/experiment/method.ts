@@ -3,7 +3,7 @@ import type { FaultContext } from '../faults/fault.js';
 import { faultDefinition } from '../faults/registry.js';
 import { formatDuration } from '../units/units.js';
 import type { FaultBook } from './fault-book.js';
-import type { JournalRecorder } from './journal.js';
+import type { JournalRecorder } from '../journal/recorder.js';
 import { asFaultStep, faultDurationMs, faultParams, type ResolvedTargets } from './blast-radius.js';
 import type { Experiment, FaultStep, Step } from './schema.js';
 import { sleep, type SliSources } from './sources.js';
@@ -30,16 +30,16 @@ export async function runSteps(steps: readonly Step[], ctx: MethodContext, path:
   }
 }
 
-export function describeStep(step: Step): string {
+export function describeStep(step: Step, experiment: Experiment): string {
   if (step.name) return step.name;
   if (step.wait !== undefined) return `wait ${formatDuration(step.wait)}`;
   if (step.load) return step.load.start ? `start load ${step.load.start}` : `stop load ${step.load.stop}`;
-  if (step.fault) {
-    const fault = step.fault as FaultStep;
+  const fault = asFaultStep(step, experiment);
+  if (fault) {
     const lasts = faultDurationMs(fault);
-    return `${fault.kind} on ${fault.target}${lasts !== undefined ? ` for ${formatDuration(lasts)}` : ''}`;
+    const title = faultDefinition(fault.kind).title?.(faultParams(fault)) ?? `${fault.kind} on ${fault.target}`;
+    return `${title}${lasts !== undefined ? ` for ${formatDuration(lasts)}` : ''}`;
   }
-  if (step.lever) return 'pull' in step.lever ? `pull lever ${step.lever.pull}` : `reset lever ${step.lever.reset}`;
   if (step.parallel) return `parallel (${step.parallel.length} steps)`;
   if (step.probe !== undefined) return `probe ${step.probe}`;
   if (step.http) return `${step.http.method} ${step.http.url}`;
@@ -48,14 +48,15 @@ export function describeStep(step: Step): string {
 }
 
 async function runStep(step: Step, ctx: MethodContext, path: string): Promise<void> {
-  const label = describeStep(step);
+  const label = describeStep(step, ctx.experiment);
+  const fault = asFaultStep(step, ctx.experiment);
   const startMs = ctx.journal.now();
   ctx.journal.note('step.start', label, { path });
   try {
     if (step.wait !== undefined) await sleep(step.wait, ctx.signal);
     else if (step.load?.start) ctx.sources.startLoad(step.load.start);
     else if (step.load?.stop) await ctx.sources.stop(step.load.stop);
-    else if (step.fault || step.lever) await runFault(asFaultStep(step, ctx.experiment)!, ctx);
+    else if (fault) await runFault(fault, ctx);
     else if (step.parallel) await Promise.all(step.parallel.map((child, i) => runStep(child, ctx, `${path}.parallel[${i}]`)));
     else if (step.probe !== undefined) {
       const result = await httpCheck(ctx.experiment.probes[step.probe], ctx.signal);

@@ -1,7 +1,7 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { createRequire } from 'node:module';
-import type { Journal } from './journal-types.js';
+import type { Journal } from '../journal/format.js';
 import type { RunContext } from './run-context.js';
 import type { VerdictOutcome } from './verdict.js';
 

@@ -7,7 +7,7 @@ import type { RunContext } from './run-context.js';
 export async function revertFaults(run: RunContext): Promise<void> {
   const errors = run.abortReason ? await run.faults.revertAllAtOnce() : await run.faults.revertAllInOrder();
   if (errors.length > 0) {
-    run.journal.note('error', `${errors.length} fault(s) could not be reverted directly; releasing the leases reverts them`);
+    run.journal.note('error', `${errors.length} fault(s) could not be reverted directly; releasing the leases reverts them`, { faults: errors.length });
   }
 }
 

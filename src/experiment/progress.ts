@@ -1,7 +1,7 @@
 import { formatDuration } from '../units/units.js';
 import type { PlannedEvent } from './blast-radius.js';
 import type { RunOutcome, RunProgress } from './run.js';
-import type { JournalEvent } from './journal-types.js';
+import type { JournalEvent, JournalEventType } from '../journal/events.js';
 
 // What a person watching a run reads: one progress line (phase, step, time left, key SLIs, guardrails), the
 // notable events as they happen, and the summary at the end. Pure text; the CLI decides where it goes.
@@ -18,7 +18,7 @@ export function formatProgress(p: RunProgress): string {
   return `[${formatDuration(p.elapsedMs)} ~${formatDuration(left)} left] ${p.phase}${p.step && p.phase === 'method' ? ` › ${p.step}` : ''}${p.activeFaults ? ` | ${p.activeFaults} fault(s) on` : ''}${slis ? ` | ${slis}` : ''}${guardrails}`;
 }
 
-const NOTABLE = new Set([
+const NOTABLE: ReadonlySet<JournalEventType> = new Set<JournalEventType>([
   'phase.start', 'step.start', 'fault.injected', 'fault.reverted', 'guardrail.breach', 'abort', 'lease.lost', 'lease.renew-failed', 'error', 'probe',
   'action', 'action.failed', 'hypothesis.checked',
   // Chaos Toolkit runs
@@ -27,7 +27,7 @@ const NOTABLE = new Set([
 
 export function formatEvent(event: JournalEvent): string | undefined {
   if (event.type === 'run.start') {
-    const radius = (event.data?.blastRadius as string[] | undefined) ?? [];
+    const radius = event.data.blastRadius;
     return [`${event.message}; blast radius:`, ...(radius.length > 0 ? radius.map((line) => `  - ${line}`) : ['  (no faults)'])].join('\n');
   }
   if (!NOTABLE.has(event.type)) return undefined;

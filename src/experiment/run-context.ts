@@ -4,10 +4,11 @@ import type { FaultContext } from '../faults/fault.js';
 import type { Logger } from '../observe/log.js';
 import { runsFolder } from '../store/home.js';
 import type { RunStore } from '../store/runs.js';
-import type { Journal } from './journal-types.js';
+import type { AbortKind } from '../journal/events.js';
+import type { Journal } from '../journal/format.js';
 import { FaultBook } from './fault-book.js';
 import { GuardrailWatch } from './guardrails.js';
-import { JournalRecorder, type JournalListener } from './journal.js';
+import { JournalRecorder, type JournalListener } from '../journal/recorder.js';
 import { LeaseKeeper, type HeldLease } from './leases.js';
 import type { LoadedExperiment } from './load-file.js';
 import type { ResolvedTargets } from './blast-radius.js';
@@ -49,7 +50,7 @@ export interface RunProgress {
 }
 
 export interface AbortReason {
-  kind: 'guardrail' | 'lease' | 'signal' | 'halt' | 'error';
+  kind: AbortKind;
   message: string;
   atMs: number;
 }
@@ -76,7 +77,7 @@ export class RunContext {
   ) {
     if (options.onEvent) this.journal.listen(options.onEvent);
     this.journal.listen((event) => {
-      if (event.type === 'phase.start') this.phase = event.message;
+      if (event.type === 'phase.start') this.phase = event.data.phase;
       if (event.type === 'step.start') this.step = event.message;
     });
     this.sources = new SliSources(this.experiment, this.journal, options.runLoad);
@@ -141,7 +142,7 @@ export class RunContext {
       },
       signal: this.abortController.signal,
       log: this.options.log,
-      note: (event, data) => void this.journal.note(event, event, data),
+      note: (type, message, data) => void this.journal.note(type, message, data),
     };
   }
 

@@ -1,5 +1,6 @@
 import { ExitCode } from '../cli/command.js';
-import type { Journal, Verdict } from './journal-types.js';
+import type { Journal } from '../journal/format.js';
+import type { Verdict } from '../journal/outcome.js';
 import { asFaultStep, blastRadius, forEachStep, preflightFaults, resolveTargets, timeline, type PlannedEvent } from './blast-radius.js';
 import { TargetError } from './target-kinds.js';
 import type { ResolvedTarget } from '../faults/fault.js';

@@ -1,4 +1,6 @@
 import { z } from 'zod';
+import type { FaultDefinition } from '../faults/fault.js';
+import { faultParameters, formName, paramForms, registryRefused } from '../faults/fault-params.js';
 import { faultRegistry } from '../faults/registry.js';
 import { targetKinds } from './target-registry.js';
 import { duration, durationBetween, percentage, rate } from './units-schema.js';
@@ -72,30 +74,68 @@ export const guardrailSchema = sliUnion({
   for: duration.prefault('0ms').meta({ description: 'How long the breach must last before the run aborts (default 0ms)' }),
 });
 
-// Fault kinds whose params are an object become `fault: {kind, target, duration?, ...params}` steps; a kind
-// that has its own `duration` (cpu-stress) keeps it, and the step lasts that long.
-const faultStep = z.discriminatedUnion(
-  'kind',
-  faultRegistry
-    .filter((definition) => definition.params instanceof z.ZodObject)
-    .map((definition) => {
-      const params = definition.params as z.ZodObject;
-      return params
-        .extend({
-          kind: z.literal(definition.kind).meta({ description: definition.summary }),
-          target: name.meta({ description: `A target of kind ${definition.targetKind}` }),
-          ...('duration' in params.shape
-            ? {}
-            : { duration: duration.optional().meta({ description: 'Revert after this long; without it the fault lasts until the method ends' }) }),
-        })
-        .strict();
-    }) as unknown as [z.ZodObject, ...z.ZodObject[]],
-);
+const stepDuration = duration.optional().meta({ description: 'Revert after this long; without it the fault lasts until the method ends' });
 
-const leverStep = z.union([
-  z.object({ pull: z.string().min(1), target: name.optional().meta({ description: 'A levers target (default: the only one declared)' }) }).strict(),
-  z.object({ reset: z.string().min(1), target: name.optional().meta({ description: 'A levers target (default: the only one declared)' }) }).strict(),
-]);
+/** A step that matches none of a kind's forms is told them, and what is wrong with the one it meant. */
+function formsError(definition: FaultDefinition<unknown>): z.core.$ZodErrorMap {
+  const names = faultParameters(definition).map(formName);
+  return (issue) => {
+    const errors = (issue as { errors?: z.core.$ZodIssue[][] }).errors ?? [];
+    // The form it meant uses every field the step has (no unknown field), then has the fewest problems.
+    const [meant] = errors
+      .map((issues, form) => ({ form, issues, unknown: issues.some((i) => i.code === 'unrecognized_keys') }))
+      .sort((a, b) => Number(a.unknown) - Number(b.unknown) || a.issues.length - b.issues.length);
+    const what = (i: z.core.$ZodIssue) => `${i.path.join('.')}: ${i.code === 'invalid_type' && i.message.endsWith('received undefined') ? 'missing' : i.message}`;
+    const detail = meant && !meant.unknown ? `; as ${names[meant.form]}: ${meant.issues.map(what).join(', ')}` : '';
+    return `expected one of the forms of ${definition.kind}: ${names.join(' or ')}${detail}`;
+  };
+}
+
+/**
+ * A kind's step: every form of its params (./faults/fault-params.ts) with the step's own fields beside them.
+ * A kind with its own `duration` (cpu-stress) keeps it, and the step lasts that long.
+ */
+function kindStep(definition: FaultDefinition<unknown>, fields: z.ZodRawShape): z.ZodType {
+  const forms = paramForms(definition.params).map((form) =>
+    form.extend({ ...fields, ...('duration' in form.shape ? {} : { duration: stepDuration }) }).strict(),
+  );
+  const step: z.ZodType = forms.length === 1 ? forms[0] : z.union(forms, { error: formsError(definition) });
+  // A check on a union of forms (a refine) still applies, to the form the step matched; an object's own
+  // checks came along with extend.
+  const checks = definition.params instanceof z.ZodObject ? [] : ((definition.params.def.checks ?? []) as z.core.$ZodCheck<unknown>[]);
+  return checks.length > 0 ? step.check(...checks) : step;
+}
+
+const BUILT_IN_STEPS = ['wait', 'load', 'fault', 'parallel', 'probe', 'http', 'process'];
+
+/**
+ * The `fault:` step (one member per kind, chosen by `kind`) and the steps of kinds written on their own
+ * (`lever: { pull: name }`, keyed by their step), from a list of fault definitions — the registry's.
+ */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export function faultStepSchemas(definitions: readonly FaultDefinition<any>[]) {
+  const members = definitions.map((definition) => {
+    const step = kindStep(definition, {
+      kind: z.literal(definition.kind).meta({ description: definition.summary }),
+      target: name.meta({ description: `A target of kind ${definition.targetKind}` }),
+    });
+    // zod finds a member of a discriminated union by the literals it declares; a union of forms declares
+    // none itself (each form carries the kind), so it is told which kind it is.
+    if (!(step instanceof z.ZodObject)) Object.assign(step._zod, { propValues: { kind: new Set([definition.kind]) } });
+    return step;
+  });
+  const own: Record<string, z.ZodType> = {};
+  for (const definition of definitions) {
+    if (!definition.step) continue;
+    const { key, description } = definition.step;
+    if (BUILT_IN_STEPS.includes(key)) throw registryRefused([`fault kind "${definition.kind}" is refused: its step key "${key}" is a built-in step`]);
+    const target = name.optional().meta({ description: `A ${definition.targetKind} target (default: the only one declared)` });
+    own[key] = kindStep(definition, { target }).optional().meta({ description });
+  }
+  return { fault: z.discriminatedUnion('kind', members as unknown as [z.ZodObject, ...z.ZodObject[]]), own };
+}
+
+const { fault: faultStep, own: ownSteps } = faultStepSchemas(faultRegistry);
 
 const processAction = z
   .object({ path: z.string().min(1), arguments: z.array(z.string()).default([]), timeout: duration.prefault('30s') })
@@ -105,7 +145,7 @@ export interface StepInput {
   [key: string]: unknown;
 }
 
-const STEP_KEYS = ['wait', 'load', 'fault', 'lever', 'parallel', 'probe', 'http', 'process'] as const;
+const STEP_KEYS = ['wait', 'load', 'fault', ...Object.keys(ownSteps), 'parallel', 'probe', 'http', 'process'];
 
 export const stepSchema = z
   .object({
@@ -117,7 +157,6 @@ export const stepSchema = z
       .refine((l) => (l.start === undefined) !== (l.stop === undefined), { error: 'give exactly one of `start` or `stop`' })
       .optional(),
     fault: faultStep.optional(),
-    lever: leverStep.optional().meta({ description: 'Pull or reset an emergency lever until the method ends (undone at revert, LIFO with the faults)' }),
     get parallel() {
       return z.array(stepSchema).min(1).optional().meta({ description: 'Steps that run at the same time; the group ends when all have' });
     },
@@ -125,9 +164,11 @@ export const stepSchema = z
     http: httpRequestSchema.optional().meta({ description: 'Send one HTTP request (an action)' }),
     process: processAction.optional().meta({ description: 'Run a program with a timeout (an action)' }),
   })
+  // Typed as nothing: the engine reads a kind's own step through writtenFault, never by its name.
+  .extend(ownSteps as Record<never, never>)
   .strict()
   .superRefine((step, ctx) => {
-    const present = STEP_KEYS.filter((key) => step[key] !== undefined);
+    const present = STEP_KEYS.filter((key) => (step as StepInput)[key] !== undefined);
     if (present.length !== 1) {
       ctx.addIssue({ code: 'custom', message: `a step has exactly one of ${STEP_KEYS.join(', ')}; got ${present.join(', ') || 'none'}` });
     }
@@ -177,6 +218,23 @@ export type LoadDeclaration = z.output<typeof loadSchema>;
 export type ProbeDeclaration = z.output<typeof probeSchema>;
 export type HttpRequest = z.output<typeof httpRequestSchema>;
 export type FaultStep = { kind: string; target: string; duration?: number } & Record<string, unknown>;
+export interface WrittenFault {
+  /** `fault`, or the kind's own step (`lever`). */
+  key: string;
+  kind: string;
+  /** The step's fields as written (the very object, so it can be edited in place): target may be left out. */
+  fields: { target?: string; duration?: unknown } & Record<string, unknown>;
+}
+
+/** The fault a step injects as written: a `fault:` step, or a kind's own step. */
+export function writtenFault(step: Step): WrittenFault | undefined {
+  if (step.fault) return { key: 'fault', kind: (step.fault as FaultStep).kind, fields: step.fault };
+  for (const definition of faultRegistry) {
+    const own = definition.step && (step as StepInput)[definition.step.key];
+    if (own) return { key: definition.step!.key, kind: definition.kind, fields: own as WrittenFault['fields'] };
+  }
+  return undefined;
+}
 
 /** Names used in steps and objectives must be declared, and a fault's target must be of its kind. */
 function checkReferences(experiment: z.output<z.ZodObject>, ctx: z.core.$RefinementCtx): void {
@@ -208,22 +266,18 @@ function checkReferences(experiment: z.output<z.ZodObject>, ctx: z.core.$Refinem
         else if (e.loads[ref].start !== 'manual') issue([...at, 'load', key], `load "${ref}" runs automatically; declare it with start: manual to control it from the method`);
       }
       if (step.probe !== undefined && !e.probes[step.probe]) issue([...at, 'probe'], `expected a declared probe (${Object.keys(e.probes).join(', ') || 'none declared'}), got "${step.probe}"`);
-      if (step.fault) {
-        const fault = step.fault as FaultStep;
-        const target = e.targets[fault.target] as { kind: string } | undefined;
-        const wanted = faultRegistry.find((d) => d.kind === fault.kind)?.targetKind;
-        if (!target) issue([...at, 'fault', 'target'], `expected a declared target (${Object.keys(e.targets).join(', ') || 'none declared'}), got "${fault.target}"`);
-        else if (wanted && target.kind !== wanted) issue([...at, 'fault', 'target'], `fault ${fault.kind} acts on a ${wanted} target; "${fault.target}" is a ${target.kind}`);
+      const written = writtenFault(step);
+      const wanted = written && faultRegistry.find((d) => d.kind === written.kind)?.targetKind;
+      if (written && wanted) {
+        const { key, kind, fields: fault } = written;
+        const target = fault.target === undefined ? undefined : (e.targets[fault.target] as { kind: string } | undefined);
+        if (fault.target === undefined) {
+          const ofKind = Object.entries(e.targets).filter(([, t]) => (t as { kind: string }).kind === wanted).map(([n]) => n);
+          if (ofKind.length !== 1) issue([...at, key], `name the ${wanted} target with \`target\`: ${ofKind.length === 0 ? `none is declared (declare one: { kind: ${wanted}, … })` : `there are ${ofKind.length}: ${ofKind.join(', ')}`}`);
+        } else if (!target) issue([...at, key, 'target'], `expected a declared target (${Object.keys(e.targets).join(', ') || 'none declared'}), got "${fault.target}"`);
+        else if (target.kind !== wanted) issue([...at, key, 'target'], `fault ${kind} acts on a ${wanted} target; "${fault.target}" is a ${target.kind}`);
+        if (path[0] === 'rollbacks') issue(at, 'rollbacks undo things; faults and levers belong in the method');
       }
-      if (step.lever) {
-        const leverTargets = Object.entries(e.targets).filter(([, t]) => (t as { kind: string }).kind === 'levers').map(([n]) => n);
-        if (step.lever.target !== undefined && !leverTargets.includes(step.lever.target)) {
-          issue([...at, 'lever', 'target'], `expected a declared levers target (${leverTargets.join(', ') || 'none declared'}), got "${step.lever.target}"`);
-        } else if (step.lever.target === undefined && leverTargets.length !== 1) {
-          issue([...at, 'lever'], `name the levers target with \`target\`: ${leverTargets.length === 0 ? 'none is declared (add one: { kind: levers, control: http://127.0.0.1:8475 })' : `there are ${leverTargets.length}`}`);
-        }
-      }
-      if ((step.fault || step.lever) && path[0] === 'rollbacks') issue(at, 'rollbacks undo things; faults and levers belong in the method');
       if (step.parallel) walk(step.parallel, [...at, 'parallel']);
     });
   walk(e.method, ['method']);

@@ -1,5 +1,5 @@
 import type { LoadOptions, LoadSample, LoadSummary } from '../load/types.js';
-import type { JournalRecorder } from './journal.js';
+import type { JournalRecorder } from '../journal/recorder.js';
 import type { Experiment, LoadDeclaration } from './schema.js';
 import { latencyCounts, singleLatency, SliSeries } from './sli.js';
 import { httpCheck } from './http-check.js';

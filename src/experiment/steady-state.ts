@@ -1,4 +1,4 @@
-import type { ObjectiveResult } from './journal-types.js';
+import type { ObjectiveResult } from '../journal/outcome.js';
 import type { Objective } from './schema.js';
 import { expectedText, formatValue, meets, measure, sloName, type SliSeries } from './sli.js';
 

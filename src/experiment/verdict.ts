@@ -1,5 +1,5 @@
 import { ExitCode } from '../cli/command.js';
-import type { ObjectiveResult, Verdict } from './journal-types.js';
+import type { ObjectiveResult, Verdict } from '../journal/outcome.js';
 import type { AbortReason } from './run-context.js';
 import { formatDuration } from '../units/units.js';
 

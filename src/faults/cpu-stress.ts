@@ -49,7 +49,7 @@ export const cpuStress: FaultDefinition<CpuStressParamsInput> = {
       `/regions/${encodeURIComponent(region)}/cpu-stress`,
       { body: { durationMs: parseDuration(params.duration), cores: params.cores }, lease, signal: ctx.signal },
     );
-    ctx.note('cpu stress started', { target: target.name, region, pids: stress.pids });
+    ctx.note('cpu-stress.started', `${stress.pids.length} CPU burner(s) in ${region} (pids ${stress.pids.join(', ')})`, { target: target.name, region, pids: stress.pids });
     return revertHeldFault(target, fault.id, ctx, 'cpu-stress');
   },
 };

@@ -20,7 +20,7 @@ const DrainParams = z
   .object({
     count: z.number().int().min(1).optional().describe('How many instances when the selector names a service (default 1)'),
     percent: PercentParam.optional(),
-    region: z.string().optional(),
+    region: z.string().optional().describe('Only instances in this region (or give it in the selector: service/region)'),
     grace: z.string().optional().describe('Longest wait for in-flight requests before SIGKILL, e.g. 10s'),
     deregistrationDelay: z
       .string()
@@ -75,9 +75,9 @@ export const drain: FaultDefinition<DrainParamsInput> = {
     const reverts: Revert[] = [];
     for (const id of ids) {
       const { fault } = await callControl<{ fault: { id: string } }>(target, 'POST', `/instances/${id}/drain`, { body, lease, signal: ctx.signal });
-      reverts.push(revertHeldFault(target, fault.id, ctx, `drain ${id}`));
+      reverts.push(revertHeldFault(target, fault.id, ctx, 'drain', id));
     }
-    ctx.note('draining instances', { target: target.name, instances: ids });
+    ctx.note('instances.draining', `draining ${ids.join(', ')}`, { target: target.name, instances: ids });
     return async () => {
       await Promise.all(reverts.map((revert) => revert()));
     };

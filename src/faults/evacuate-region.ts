@@ -36,7 +36,7 @@ export const evacuateRegion: FaultDefinition<EvacuateParamsInput> = {
       lease,
       signal: ctx.signal,
     });
-    ctx.note('evacuating region', { target: target.name, region: target.selector, steps: params.steps });
+    ctx.note('region.evacuating', `shifting traffic out of ${target.selector}${params.steps > 1 ? ` in ${params.steps} steps` : ''}`, { target: target.name, region: target.selector, steps: params.steps });
     return revertHeldFault(target, fault.id, ctx, 'evacuate-region');
   },
 };

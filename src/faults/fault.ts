@@ -1,4 +1,5 @@
 import type { z } from 'zod';
+import type { FaultFactType, JournalEventData } from '../journal/events.js';
 import type { Logger } from '../observe/log.js';
 
 // STYLE §1: one kind of trouble = one small file behind this interface, listed in ./registry.ts.
@@ -28,8 +29,8 @@ export interface FaultContext {
   leaseFor(target: ResolvedTarget): Promise<string>;
   signal: AbortSignal;
   log: Logger;
-  /** Adds an event to the run's journal. */
-  note(event: string, data?: Record<string, unknown>): void;
+  /** Adds a fact about what the fault did to the run's journal: one of the types docs/journal.md lists for faults. */
+  note<T extends FaultFactType>(type: T, message: string, data: JournalEventData<T>): void;
 }
 
 export interface PreflightResult {
@@ -43,7 +44,19 @@ export interface FaultDefinition<Params = unknown> {
   summary: string;
   /** Which target kind this fault acts on. */
   targetKind: string;
+  /**
+   * The step's parameters, written flat beside `kind`, `target` and `duration`: any zod shape whose input is an
+   * object or a union of objects (discriminated or not), every parameter with a `description` (the meaning in
+   * the docs table). A kind that breaks this is refused when the registry is read (./fault-params.ts).
+   */
   params: z.ZodType<Params>;
+  /**
+   * The kind may also be written as a step of its own, `<key>: { …params, target?, duration? }` (the lever's
+   * `lever: { pull: name }`), whose target defaults to the only declared target of `targetKind`.
+   */
+  step?: { key: string; description: string };
+  /** The step's name in the progress line and the journal, e.g. "pull lever x" (default: "<kind> on <target>"). */
+  title?(params: Params): string;
   /** Exactly what would be touched, for --dry-run and the blast radius, e.g. "SIGKILL 1 of 3 instances of pricing in us-east". */
   describe(target: ResolvedTarget, params: Params): string;
   /**

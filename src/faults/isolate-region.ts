@@ -25,7 +25,7 @@ export const isolateRegion: FaultDefinition<z.infer<typeof IsolateParams>> = {
       lease,
       signal: ctx.signal,
     });
-    ctx.note('isolated region', { target: target.name, region: target.selector });
+    ctx.note('region.isolated', `region ${target.selector} is black-holed`, { target: target.name, region: target.selector });
     return revertHeldFault(target, fault.id, ctx, 'isolate-region');
   },
 };

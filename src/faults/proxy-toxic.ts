@@ -20,7 +20,7 @@ export const httpMatchParams = {
   percentage: percentage.optional().meta({ description: 'Share of matching requests affected (default 100%)' }),
   match: z
     .object({
-      method: z.string().optional(),
+      method: z.string().optional().meta({ description: 'HTTP method, e.g. GET' }),
       path: z.string().optional().meta({ description: 'Path prefix, e.g. /api/recommendations' }),
       header: z.string().optional().meta({ description: 'name: value that a request must carry' }),
     })

@@ -1,4 +1,5 @@
 import type { FaultDefinition } from './fault.js';
+import { checkFaultKinds } from './fault-params.js';
 import { latencyFault } from './latency.js';
 import { bandwidthFault } from './bandwidth.js';
 import { slowCloseFault } from './slow-close.js';
@@ -17,9 +18,9 @@ import { isolateRegion } from './isolate-region.js';
 import { leverFault } from '../levers/lever-step.js';
 
 // STYLE §1: the one table of fault kinds. The experiment schema, the engine, `gameday faults`, the JSON
-// Schema and the docs read it; adding a kind is one new file and one line here.
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-export const faultRegistry: readonly FaultDefinition<any>[] = [
+// Schema and the docs read it; adding a kind is one new file and one line here. It is checked as it is
+// read: a kind the schema or the docs could not express stops the program here, not silently later.
+export const faultRegistry = checkFaultKinds([
   latencyFault,
   bandwidthFault,
   slowCloseFault,
@@ -36,7 +37,7 @@ export const faultRegistry: readonly FaultDefinition<any>[] = [
   evacuateRegion,
   isolateRegion,
   leverFault,
-];
+]);
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export function faultDefinition(kind: string): FaultDefinition<any> {

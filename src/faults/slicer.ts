@@ -9,7 +9,7 @@ export const slicerFault = toxicFault({
   params: z
     .object({
       averageSize: z.number().int().positive().meta({ description: 'Average packet size in bytes' }),
-      sizeVariation: z.number().int().nonnegative().default(0),
+      sizeVariation: z.number().int().nonnegative().default(0).meta({ description: 'Packet sizes vary at random by up to this many bytes' }),
       delay: duration.prefault('0ms').meta({ description: 'Delay between packets' }),
       ...streamParams,
     })

@@ -7,7 +7,7 @@ export const slowCloseFault = toxicFault({
   kind: 'slow-close',
   toxicType: 'slow_close',
   summary: 'Delays closing connections through a proxy',
-  params: z.object({ delay: duration, ...streamParams }).strict(),
+  params: z.object({ delay: duration.meta({ description: 'How long closing a connection is held back' }), ...streamParams }).strict(),
   attributes: (p) => ({ delay: p.delay }),
   describe: (p) => `slow close ${formatDuration(p.delay)} on ${p.stream}`,
 });

@@ -52,7 +52,8 @@ export const terminate: FaultDefinition<SelectionParamsInput> = {
       `/services/${encodeURIComponent(service)}/terminate`,
       { body: toSelection(params, region, target), lease, signal: ctx.signal },
     );
-    ctx.note('terminated instances', { target: target.name, instances: instances.map((i) => ({ id: i.id, pid: i.pid })) });
+    const killed = instances.map((i) => ({ id: i.id, pid: i.pid }));
+    ctx.note('instances.terminated', `SIGKILL ${killed.map((i) => `${i.id} (pid ${i.pid ?? 'none'})`).join(', ')}`, { target: target.name, instances: killed });
     return revertHeldFault(target, fault.id, ctx, 'terminate');
   },
 };

@@ -57,7 +57,7 @@ export async function callControl<T>(
  * revert succeeded) is fine. A failure (the component answers 5xx while it still holds the fault, or
  * cannot be reached) is not cached: a later call tries again.
  */
-export function revertHeldFault(target: ResolvedTarget, faultId: string, ctx: FaultContext, what: string): Revert {
+export function revertHeldFault(target: ResolvedTarget, faultId: string, ctx: FaultContext, kind: string, instance?: string): Revert {
   let done: Promise<void> | null = null;
   return () =>
     (done ??= (async () => {
@@ -69,7 +69,12 @@ export function revertHeldFault(target: ResolvedTarget, faultId: string, ctx: Fa
           throw error;
         }
       }
-      ctx.note(`reverted ${what}`, { target: target.name, fault: faultId });
+      ctx.note('fault.cleared', `target ${target.name} no longer holds ${kind}${instance ? ` on ${instance}` : ''}`, {
+        target: target.name,
+        kind,
+        heldFaultId: faultId,
+        ...(instance ? { instance } : {}),
+      });
     })());
 }
 

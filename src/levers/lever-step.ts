@@ -3,13 +3,13 @@ import type { FaultContext, FaultDefinition, ResolvedTarget, Revert } from '../f
 import { LeverApiError, connectLevers } from './client.js';
 import { leverName } from './lever.js';
 
-// The experiment step `lever: {pull: name}` / `lever: {reset: name}`. The change is sent under the run's
-// lease on the lever service, so a dead run leaves no lever behind; the revert (the run's rollback)
-// undoes exactly what the step changed and nothing a human did meanwhile.
+// The fault kind `lever`, usually written as its own step `lever: {pull: name}` / `lever: {reset: name}`.
+// The change is sent under the run's lease on the lever service, so a dead run leaves no lever behind; the
+// revert (the run's rollback) undoes exactly what the step changed and nothing a human did meanwhile.
 
 export const leverStepParams = z.union([
-  z.strictObject({ pull: leverName }).meta({ description: 'Pull the lever for the rest of the run' }),
-  z.strictObject({ reset: leverName }).meta({ description: 'Reset the lever for the rest of the run' }),
+  z.strictObject({ pull: leverName.meta({ description: 'The lever to pull (shed the work it names)' }) }).meta({ description: 'Pull the lever for the rest of the run' }),
+  z.strictObject({ reset: leverName.meta({ description: 'The lever to reset (resume the work it names)' }) }).meta({ description: 'Reset the lever for the rest of the run' }),
 ]);
 export type LeverStepParams = z.infer<typeof leverStepParams>;
 
@@ -24,6 +24,11 @@ export const leverFault: FaultDefinition<LeverStepParams> = {
   summary: 'Pulls or resets an emergency lever for the rest of the run (undone by the rollback or when the lease ends)',
   targetKind: 'levers',
   params: leverStepParams,
+  step: { key: 'lever', description: 'Pull or reset an emergency lever until the method ends, or for `duration` (undone at revert, LIFO with the faults)' },
+  title(params) {
+    const { action, lever } = actionOf(params);
+    return `${action} lever ${lever}`;
+  },
   describe(target, params) {
     const { action, lever } = actionOf(params);
     return `${action} lever ${lever} on the lever service ${target.controlUrl} (undone at rollback)`;
@@ -48,7 +53,7 @@ export async function applyLeverStep(target: ResolvedTarget, params: LeverStepPa
   const lease = await ctx.leaseFor(target);
   const by = `run ${ctx.runId}`;
   const result = await client[action](lever, { by, reason: `experiment step: ${action} ${lever}` }, { lease });
-  ctx.note(action === 'pull' ? 'lever.pulled' : 'lever.reset', { lever, changed: result.changed, lease });
+  ctx.note(action === 'pull' ? 'lever.pulled' : 'lever.reset', `${action} lever ${lever}${result.changed ? '' : ` (it already was ${result.lever.state})`}`, { lever, lease, changed: result.changed, rollback: false });
   if (!result.changed) {
     // Someone else (often a human) had already put the lever there: the run does not own that state.
     ctx.log.info({ lever, state: result.lever.state }, `lever ${lever} was already ${result.lever.state}; the run will not undo it`);
@@ -62,14 +67,14 @@ export async function applyLeverStep(target: ResolvedTarget, params: LeverStepPa
       const current = await client.get(lever);
       // A human who took the lever over (pulled or reset it by hand) keeps it; the lease no longer holds it.
       if (current.lease?.id !== lease) {
-        ctx.note('lever.kept', { lever, state: current.state, by: current.changed_by });
+        ctx.note('lever.kept', `lever ${lever} is left ${current.state}: ${current.changed_by ?? 'someone'} took it over`, { lever, state: current.state, by: current.changed_by });
         return;
       }
       const undo = action === 'pull' ? 'reset' : 'pull';
       // Undone under the same lease: without it the service would see a human taking the lever over, and
       // an earlier step's rollback (pull, then reset, reverted last in first out) would leave it pulled.
       await client[undo](lever, { by, reason: `rollback of experiment step: ${action} ${lever}` }, { lease });
-      ctx.note(undo === 'pull' ? 'lever.pulled' : 'lever.reset', { lever, rollback: true });
+      ctx.note(undo === 'pull' ? 'lever.pulled' : 'lever.reset', `${undo} lever ${lever} (rollback of the step)`, { lever, lease, changed: true, rollback: true });
     } catch (error) {
       // The lease still holds the change: if the service is back before the lease ends, expiry undoes it.
       if (error instanceof LeverApiError && error.status === 0) throw new Error(`${error.message}; the lease will undo lever ${lever} when it expires`);

@@ -3,7 +3,8 @@
 // left out (--skip-unsupported) or where `chaos run` would have stopped with an error. Rendered from the
 // journal alone, like the rest of the report.
 
-import type { ChaosToolkitSummary, Journal } from '../experiment/journal-types.js';
+import type { ChaosToolkitSummary } from '../journal/chaostoolkit.js';
+import type { LoadedJournal } from '../journal/format.js';
 import { escapeHtml, escapeMarkdown, markdownCode } from './format.js';
 
 function facts(ctk: ChaosToolkitSummary): [string, string][] {
@@ -24,7 +25,7 @@ function lists(ctk: ChaosToolkitSummary): [string, string[]][] {
   ];
 }
 
-export function renderChaosToolkitHtml(journal: Journal): string {
+export function renderChaosToolkitHtml(journal: LoadedJournal): string {
   const ctk = journal.chaostoolkit;
   if (!ctk || typeof ctk !== 'object') return '';
   const code = (text: string) => escapeHtml(text).replace(/`([^`]+)`/g, '<code>$1</code>');
@@ -39,7 +40,7 @@ export function renderChaosToolkitHtml(journal: Journal): string {
   ].join('');
 }
 
-export function renderChaosToolkitMarkdown(journal: Journal): string[] {
+export function renderChaosToolkitMarkdown(journal: LoadedJournal): string[] {
   const ctk = journal.chaostoolkit;
   if (!ctk || typeof ctk !== 'object') return [];
   const lines = ['## Chaos Toolkit', '', 'This run is a Chaos Toolkit experiment. Its verdict as Chaos Toolkit gives it:', ''];

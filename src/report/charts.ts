@@ -3,7 +3,8 @@
 // steps and faults as labelled bands and guardrail breaches as markers. Everything here renders
 // without JavaScript; html.ts adds an optional hover layer on top of the same geometry.
 
-import type { Band, Journal, JournalEvent, SliSample } from '../experiment/journal-types.js';
+import type { Band, LoadedJournal, SliSample } from '../journal/format.js';
+import { isOfType, type EventRecord } from '../journal/events.js';
 import { escapeHtml, formatLatency, isMeasured } from './format.js';
 import { timeTicks, valueTicks } from './scale.js';
 import { downsample, runEndMs, seriesByLoad, typicalIntervalMs } from './series.js';
@@ -37,12 +38,12 @@ export interface ChartContext {
   endMs: number;
   series: ChartSeries[];
   bands: Band[];
-  breaches: JournalEvent[];
+  breaches: EventRecord[];
 }
 
 const BAND_KINDS: ReadonlySet<string> = new Set(['step', 'fault', 'phase']);
 
-export function chartContext(journal: Journal): ChartContext {
+export function chartContext(journal: LoadedJournal): ChartContext {
   return {
     endMs: runEndMs(journal),
     series: seriesByLoad(journal.samples).map(({ load, samples }, i) => ({
@@ -53,7 +54,7 @@ export function chartContext(journal: Journal): ChartContext {
     // Only the kinds this renderer knows: a journal from a newer GameDay (or a hand-edited one) may carry
     // others, and a band's kind ends up in class names.
     bands: (journal.bands ?? []).filter((b) => b && BAND_KINDS.has(b.kind) && isMeasured(b.startMs) && isMeasured(b.endMs) && b.endMs >= b.startMs),
-    breaches: (journal.events ?? []).filter((e) => e && e.type === 'guardrail.breach' && isMeasured(e.atMs)),
+    breaches: (journal.events ?? []).filter((e) => e && isOfType(e, 'guardrail.breach') && isMeasured(e.atMs)),
   };
 }
 

@@ -2,7 +2,7 @@
 // so that a value reads the same in both. Every formatter accepts anything, because journal.json is read
 // back from disk: NaN becomes null in JSON, and a value a person must read is never shown as "NaN".
 
-import type { ObjectiveResult } from '../experiment/journal-types.js';
+import type { ObjectiveResult } from '../journal/outcome.js';
 
 /** A number that can be drawn or summed: finite, not null, not NaN. */
 export function isMeasured(value: unknown): value is number {

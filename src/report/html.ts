@@ -4,7 +4,9 @@
 // the journal is user input and goes through escapeHtml.
 
 import { createHash } from 'node:crypto';
-import type { Journal, JournalEvent, ObjectiveResult } from '../experiment/journal-types.js';
+import type { LoadedJournal } from '../journal/format.js';
+import { isOfType, type EventRecord } from '../journal/events.js';
+import type { ObjectiveResult } from '../journal/outcome.js';
 import { chartContext, METRIC_ORDER, PLOT_LEFT, PLOT_WIDTH, renderChart, type ChartContext } from './charts.js';
 import {
   escapeHtml, formatCount, formatEventData, formatLatency, formatPercent, formatRate, formatRunTime, formatSpan,
@@ -30,7 +32,7 @@ const CSP = [
   "form-action 'none'",
 ].join('; ');
 
-export function renderHtml(journal: Journal): string {
+export function renderHtml(journal: LoadedJournal): string {
   const words = verdictWords(journal.verdict);
   const title = String(journal.experiment?.title ?? 'Untitled experiment');
   const ctx = chartContext(journal);
@@ -65,7 +67,7 @@ export function renderHtml(journal: Journal): string {
   ].join('\n');
 }
 
-function renderHeader(journal: Journal, title: string): string {
+function renderHeader(journal: LoadedJournal, title: string): string {
   const meta: Array<[string, string]> = [
     ['Run', journal.runId],
     ['Experiment', journal.experiment?.file],
@@ -86,7 +88,7 @@ function renderHeader(journal: Journal, title: string): string {
   ].join('');
 }
 
-function renderVerdict(journal: Journal): string {
+function renderVerdict(journal: LoadedJournal): string {
   const words = verdictWords(journal.verdict);
   return [
     `<section class="verdict tone-${words.tone}" id="verdict" aria-label="Verdict">`,
@@ -97,9 +99,9 @@ function renderVerdict(journal: Journal): string {
   ].join('');
 }
 
-function renderTiles(journal: Journal): string {
+function renderTiles(journal: LoadedJournal): string {
   const run = summariseRun(journal);
-  const breaches = (journal.events ?? []).filter((e) => e?.type === 'guardrail.breach').length;
+  const breaches = (journal.events ?? []).filter((e) => e && isOfType(e, 'guardrail.breach')).length;
   const failed = (journal.objectives ?? []).filter((o) => o && !o.ok).length;
   type Tile = { label: string; value: string; note?: string; alert?: boolean };
   const objectives = journal.objectives ?? [];
@@ -151,7 +153,7 @@ function renderObjectives(objectives: ObjectiveResult[]): string {
   ].join('');
 }
 
-function renderPhaseSummary(journal: Journal): string {
+function renderPhaseSummary(journal: LoadedJournal): string {
   const summaries = summarisePhases(journal);
   if (summaries.length === 0) return '';
   const end = runEndMs(journal);
@@ -185,11 +187,11 @@ function renderBlastRadius(targets: string[]): string {
   return `<section class="card" id="blast-radius"><h2>Blast radius</h2>${body}</section>`;
 }
 
-function renderTimeline(events: JournalEvent[]): string {
+function renderTimeline(events: EventRecord[]): string {
   const ordered = events.filter((e) => e && typeof e === 'object').sort((a, b) => (a.atMs ?? 0) - (b.atMs ?? 0));
   const shown = ordered.slice(0, MAX_TIMELINE_ROWS);
   const rows = shown.map((e) => [
-    `<tr${e.type === 'guardrail.breach' ? ' class="breach"' : ROUTINE_EVENTS.has(e.type) ? ' class="routine"' : ''}>`,
+    `<tr${isOfType(e, 'guardrail.breach') ? ' class="breach"' : ROUTINE_EVENTS.has(e.type) ? ' class="routine"' : ''}>`,
     `<td class="num">${escapeHtml(formatRunTime(e.atMs))}</td>`,
     `<td><span class="pill t-${escapeHtml(String(e.type ?? '').split('.')[0])}">${escapeHtml(e.type)}</span></td>`,
     `<td>${escapeHtml(e.message)}${e.data ? `<div class="data mono">${escapeHtml(formatEventData(e.data))}</div>` : ''}</td>`,

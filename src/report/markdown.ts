@@ -3,7 +3,8 @@
 // the key events (not every probe) and one line of SLIs per phase and load. GitHub-flavoured tables;
 // every value from the journal is escaped so a title cannot turn into a link, a heading or raw HTML.
 
-import type { Journal, JournalEvent } from '../experiment/journal-types.js';
+import type { LoadedJournal } from '../journal/format.js';
+import { isOfType, type EventRecord, type JournalEventType } from '../journal/events.js';
 import {
   escapeMarkdown, formatCount, formatEventData, formatLatency, formatPercent, formatRate, formatRunTime, formatSpan,
   formatWallClock, markdownCode, measuredText,
@@ -16,12 +17,15 @@ import { renderChaosToolkitMarkdown } from './chaostoolkit.js';
 export const MAX_MARKDOWN_EVENTS = 50;
 
 /** Events that repeat every few hundred milliseconds and say nothing the objectives table does not. */
-export const ROUTINE_EVENTS: ReadonlySet<string> = new Set(['probe', 'hypothesis.checked', 'lease.renewed', 'sample']);
+export const ROUTINE_EVENTS: ReadonlySet<string> = new Set<JournalEventType>(['probe', 'hypothesis.checked']);
 
-/** Events that always make the timeline, however long the run. */
-const CRITICAL_PREFIXES = ['guardrail.', 'fault.', 'error', 'halt', 'lease.renew-failed', 'lever.', 'activity.skipped', 'rollbacks.skipped'];
+/**
+ * Events that always make the timeline, however long the run. Prefixes rather than names, so that a kind a
+ * newer GameDay adds to these families (a journal's reader meets types it does not know) is kept too.
+ */
+const CRITICAL_PREFIXES = ['guardrail.', 'fault.', 'error', 'abort', 'lease.renew-failed', 'lever.', 'activity.skipped', 'rollbacks.skipped'];
 
-export function renderMarkdown(journal: Journal): string {
+export function renderMarkdown(journal: LoadedJournal): string {
   const words = verdictWords(journal.verdict);
   const lines: string[] = [];
   lines.push(`# ${escapeMarkdown(journal.experiment?.title ?? 'Untitled experiment')}`, '');
@@ -71,7 +75,7 @@ export function renderMarkdown(journal: Journal): string {
     for (const e of shown) {
       const data = formatEventData(e.data, 100);
       const what = escapeMarkdown(e.message) + (data ? ` (${escapeMarkdown(data)})` : '');
-      lines.push(row([formatRunTime(e.atMs), markdownCode(e.type, true), e.type === 'guardrail.breach' ? `**${what}**` : what]));
+      lines.push(row([formatRunTime(e.atMs), markdownCode(e.type, true), isOfType(e, 'guardrail.breach') ? `**${what}**` : what]));
     }
     lines.push('');
     if (omitted > 0) lines.push(`${formatCount(omitted)} routine or later events are in journal.json.`, '');
@@ -84,16 +88,16 @@ export function renderMarkdown(journal: Journal): string {
  * The events worth a line in a review: routine ones dropped, critical ones always kept, the rest in
  * time order until the page is full.
  */
-export function keyEvents(events: readonly JournalEvent[], limit = MAX_MARKDOWN_EVENTS): { shown: JournalEvent[]; omitted: number } {
+export function keyEvents(events: readonly EventRecord[], limit = MAX_MARKDOWN_EVENTS): { shown: EventRecord[]; omitted: number } {
   const all = events.filter((e) => e && typeof e === 'object').sort((a, b) => (a.atMs ?? 0) - (b.atMs ?? 0));
   const candidates = all.filter((e) => !ROUTINE_EVENTS.has(e.type));
-  const isCritical = (e: JournalEvent) => CRITICAL_PREFIXES.some((p) => String(e.type).startsWith(p));
+  const isCritical = (e: EventRecord) => CRITICAL_PREFIXES.some((p) => String(e.type).startsWith(p));
   let room = Math.max(0, limit - candidates.filter(isCritical).length);
   const shown = candidates.filter((e) => isCritical(e) || room-- > 0);
   return { shown, omitted: all.length - shown.length };
 }
 
-function renderSlis(journal: Journal, summaries: ReturnType<typeof summarisePhases>): string[] {
+function renderSlis(journal: LoadedJournal, summaries: ReturnType<typeof summarisePhases>): string[] {
   const lines = ['## SLIs per phase', ''];
   if (summaries.length === 0) {
     lines.push('No SLI samples were recorded.', '');

@@ -1,7 +1,7 @@
 // Turns the journal's SLI samples into what the reports show: one time-ordered series per load, thinned
 // for drawing, and per-phase summaries. Pure functions; the HTML and the Markdown report share them.
 
-import type { Band, Journal, SliSample } from '../experiment/journal-types.js';
+import type { Band, LoadedJournal, SliSample } from '../journal/format.js';
 import { isMeasured } from './format.js';
 
 /** About one point per horizontal pixel of a chart: more is invisible, and makes the file heavy. */
@@ -113,7 +113,7 @@ export function typicalIntervalMs(samples: readonly SliSample[]): number {
 }
 
 /** The last moment the charts must show: the run's end, or later if samples or bands go past it. */
-export function runEndMs(journal: Journal): number {
+export function runEndMs(journal: LoadedJournal): number {
   // A loop, not Math.max(...all): a day-long run has more samples than a call may have arguments.
   let end = isMeasured(journal.durationMs) ? Math.max(0, journal.durationMs) : 0;
   for (const sample of journal.samples ?? []) if (isMeasured(sample?.atMs) && sample.atMs > end) end = sample.atMs;
@@ -147,7 +147,7 @@ export interface PhaseSummary {
  * summarised as one phase, "run". Interval percentiles cannot be merged exactly, so the summary shows
  * the median and the worst interval rather than pretending to a phase-wide p99.
  */
-export function summarisePhases(journal: Journal): PhaseSummary[] {
+export function summarisePhases(journal: LoadedJournal): PhaseSummary[] {
   const phases = phaseWindows(journal);
   const summaries: PhaseSummary[] = [];
   for (const { load, samples } of seriesByLoad(journal.samples)) {
@@ -161,7 +161,7 @@ export function summarisePhases(journal: Journal): PhaseSummary[] {
 }
 
 /** Totals of the whole run and every load, for the headline figures (a probe's checks are not traffic). */
-export function summariseRun(journal: Journal): PhaseSummary | null {
+export function summariseRun(journal: LoadedJournal): PhaseSummary | null {
   const samples = (journal.samples ?? []).filter((s) => s && s.source !== 'probe' && isMeasured(s.atMs));
   if (samples.length === 0) return null;
   const loads = new Set(samples.map((s) => s.load)).size;
@@ -192,7 +192,7 @@ function summarise(phase: string, load: string, startMs: number, endMs: number, 
   };
 }
 
-function phaseWindows(journal: Journal): Array<Pick<Band, 'label' | 'startMs' | 'endMs'>> {
+function phaseWindows(journal: LoadedJournal): Array<Pick<Band, 'label' | 'startMs' | 'endMs'>> {
   const phases = (journal.bands ?? [])
     .filter((b) => b && b.kind === 'phase' && isMeasured(b.startMs) && isMeasured(b.endMs))
     .sort((a, b) => a.startMs - b.startMs);

@@ -1,7 +1,7 @@
 // How each verdict is said to people, once, for both reports: the big word, the plain sentence, and
 // the colour (held green, violated amber, aborted red) that makes a report readable from across a room.
 
-import type { Verdict } from '../experiment/journal-types.js';
+import type { Verdict } from '../journal/outcome.js';
 
 export interface VerdictWords {
   /** The big word: HELD, VIOLATED … */

@@ -4,14 +4,14 @@
 
 import { mkdir, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { Journal } from '../experiment/journal-types.js';
+import type { LoadedJournal } from '../journal/format.js';
 import { renderHtml } from './html.js';
 import { renderMarkdown } from './markdown.js';
 
 export { renderHtml } from './html.js';
 export { renderMarkdown } from './markdown.js';
 
-export async function writeReports(journal: Journal, runFolder: string): Promise<{ html: string; md: string }> {
+export async function writeReports(journal: LoadedJournal, runFolder: string): Promise<{ html: string; md: string }> {
   await mkdir(runFolder, { recursive: true });
   const html = join(runFolder, 'report.html');
   const md = join(runFolder, 'report.md');

@@ -1,5 +1,7 @@
 // `gameday demo` end to end with real processes: the whole world (about twenty-three processes), the engine,
 // real load, and the reports, on the demo's fixed ports. Each test leaves nothing behind, and checks it.
+// Every journal.json read here (readJournal) is validated against the published journal schema,
+// examples/journal.schema.json, by a JSON Schema validator.
 import assert from 'node:assert/strict';
 import { existsSync, statSync } from 'node:fs';
 import { createServer } from 'node:net';

@@ -6,11 +6,12 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 import { connect } from 'node:net';
 import { join } from 'node:path';
-import type { Journal } from '../../src/experiment/journal-types.js';
+import type { Journal } from '../../src/journal/format.js';
 import { describePortOwner, portIsFree } from '../../src/demo/port-owner.js';
 import { DEMO_PORTS, WORLD_MARKER } from '../../src/demo/world.js';
 import type { SegmentSummary } from '../../src/demo/world-record.js';
 import { gamedayBin, tempHome as sharedTempHome } from '../cli-process.js';
+import { validJournal } from '../journal-schema.js';
 
 export interface DemoResult {
   code: number | null;
@@ -70,17 +71,18 @@ export function spawnDemo(args: string[], home: string): DemoProcess {
 /** A throwaway home for a demo run (GAMEDAY_HOME points into it). */
 export const tempHome = () => sharedTempHome('gameday-demo-test-');
 
+/** The run's journal.json, checked against the published journal schema. */
 export function readJournal(folder: string): Journal {
-  return JSON.parse(readFileSync(join(folder, 'journal.json'), 'utf8')) as Journal;
+  const file = join(folder, 'journal.json');
+  return validJournal(JSON.parse(readFileSync(file, 'utf8')), file);
 }
 
 export function segments(journal: Journal): SegmentSummary[] {
-  return journal.events.filter((e) => e.type === 'world.pages').map((e) => e.data as unknown as SegmentSummary);
+  return journal.events.flatMap((e) => (e.type === 'world.pages' ? [e.data] : []));
 }
 
 export function journaledPids(journal: Journal): number[] {
-  const world = journal.events.find((e) => e.type === 'world');
-  return (world?.data?.pids as number[] | undefined) ?? [];
+  return journal.events.flatMap((e) => (e.type === 'world' ? e.data.pids : []));
 }
 
 /** Live processes (zombies excluded) whose environment carries the world marker of `demoPid`. */

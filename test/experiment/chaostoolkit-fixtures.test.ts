@@ -5,8 +5,9 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import type { ChaosToolkitSummary, Journal } from '../../src/experiment/journal-types.js';
-import { journalOf, repoRoot, spawnGameday, tempHome, type GamedayResult } from './world.js';
+import type { ChaosToolkitSummary } from '../../src/journal/chaostoolkit.js';
+import type { Journal } from '../../src/journal/format.js';
+import { eventsOf, journalOf, repoRoot, spawnGameday, tempHome, type GamedayResult } from './world.js';
 import { listen, freePort, Supervisor, waitForHttp } from './chaostoolkit-world/services.js';
 
 const fixtures = join(repoRoot, 'test/experiment/fixtures/chaostoolkit');
@@ -27,15 +28,16 @@ function assertVerdict(run: Run, exitCode: number, chaos: Partial<ChaosToolkitSu
   for (const [key, value] of Object.entries(chaos)) assert.deepEqual(run.journal.chaostoolkit?.[key as keyof ChaosToolkitSummary], value, `chaostoolkit.${key}`);
 }
 
-const events = (journal: Journal, type: string) => journal.events.filter((e) => e.type === type);
 
 test('docs: "Hello world!" (a process action) completes, not deviated, and holds', async (t) => {
   const home = tempHome();
   t.after(() => home.remove());
   const run = await runFixture('docs-hello-world.json', home.dir);
   assertVerdict(run, 0, { status: 'completed', deviated: false, chaosExitCode: 0 });
-  const action = events(run.journal, 'action').find((e) => e.message.startsWith('action say-hello'));
-  assert.equal((action?.data?.output as { stdout: string }).stdout, 'hello\n');
+  const action = eventsOf(run.journal, 'action').find((e) => e.message.startsWith('action say-hello'));
+  const output = action && 'output' in action.data ? action.data.output : undefined;
+  assert.ok(output && 'stdout' in output, JSON.stringify(action));
+  assert.equal(output.stdout, 'hello\n');
 });
 
 test('chaostoolkit-lib SimpleExperiment: tolerance 0 on `echo` holds before and after, with the pause after', async (t) => {
@@ -55,7 +57,7 @@ test('chaostoolkit-lib SimpleExperimentWithFailingHypothesis: Chaos Toolkit says
   // chaostoolkit-lib's own test asserts status "completed", deviated False; `chaos run` exits 0. GameDay: violated.
   assertVerdict(run, 1, { status: 'completed', deviated: false, chaosExitCode: 0 });
   assert.equal(run.journal.verdict, 'violated');
-  assert.equal(events(run.journal, 'step.start').some((e) => e.message.includes('say-hello')), false, 'the method did not run');
+  assert.equal(eventsOf(run.journal, 'step.start').some((e) => e.message.includes('say-hello')), false, 'the method did not run');
 });
 
 test('teinelund baseline: three HTTP probes on 127.0.0.1:5000 and :5001 hold before and after an empty method', async (t) => {
@@ -76,7 +78,7 @@ test('teinelund slow backend: the frontend falls back within the probes’ 5 s t
   const run = await runFixture('teinelund-slow-backend.json', home.dir);
   assertVerdict(run, 0, { status: 'completed', deviated: false });
   // The method's probes ran (their tolerances are not checked there, as in Chaos Toolkit).
-  assert.deepEqual(events(run.journal, 'probe').filter((e) => e.data?.section === 'method').map((e) => e.message), [
+  assert.deepEqual(eventsOf(run.journal, 'probe').filter((e) => 'section' in e.data && e.data.section === 'method').map((e) => e.message), [
     'probe check-frontend-response: status 200',
     'probe verify-frontend-still-serves-users: status 200',
     'probe check-circuit-breaker-state: status 200',
@@ -93,7 +95,7 @@ test('chrisp777 process kill: `pkill -HUP -F STORAGE.pid` kills the store, pm2 r
   assertVerdict(run, 0, { status: 'completed', deviated: false, rollbacksPlayed: true });
   // Started once, again after the kill (pm2's autorestart), and again by the rollback `pm2 restart`.
   assert.ok(quotes.supervisor.starts('STORAGE') >= 3, `storage starts: ${quotes.supervisor.starts('STORAGE')}`);
-  assert.match(events(run.journal, 'action').find((e) => e.message.startsWith('action kill-quote-store'))?.message ?? '', /exit code 0/);
+  assert.match(eventsOf(run.journal, 'action').find((e) => e.message.startsWith('action kill-quote-store'))?.message ?? '', /exit code 0/);
 });
 
 test('chrisp777 unresponsive store: `pm2 stop` deviates with a failed probe, so by default the rollbacks do not run', async (t) => {
@@ -104,7 +106,7 @@ test('chrisp777 unresponsive store: `pm2 stop` deviates with a failed probe, so 
   const run = await runFixture('chrisp777-unresponsive-storage.json', home.dir, quotes.env);
   // The storage probe cannot connect after the method: status "failed", deviated; `chaos run` exits 1.
   assertVerdict(run, 1, { status: 'failed', deviated: true, chaosExitCode: 1, rollbacksPlayed: false });
-  assert.equal(events(run.journal, 'rollbacks.skipped').length, 1);
+  assert.equal(eventsOf(run.journal, 'rollbacks.skipped').length, 1);
   await assert.rejects(fetch(quotes.storageUrl), 'the store stays down: no rollback restarted it');
 
   const always = await runFixture('chrisp777-unresponsive-storage.json', home.dir, quotes.env, ['--rollback-strategy', 'always']);
@@ -120,8 +122,8 @@ test('TGPSKI hello world: the misspelled "steady - state - hypothesis" is ignore
   const run = await runFixture('tgpski-hello-world.json', home.dir);
   assertVerdict(run, 0, { status: 'completed', deviated: false, rollbacksPlayed: true });
   assert.equal(run.journal.objectives.length, 0);
-  assert.ok(events(run.journal, 'warning').some((e) => e.message.includes('"steady - state - hypothesis" is not a Chaos Toolkit field')));
-  assert.equal(events(run.journal, 'action').length, 2, 'the sed action and the sed rollback ran');
+  assert.ok(eventsOf(run.journal, 'warning').some((e) => e.message.includes('"steady - state - hypothesis" is not a Chaos Toolkit field')));
+  assert.equal(eventsOf(run.journal, 'action').length, 2, 'the sed action and the sed rollback ran');
   assert.equal(readFileSync(join(home.dir, 'test.txt'), 'utf8'), 'burp\n');
 });
 
@@ -156,7 +158,7 @@ test('DevLearnOps dummy and sample (YAML): the configured URL answers 200, `ls -
   assertVerdict(dummy, 0, { status: 'completed', deviated: false });
   const sample = await runFixture('devlearnops-sample.yaml', home.dir);
   assertVerdict(sample, 0, { status: 'completed', deviated: false, rollbacksPlayed: true });
-  assert.equal(events(sample.journal, 'action').length, 2);
+  assert.equal(eventsOf(sample.journal, 'action').length, 2);
   assert.deepEqual(hits, ['GET /', 'GET /', 'GET /', 'GET /']);
 });
 

@@ -8,7 +8,7 @@ import type { AddressInfo } from 'node:net';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import type { Journal } from '../../src/experiment/journal-types.js';
+import type { Journal } from '../../src/journal/format.js';
 import { journalOf, spawnGameday, tempHome, waitFor } from './world.js';
 import type { TempHome } from '../cli-process.js';
 import { listen, type Listening } from './chaostoolkit-world/services.js';

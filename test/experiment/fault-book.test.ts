@@ -1,10 +1,11 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { FaultBook } from '../../src/experiment/fault-book.js';
-import { JournalRecorder } from '../../src/experiment/journal.js';
+import { JournalRecorder } from '../../src/journal/recorder.js';
 
 // These reverts are plain functions recording calls: the book's ordering rules do not depend on what a
 // fault is, and the proxy-backed faults are covered by the integration tests.
+const INJECTED = { kind: 'latency', target: 'recs', selector: 'recs', controlUrl: 'http://127.0.0.1:8474' };
 function recorder() {
   const order: string[] = [];
   const revert = (name: string, ms = 0) => async () => {
@@ -17,9 +18,9 @@ function recorder() {
 test('the normal path reverts faults last in, first out', async () => {
   const book = new FaultBook(new JournalRecorder());
   const { order, revert } = recorder();
-  await book.add('a', revert('a'), {});
-  await book.add('b', revert('b'), {});
-  await book.add('c', revert('c'), {});
+  await book.add('a', revert('a'), INJECTED);
+  await book.add('b', revert('b'), INJECTED);
+  await book.add('c', revert('c'), INJECTED);
   await book.revertAllInOrder();
   assert.deepEqual(order, ['c', 'b', 'a']);
   assert.equal(book.size, 0);
@@ -28,7 +29,7 @@ test('the normal path reverts faults last in, first out', async () => {
 test('the abort path reverts every fault at once, not one after the other', async () => {
   const book = new FaultBook(new JournalRecorder());
   const { order, revert } = recorder();
-  for (const name of ['a', 'b', 'c', 'd']) await book.add(name, revert(name, 200), {});
+  for (const name of ['a', 'b', 'c', 'd']) await book.add(name, revert(name, 200), INJECTED);
   const started = performance.now();
   await book.revertAllAtOnce();
   const took = performance.now() - started;
@@ -43,7 +44,7 @@ test('a revert runs once even when a guardrail and the method call it together',
   const id = await book.add('a', async () => {
     calls += 1;
     await new Promise((r) => setTimeout(r, 20));
-  }, {});
+  }, INJECTED);
   await Promise.all([book.revert(id), book.revertAllAtOnce(), book.revertAllInOrder()]);
   assert.equal(calls, 1);
   assert.equal(journal.events.filter((e) => e.type === 'fault.reverted').length, 1);
@@ -54,7 +55,7 @@ test('a fault whose injection lands after the abort is reverted at once', async 
   const book = new FaultBook(new JournalRecorder());
   const { order, revert } = recorder();
   await book.revertAllAtOnce();
-  await book.add('late', revert('late'), {});
+  await book.add('late', revert('late'), INJECTED);
   assert.deepEqual(order, ['late']);
   assert.equal(book.size, 0);
 });
@@ -64,7 +65,7 @@ test('a revert that fails stays in the book and is journaled, so the lease relea
   const book = new FaultBook(journal);
   await book.add('stuck', async () => {
     throw new Error('proxy unreachable');
-  }, {});
+  }, INJECTED);
   const errors = await book.revertAllInOrder();
   assert.equal(errors.length, 1);
   assert.equal(book.size, 1);

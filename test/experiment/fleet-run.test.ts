@@ -1,4 +1,6 @@
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { test } from 'node:test';
 import { parseExperiment } from '../../src/experiment/load-file.js';
 import { runExperiment } from '../../src/experiment/run.js';
@@ -9,6 +11,7 @@ import { Fleet } from '../../src/fleet/fleet.js';
 import { Gateway } from '../../src/gateway/gateway.js';
 import { startGatewayControl } from '../../src/gateway/control-api.js';
 import { quietLog, shopDeclaration } from '../fleet/helpers.js';
+import { validJournal } from '../journal-schema.js';
 import { tempHome } from './world.js';
 
 // This experiment declares no load, so the load generator is never called.
@@ -50,6 +53,13 @@ method:
   const events = outcome.journal!.events;
   assert.equal(events.filter((e) => e.type === 'fault.injected').length, 2);
   assert.equal(events.filter((e) => e.type === 'fault.reverted').length, 2);
+  // The faults' own facts are typed events of the published schema: which process was killed, which region left.
+  const journal = validJournal(JSON.parse(readFileSync(join(outcome.folder!, 'journal.json'), 'utf8')), 'the fleet run\'s journal.json');
+  const killed = journal.events.flatMap((e) => (e.type === 'instances.terminated' ? e.data.instances : []));
+  assert.equal(killed.length, 1);
+  assert.ok(pids.includes(killed[0].pid), `the journal names the killed process (${killed[0].pid})`);
+  assert.deepEqual(journal.events.flatMap((e) => (e.type === 'region.evacuating' ? [e.data.region] : [])), ['us-west']);
+  assert.deepEqual(journal.events.flatMap((e) => (e.type === 'fault.cleared' ? [e.data.kind] : [])).sort(), ['evacuate-region', 'terminate']);
   assert.ok(fleet.instances().every((i) => i.state === 'healthy'), 'the terminated instance runs again');
   assert.ok(gateway.regions().every((r) => r.weight > 0), 'traffic shifted back to us-west');
 });

@@ -115,14 +115,13 @@ settings:
   }
 });
 
-test('a missing file says so without a position, and gameday faults lists levers as a step, not a fault kind', async () => {
+test('a missing file says so without a position, and gameday faults lists every kind, the lever with its own step', async () => {
   const missing = await spawnGameday(['validate', 'nonexist.yaml'], home.dir).done;
   assert.equal(missing.code, 3);
   assert.match(missing.stderr, /cannot read nonexist\.yaml: no such file/);
   assert.doesNotMatch(missing.stderr, /:0:0/);
   const faults = await spawnGameday(['faults'], home.dir).done;
   assert.equal(faults.code, 0, faults.stderr);
-  assert.doesNotMatch(faults.stdout, /^lever\s+on/m, 'lever is not a `fault:` kind');
-  assert.match(faults.stdout, /levers are a step[^]*lever: \{ pull: <name> \}/);
+  assert.match(faults.stdout, /^lever\s+on levers .*\n\s+params: pull \| reset\n\s+also a step: lever: \{ pull \} \| \{ reset \}, target\?/m);
   assert.match(faults.stdout, /^http-abort .*mid-way/m);
 });

@@ -17,15 +17,15 @@ import { alive, quietLog, shopDeclaration, waitFor } from './helpers.js';
 // The fault kinds as the engine uses them: resolved targets, a context that takes leases over HTTP,
 // preflight before inject, and the returned revert.
 
-function context(ttlMs = 30_000): FaultContext & { notes: string[] } {
+function context(ttlMs = 30_000): FaultContext & { notes: Array<{ type: string; data: unknown }> } {
   const leases = new Map<string, Promise<string>>();
-  const notes: string[] = [];
+  const notes: Array<{ type: string; data: unknown }> = [];
   return {
     runId: 'test-run',
     notes,
     signal: new AbortController().signal,
     log: quietLog,
-    note: (event) => void notes.push(event),
+    note: (type, _message, data) => void notes.push({ type, data }),
     leaseFor(target) {
       if (!leases.has(target.controlUrl)) {
         leases.set(
@@ -68,6 +68,7 @@ test('the terminate fault refuses more than the blast radius or than exists, kil
   const { fleet, fleetTarget } = await world(t);
   const ctx = context();
   const pids = fleet.instances().map((i) => i.pid!);
+  const pidOf = new Map(fleet.instances().map((i) => [i.id, i.pid]));
   await assert.rejects(run(terminate, fleetTarget('pricing', 1), { percent: '50%' }, ctx), /more than the blast radius allows \(maxInstances: 1\)/);
   await assert.rejects(run(terminate, fleetTarget('pricing/us-east', 5), { count: 3 }, ctx), /selected 3 instances of pricing in us-east, but only 2 are running/);
   assert.ok(pids.every(alive), 'a refused fault touched nothing');
@@ -80,7 +81,9 @@ test('the terminate fault refuses more than the blast radius or than exists, kil
   await revert();
   await revert();
   assert.ok(fleet.instances().every((i) => i.state === 'healthy'));
-  assert.deepEqual(ctx.notes, ['terminated instances', 'reverted terminate']);
+  // The journal names the process that was killed, so anyone can check it is gone and its successor runs.
+  assert.deepEqual(ctx.notes.map((note) => note.type), ['instances.terminated', 'fault.cleared']);
+  assert.deepEqual(ctx.notes[0].data, { target: 'shop', instances: [{ id: killed[0].id, pid: pidOf.get(killed[0].id) }] });
 });
 
 test('the drain fault drains one named instance and its revert brings it back', async (t) => {

@@ -73,8 +73,8 @@ test('a fault whose revert fails when its lease expires stays held and is retrie
 test('the client revert of a held fault is retried after a failure instead of replaying the cached failure', async (t) => {
   const { fleet, url, marker, terminateUnder } = await setup(t);
   const fault = await terminateUnder(30_000);
-  const notes: string[] = [];
-  const ctx = { note: (event: string) => void notes.push(event) } as unknown as FaultContext;
+  const notes: unknown[] = [];
+  const ctx = { note: (type: string, _message: string, data: unknown) => void notes.push({ type, data }) } as unknown as FaultContext;
   const target: ResolvedTarget = { name: 'shop', kind: 'fleet', controlUrl: url, selector: 'pricing' };
   const revert = revertHeldFault(target, fault.id, ctx, 'terminate');
   writeFileSync(marker, 'no');
@@ -82,5 +82,5 @@ test('the client revert of a held fault is retried after a failure instead of re
   rmSync(marker);
   await revert();
   assert.equal(fleet.instance('pricing/us-east/0').state, 'healthy');
-  assert.deepEqual(notes, ['reverted terminate']);
+  assert.deepEqual(notes, [{ type: 'fault.cleared', data: { target: 'shop', kind: 'terminate', heldFaultId: fault.id } }]);
 });

@@ -16,7 +16,7 @@ function runContext(url: string, notes: Array<[string, unknown]>): FaultContext 
     leaseFor: () => (lease ??= connectLevers(url).createLease({ owner: 'run 42', ttlMs: 5000 }).then((view) => view.id)),
     signal: new AbortController().signal,
     log: quiet,
-    note: (event, data) => void notes.push([event, data]),
+    note: (type, _message, data) => void notes.push([type, data]),
   };
 }
 
@@ -35,7 +35,11 @@ test('the lever step pulls under the run\'s lease, and its revert resets the lev
   const after = await client.get('disable-ads');
   assert.deepEqual([after.state, after.lease], ['reset', null]);
   assert.equal((await client.audit('disable-ads')).filter((entry) => entry.action === 'reset').length, 1);
-  assert.deepEqual(notes.map(([event]) => event), ['lever.pulled', 'lever.reset']);
+  const lease = pulled.lease?.id;
+  assert.deepEqual(notes, [
+    ['lever.pulled', { lever: 'disable-ads', lease, changed: true, rollback: false }],
+    ['lever.reset', { lever: 'disable-ads', lease, changed: true, rollback: true }],
+  ]);
 });
 
 test('the lever step never undoes a lever a human pulled, before the step or during the run', async (t) => {

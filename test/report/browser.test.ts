@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { writeReports } from '../../src/report/write-reports.js';
-import type { Journal } from '../../src/experiment/journal-types.js';
+import type { LoadedJournal } from '../../src/journal/format.js';
 import { buildJournal } from './fixture.js';
 
 const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
@@ -21,7 +21,7 @@ interface OpenedReport {
   requests: string[];
 }
 
-async function openReport(browser: Browser, journal: Journal, options: { javaScriptEnabled?: boolean } = {}): Promise<OpenedReport> {
+async function openReport(browser: Browser, journal: LoadedJournal, options: { javaScriptEnabled?: boolean } = {}): Promise<OpenedReport> {
   const runFolder = await mkdtemp(join(tmpdir(), 'gameday-report-'));
   const { html } = await writeReports(journal, runFolder);
   const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, javaScriptEnabled: options.javaScriptEnabled ?? true });

@@ -3,7 +3,9 @@
 // a guardrail breach that aborts the run and reverts the fault, and recovery measured after. The
 // numbers come from a seeded generator, so a test sees the same journal every time.
 
-import type { Band, Journal, JournalEvent, ObjectiveResult, SliSample, Verdict } from '../../src/experiment/journal-types.js';
+import type { EventRecord } from '../../src/journal/events.js';
+import { JOURNAL_VERSION, type Band, type LoadedJournal, type SliSample } from '../../src/journal/format.js';
+import type { ObjectiveResult, Verdict } from '../../src/journal/outcome.js';
 
 export interface JournalFixtureOptions {
   title?: string;
@@ -33,7 +35,7 @@ export interface JournalFixtureOptions {
   startedAt?: string;
 }
 
-export function buildJournal(options: JournalFixtureOptions = {}): Journal {
+export function buildJournal(options: JournalFixtureOptions = {}): LoadedJournal {
   const durationMs = options.durationMs ?? 60_000;
   const intervalMs = options.intervalMs ?? 250;
   const loads = options.loads ?? ['product page'];
@@ -94,7 +96,7 @@ export function buildJournal(options: JournalFixtureOptions = {}): Journal {
     { kind: 'fault', label: `latency +${faultLatencyMs}ms on recommendations`, startMs: faultStartMs, endMs: faultEndMs },
   ];
 
-  const events: JournalEvent[] = [];
+  const events: EventRecord[] = [];
   const event = (atMs: number, type: string, message: string, data?: Record<string, unknown>) =>
     events.push({ atMs, at: at(atMs), type, message, ...(data ? { data } : {}) });
   event(0, 'phase.start', 'steady state before');
@@ -108,7 +110,7 @@ export function buildJournal(options: JournalFixtureOptions = {}): Journal {
   if (breachAtMs !== null) {
     event(breachAtMs, 'guardrail.breach', 'guardrail "p99 latency < 1s" breached: p99 1.42 s for 3 s', { guardrail: 'p99 latency < 1s', measured: '1.42s', load: loads[0] });
   }
-  if (aborted) event(breachAtMs + 5, 'halt', 'aborting: reverting every fault');
+  if (aborted) event(breachAtMs + 5, 'abort', 'aborting: reverting every fault', { kind: 'guardrail' });
   event(faultEndMs, 'fault.reverted', `latency removed from ${faultTarget}`, { target: faultTarget, lease: 'ls_7f3a', ...(aborted ? { revertMs: 245 } : {}) });
   event(faultEndMs, 'step.end', `inject latency ${faultLatencyMs}ms${aborted ? ' (aborted)' : ''}`);
   event(duringEndMs, 'hypothesis.checked', 'during the method: 1 of 2 objectives met');
@@ -143,6 +145,7 @@ export function buildJournal(options: JournalFixtureOptions = {}): Journal {
 
   const invalid = verdict === 'invalid';
   return {
+    version: JOURNAL_VERSION,
     gamedayVersion: '0.1.0',
     runId: 'run_20261125_080000_a1b2',
     experiment: {
@@ -166,7 +169,7 @@ export function buildJournal(options: JournalFixtureOptions = {}): Journal {
   };
 }
 
-function objective(name: string, phase: string, sli: string, expected: string, value: number, format: (v: number) => string, ok: boolean): ObjectiveResult {
+function objective(name: string, phase: ObjectiveResult['phase'], sli: string, expected: string, value: number, format: (v: number) => string, ok: boolean): ObjectiveResult {
   return { name, phase, sli, expected, measured: format(value), measuredValue: value, ok };
 }
 

@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { escapeMarkdown, markdownCode } from '../../src/report/format.js';
 import { keyEvents, renderMarkdown } from '../../src/report/markdown.js';
-import type { JournalEvent } from '../../src/experiment/journal-types.js';
+import type { EventRecord } from '../../src/journal/events.js';
 import { buildJournal } from './fixture.js';
 
 test('report.md starts with the title, the verdict in words and the reason', () => {
@@ -67,7 +67,7 @@ test('a run without samples or objectives still produces a complete report.md', 
 });
 
 test('a long run keeps every critical event in the Markdown timeline and caps the rest', () => {
-  const events: JournalEvent[] = [];
+  const events: EventRecord[] = [];
   for (let i = 0; i < 500; i++) events.push({ atMs: i * 100, at: '', type: 'step.start', message: `step ${i}` });
   events.push({ atMs: 49_000, at: '', type: 'guardrail.breach', message: 'late breach' });
   for (let i = 0; i < 300; i++) events.push({ atMs: i * 100, at: '', type: 'probe', message: 'probe' });

@@ -1,4 +1,6 @@
-import type { JournalRecorder } from '../journal.js';
+import { formatPath } from '../../config/structured-file.js';
+import type { ChaosToolkitOutput, ChaosToolkitSection, JournalEventData, JournalEventType } from '../../journal/events.js';
+import type { JournalRecorder } from '../../journal/recorder.js';
 import { sleep } from '../sources.js';
 import { formatDuration } from '../../units/units.js';
 import type { ChaosToolkitActivity } from './activities.js';
@@ -26,32 +28,31 @@ export interface ActivityContext {
 /** What a journal keeps of an output: enough to read it, never megabytes. */
 const OUTPUT_TAIL = 2000;
 
-export async function executeActivity(activity: ChaosToolkitActivity, ctx: ActivityContext, section: string): Promise<ActivityResult | 'skipped'> {
+export async function executeActivity(activity: ChaosToolkitActivity, ctx: ActivityContext, section: ChaosToolkitSection): Promise<ActivityResult | 'skipped'> {
   const label = `${activity.type} ${activity.name}`;
-  const where = ctx.where(activity);
+  const place = { path: formatPath(activity.path), section, where: ctx.where(activity) };
   if (activity.unsupported) {
-    note(ctx, 'activity.skipped', `${label}: skipped, ${activity.unsupported.what} cannot run here (--skip-unsupported)`, { section, where, what: activity.unsupported.what, instead: activity.unsupported.instead });
+    note(ctx, 'activity.skipped', `${label}: skipped, ${activity.unsupported.what} cannot run here (--skip-unsupported)`, { ...place, what: activity.unsupported.what, instead: activity.unsupported.instead });
     return 'skipped';
   }
   const pauses = substitute(activity.pauses, ctx.lookup) as Record<string, unknown>;
   const startMs = ctx.journal.now();
-  note(ctx, 'step.start', `${label}${activity.background ? ' (in the background)' : ''}`, { section, where, ...(activity.ref ? { ref: activity.ref } : {}) });
+  note(ctx, 'step.start', `${label}${activity.background ? ' (in the background)' : ''}`, { ...place, ...(activity.ref ? { ref: activity.ref } : {}) });
   let result: ActivityResult;
   try {
-    await pause(pauses.before, 'before', label, ctx);
+    await pause(pauses.before, 'before', label, place.path, ctx);
     result = await callProvider(activity, ctx);
   } catch (error) {
     result = { status: 'failed', error: (error as Error).message };
   }
-  const data = { section, where, status: result.status, ...summarise(result) };
-  if (result.status === 'succeeded') note(ctx, activity.type, `${label}: ${outcomeLine(activity, result.output)}`, data);
-  else note(ctx, `${activity.type}.failed`, `${label} failed: ${result.error}`, data);
+  if (result.status === 'succeeded') note(ctx, activity.type, `${label}: ${outcomeLine(activity, result.output)}`, { ...place, output: outputOf(result.output) });
+  else note(ctx, `${activity.type}.failed`, `${label} failed: ${result.error}`, { ...place, error: result.error, ...(result.output ? { output: outputOf(result.output) } : {}) });
   try {
-    if (!ctx.signal.aborted) await pause(pauses.after, 'after', label, ctx);
+    if (!ctx.signal.aborted) await pause(pauses.after, 'after', label, place.path, ctx);
   } catch (error) {
-    note(ctx, 'warning', `${label}: ${(error as Error).message}`, { section, where });
+    note(ctx, 'warning', `${label}: ${(error as Error).message}`, place);
   }
-  note(ctx, 'step.end', label, { section, where, ...(ctx.signal.aborted ? { cancelled: true } : {}) });
+  note(ctx, 'step.end', label, { ...place, ...cancelled(ctx.signal) });
   ctx.journal.band('step', ctx.scrubber.text(label), startMs);
   return result;
 }
@@ -63,32 +64,35 @@ export async function callProvider(activity: Pick<ChaosToolkitActivity, 'provide
   return { status: 'failed', error: 'python providers cannot run here' };
 }
 
-async function pause(raw: unknown, when: 'before' | 'after', label: string, ctx: ActivityContext): Promise<void> {
+async function pause(raw: unknown, when: 'before' | 'after', label: string, path: string, ctx: ActivityContext): Promise<void> {
   if (raw === undefined || raw === null || raw === 0 || raw === '' || raw === false) return;
   if (typeof raw !== 'number' || raw < 0) throw new Error(`the pause ${when} is ${pyJsonDumps(raw)} after substitution, not a number of seconds`);
   const ms = raw * 1000;
   const startMs = ctx.journal.now();
-  note(ctx, 'step.start', `pause ${formatDuration(ms)} ${when} ${label}`, { pause: when, seconds: raw });
+  note(ctx, 'step.start', `pause ${formatDuration(ms)} ${when} ${label}`, { path, pause: when, seconds: raw });
   await sleep(ms, ctx.signal);
-  note(ctx, 'step.end', `pause ${formatDuration(ms)} ${when} ${label}`, { pause: when, ...(ctx.signal.aborted ? { cancelled: true } : {}) });
+  note(ctx, 'step.end', `pause ${formatDuration(ms)} ${when} ${label}`, { path, pause: when, ...cancelled(ctx.signal) });
   ctx.journal.band('step', ctx.scrubber.text(`pause ${when} ${label}`), startMs);
 }
 
-export function note(ctx: Pick<ActivityContext, 'journal' | 'scrubber'>, type: string, message: string, data?: Record<string, unknown>): void {
-  ctx.journal.note(type, ctx.scrubber.text(message), data === undefined ? undefined : ctx.scrubber.scrub(data));
+/** Journals an event with every secret scrubbed from its message and its data. */
+export function note<T extends JournalEventType>(ctx: Pick<ActivityContext, 'journal' | 'scrubber'>, type: T, message: string, data: JournalEventData<T>): void {
+  ctx.journal.note(type, ctx.scrubber.text(message), ctx.scrubber.scrub(data));
+}
+
+function cancelled(signal: AbortSignal): { cancelled?: true } {
+  return signal.aborted ? { cancelled: true } : {};
 }
 
 function outcomeLine(activity: ChaosToolkitActivity, output: Record<string, unknown>): string {
   return activity.providerType === 'http' ? `status ${String(output.status)}` : `exit code ${String(output.status)}`;
 }
 
-function summarise(result: ActivityResult): Record<string, unknown> {
-  const output = result.output;
-  if (!output) return { error: result.status === 'failed' ? result.error : undefined };
-  const tail = (text: unknown) => (typeof text === 'string' && text.length > OUTPUT_TAIL ? `…${text.slice(-OUTPUT_TAIL)}` : text);
-  const body = typeof output.body === 'string' ? tail(output.body) : output.body === undefined ? undefined : tail(pyJsonDumps(output.body));
-  return {
-    output: 'stdout' in output ? { status: output.status, stdout: tail(output.stdout), stderr: tail(output.stderr) } : { status: output.status, body },
-    ...(result.status === 'failed' ? { error: result.error } : {}),
-  };
+/** The output as the journal keeps it: enough to read it, never megabytes. */
+function outputOf(output: Record<string, unknown>): ChaosToolkitOutput {
+  const tail = (text: string) => (text.length > OUTPUT_TAIL ? `…${text.slice(-OUTPUT_TAIL)}` : text);
+  const status = Number(output.status);
+  if ('stdout' in output) return { status, stdout: tail(String(output.stdout)), stderr: tail(String(output.stderr)) };
+  if (output.body === undefined) return { status };
+  return { status, body: tail(typeof output.body === 'string' ? output.body : pyJsonDumps(output.body)) };
 }

@@ -2,15 +2,14 @@ import { readActivity, type ChaosToolkitActivity, type PendingRef, type ReadCont
 import { isMapping, resolveConfiguration, type ResolvedConfiguration } from './configuration.js';
 import type { ImportProblem, ImportWarning, JsonPath, UnsupportedPart } from './problems.js';
 import { control } from './unsupported.js';
+import { HYPOTHESIS_STRATEGIES, ROLLBACK_STRATEGIES, type HypothesisStrategy, type RollbackStrategy } from '../../journal/chaostoolkit.js';
 
 // Reading a Chaos Toolkit experiment file into what a run needs, with every problem named at once:
 // what `chaos validate` would refuse, what could only crash mid-run, and what cannot run here (Python
 // providers and controls). Fields Chaos Toolkit ignores are ignored here too, with a warning.
 
-export type RollbackStrategy = 'default' | 'always' | 'never' | 'deviated';
-export type HypothesisStrategy = 'default' | 'before-method-only' | 'after-method-only' | 'during-method-only' | 'continuously' | 'skip';
-export const ROLLBACK_STRATEGIES: readonly RollbackStrategy[] = ['default', 'always', 'never', 'deviated'];
-const HYPOTHESIS_STRATEGIES: readonly HypothesisStrategy[] = ['default', 'before-method-only', 'after-method-only', 'during-method-only', 'continuously', 'skip'];
+// The strategies are recorded in the journal, whose format names them (src/journal/chaostoolkit.ts).
+export { ROLLBACK_STRATEGIES, type HypothesisStrategy, type RollbackStrategy };
 
 export interface ChaosToolkitPlan {
   title: string;

@@ -1,4 +1,4 @@
-import type { ObjectiveResult } from '../journal-types.js';
+import type { ObjectiveResult } from '../../journal/outcome.js';
 import type { ChaosToolkitActivity } from './activities.js';
 import { callProvider, executeActivity, note, type ActivityContext } from './activity.js';
 import { isMapping } from './configuration.js';
@@ -11,11 +11,19 @@ import { judgeTolerance, type ToleranceResult } from './tolerance.js';
 
 export type SteadyStatePhase = 'before' | 'during' | 'after';
 
+/** One probe of one check: judged against its tolerance, or failed to run. */
+interface ProbeJudgement {
+  probe: ChaosToolkitActivity;
+  ok: boolean;
+  judged?: ToleranceResult;
+  error?: string;
+}
+
 export interface SteadyStateCheck {
   met: boolean;
   /** A probe failed to run (Chaos Toolkit then reports status "failed" rather than "completed"). */
   probeFailed: boolean;
-  results: { probe: ChaosToolkitActivity; ok: boolean; judged?: ToleranceResult; error?: string }[];
+  results: ProbeJudgement[];
   /** Where `chaos run` itself would have stopped with a Python error. */
   crashes: string[];
 }
@@ -28,17 +36,19 @@ export async function checkSteadyState(probes: readonly ChaosToolkitActivity[], 
     if (result === 'skipped') continue;
     const where = ctx.where(probe);
     if (result.status === 'failed') {
+      const judgement: ProbeJudgement = { probe, ok: false, error: result.error };
       check.met = false;
       check.probeFailed = true;
-      check.results.push({ probe, ok: false, error: result.error });
-      note(ctx, 'hypothesis.checked', `${phase}: probe ${probe.name} failed to run, so its tolerance could not be checked: ${result.error}`, { phase, probe: probe.name, where, ok: false });
+      check.results.push(judgement);
+      note(ctx, 'hypothesis.checked', `${phase}: probe ${probe.name} failed to run, so its tolerance could not be checked: ${result.error}`, { ...objectiveOf(judgement, phase), where });
       break;
     }
     const judged = await judgeTolerance(probe.tolerance, result.output, ctx.lookup, (tolerance, value) => runProbeTolerance(tolerance, value, ctx));
-    check.results.push({ probe, ok: judged.met, judged });
+    const judgement: ProbeJudgement = { probe, ok: judged.met, judged };
+    check.results.push(judgement);
     if (judged.crash) check.crashes.push(`${where}: ${judged.crash}`);
     note(ctx, 'hypothesis.checked', `${phase}: ${probe.name}: expected ${judged.expected}, measured ${judged.measured} — ${judged.met ? 'met' : 'MISSED'}`, {
-      phase, probe: probe.name, where, ok: judged.met, expected: judged.expected, measured: judged.measured, ...(judged.crash ? { crash: judged.crash } : {}),
+      ...objectiveOf(judgement, phase), where, ...(judged.crash ? { crash: judged.crash } : {}),
     });
     if (!judged.met) {
       check.met = false;
@@ -50,7 +60,11 @@ export async function checkSteadyState(probes: readonly ChaosToolkitActivity[], 
 
 /** The journal's objective rows for one check: one per probe that was judged. */
 export function objectivesOf(check: SteadyStateCheck, phase: SteadyStatePhase): ObjectiveResult[] {
-  return check.results.map(({ probe, ok, judged, error }) => ({
+  return check.results.map((judgement) => objectiveOf(judgement, phase));
+}
+
+function objectiveOf({ probe, ok, judged, error }: ProbeJudgement, phase: SteadyStatePhase): ObjectiveResult {
+  return {
     name: probe.name,
     phase,
     sli: describeProvider(probe),
@@ -58,7 +72,7 @@ export function objectivesOf(check: SteadyStateCheck, phase: SteadyStatePhase): 
     measured: judged?.measured ?? `failed: ${error}`,
     measuredValue: judged?.measuredValue ?? null,
     ok,
-  }));
+  };
 }
 
 /** A probe tolerance: the probe runs with the value under test added to its arguments as `value`. */

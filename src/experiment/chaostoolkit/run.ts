@@ -1,5 +1,7 @@
 import { ExitCode } from '../../cli/command.js';
-import type { ChaosToolkitSummary, ObjectiveResult } from '../journal-types.js';
+import type { ChaosToolkitStatus, ChaosToolkitSummary } from '../../journal/chaostoolkit.js';
+import type { ChaosToolkitSection } from '../../journal/events.js';
+import type { ObjectiveResult } from '../../journal/outcome.js';
 import type { LoadedChaosToolkit } from '../load-file.js';
 import { writeRunRecord } from '../phase-finish.js';
 import { RunContext, type RunOptions } from '../run-context.js';
@@ -13,8 +15,10 @@ import { checkSteadyState, objectivesOf, type SteadyStateCheck, type SteadyState
 import { chaosToolkitBlastRadius, chaosToolkitTimeline } from './plan.js';
 import { SecretScrubber } from './scrub.js';
 import { lookupOf, substituteString } from './substitute.js';
-import { chaosExitCode, decideChaosToolkitVerdict, type ChaosToolkitStatus } from './verdict.js';
+import { chaosExitCode, decideChaosToolkitVerdict } from './verdict.js';
 import { sleep } from '../sources.js';
+import { formatPath } from '../../config/structured-file.js';
+import { pythonProvider } from './unsupported.js';
 
 // A Chaos Toolkit experiment, run through the lifecycle of `chaos run`, read top to bottom:
 // configuration → steady state before → method (background activities joined at its end) → steady state
@@ -34,7 +38,7 @@ export async function runChaosToolkit(options: RunOptions, loaded: LoadedChaosTo
 
   const run = new RunContext(options, new Map(), radius, timeline.at(-1)?.atMs ?? 0);
   startRun(run);
-  for (const warning of loaded.warnings) note({ journal: run.journal, scrubber }, 'warning', warning);
+  for (const warning of loaded.warnings) note({ journal: run.journal, scrubber }, 'warning', warning, {});
   const lifecycle = new Lifecycle(run, loaded, scrubber, strategies);
   let error: Error | undefined;
   try {
@@ -151,15 +155,16 @@ class Lifecycle {
     for (const { key, probe, path } of resolved.dynamic) {
       const provider = probe.provider as Record<string, unknown>;
       const activity = { provider, providerType: provider.type as ChaosToolkitActivity['providerType'] };
-      const where = this.loaded.where(path);
+      const place = { path: formatPath(path), where: this.loaded.where(path) };
       if (activity.providerType === 'python') {
-        note(this.ctx, 'activity.skipped', `configuration ${key}: skipped, its value comes from a python probe (--skip-unsupported); \${${key}} stays as written`, { where });
+        const { what, instead } = pythonProvider(path, provider);
+        note(this.ctx, 'activity.skipped', `configuration ${key}: skipped, its value comes from a python probe (--skip-unsupported); \${${key}} stays as written`, { ...place, section: 'configuration', what, instead });
         continue;
       }
       const result: ActivityResult = await callProvider(activity, this.ctx).catch((e: Error) => ({ status: 'failed', error: e.message }) as const);
       const value = result.status !== 'succeeded' ? undefined : activity.providerType === 'http' ? result.output.body : result.output.status === 0 ? String(result.output.stdout).trim() : undefined;
       if (value === undefined) {
-        note(this.ctx, 'warning', `configuration ${key}: its probe did not give a value (${result.status === 'failed' ? result.error : `exit code ${String(result.output.status)}`}); \${${key}} stays as written`, { where });
+        note(this.ctx, 'warning', `configuration ${key}: its probe did not give a value (${result.status === 'failed' ? result.error : `exit code ${String(result.output.status)}`}); \${${key}} stays as written`, place);
         continue;
       }
       this.configuration[key] = value;
@@ -215,7 +220,7 @@ class Lifecycle {
   }
 
   /** Activities in order; a background one starts and the next follows at once; all are joined at the end. */
-  private async activities(list: readonly ChaosToolkitActivity[], section: string, ctx: ActivityContext): Promise<void> {
+  private async activities(list: readonly ChaosToolkitActivity[], section: ChaosToolkitSection, ctx: ActivityContext): Promise<void> {
     const background: Promise<unknown>[] = [];
     for (const activity of list) {
       if (ctx.signal.aborted) break;

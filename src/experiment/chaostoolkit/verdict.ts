@@ -1,5 +1,6 @@
 import { ExitCode } from '../../cli/command.js';
-import type { ChaosToolkitSummary, ObjectiveResult } from '../journal-types.js';
+import type { ChaosToolkitStatus, ChaosToolkitSummary } from '../../journal/chaostoolkit.js';
+import type { ObjectiveResult } from '../../journal/outcome.js';
 import type { AbortReason } from '../run-context.js';
 import type { VerdictOutcome } from '../verdict.js';
 
@@ -7,8 +8,6 @@ import type { VerdictOutcome } from '../verdict.js';
 // give) is recorded as it is. GameDay's verdict keeps DESIGN.md's exit codes, and differs from
 // `chaos run`'s exit code in one documented place: a steady state that does not hold before the method
 // is a violated hypothesis here (exit 1), where Chaos Toolkit reports "completed, not deviated" and exits 0.
-
-export type ChaosToolkitStatus = ChaosToolkitSummary['status'];
 
 export function chaosExitCode(status: ChaosToolkitStatus, deviated: boolean): 0 | 1 {
   return status !== 'completed' || deviated ? 1 : 0;

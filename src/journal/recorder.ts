@@ -1,7 +1,10 @@
-import type { Band, Journal, JournalEvent, ObjectiveResult, SliSample, Verdict } from './journal-types.js';
+import type { JournalEvent, JournalEventData, JournalEventType, RunPhase } from './events.js';
+import { JOURNAL_VERSION, type Band, type Journal, type SliSample } from './format.js';
+import type { ObjectiveResult, Verdict } from './outcome.js';
 
 // The run's one clock and one record: every phase writes events, bands and samples here, and at the end it
-// becomes journal.json. Listeners (the CLI's progress line) see each event as it happens.
+// becomes journal.json. Listeners (the CLI's progress line, the demo's tally, the store) see each event as
+// it happens.
 
 export type JournalListener = (event: JournalEvent) => void;
 
@@ -23,9 +26,11 @@ export class JournalRecorder {
     this.listeners.push(listener);
   }
 
-  note(type: string, message: string, data?: Record<string, unknown>): JournalEvent {
+  /** Records an event of a type named in ./events.ts, with the data that type carries. */
+  note<T extends JournalEventType>(type: T, message: string, data: JournalEventData<T>): JournalEvent {
     const atMs = this.now();
-    const event: JournalEvent = { atMs, at: new Date(this.startedAt.getTime() + atMs).toISOString(), type, message, ...(data ? { data } : {}) };
+    // The catalog's mapped union cannot see that `type` and `data` belong together; the signature does.
+    const event = { atMs, at: new Date(this.startedAt.getTime() + atMs).toISOString(), type, message, data } as JournalEvent;
     this.events.push(event);
     for (const listener of this.listeners) listener(event);
     return event;
@@ -36,14 +41,14 @@ export class JournalRecorder {
   }
 
   /** Runs `work` as a phase: phase.start/phase.end events and a band around it. */
-  async phase<T>(name: string, work: () => Promise<T>): Promise<T> {
+  async phase<T>(phase: RunPhase, work: () => Promise<T>): Promise<T> {
     const startMs = this.now();
-    this.note('phase.start', name, { phase: name });
+    this.note('phase.start', phase, { phase });
     try {
       return await work();
     } finally {
-      this.note('phase.end', name, { phase: name });
-      this.band('phase', name, startMs);
+      this.note('phase.end', phase, { phase });
+      this.band('phase', phase, startMs);
     }
   }
 
@@ -58,6 +63,7 @@ export class JournalRecorder {
   }): Journal {
     const endedAt = new Date(this.startedAt.getTime() + this.now());
     return {
+      version: JOURNAL_VERSION,
       gamedayVersion: summary.gamedayVersion,
       runId: summary.runId,
       experiment: summary.experiment,
