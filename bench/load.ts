@@ -26,7 +26,7 @@ async function freePort(): Promise<number> {
   return port;
 }
 
-async function startNginx(dir: string): Promise<{ url: string; process: ChildProcess }> {
+export async function startNginx(dir: string): Promise<{ url: string; process: ChildProcess }> {
   const port = await freePort();
   // nginx workers drop root to "nobody": the temp folder (0700 from mkdtemp) must be readable by it.
   chmodSync(dir, 0o755);

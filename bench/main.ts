@@ -10,6 +10,7 @@ const benchmarks: Record<string, () => Promise<Benchmark>> = {
   'demo-services': async () => (await import('./demo-services.js')).demoServices,
   'first-run': async () => (await import('./first-run.js')).firstRunBenchmark,
   'coe-check': async () => (await import('./coe-check.js')).coeCheckBenchmark,
+  store: async () => (await import('./store.js')).default,
 };
 
 const wanted = process.argv.slice(2);

@@ -1,27 +1,260 @@
-// Runs every compiled *.test.js under dist/ with node's own test runner.
-// Node 20's --test does not expand globs, so we list the files ourselves.
-import { readdirSync, statSync } from 'node:fs';
-import { join } from 'node:path';
-import { spawnSync } from 'node:child_process';
+// The test runner behind `npm test` and `npm run test:unit`. Every test file runs in its own process
+// group, one at a time (many tests use the demo's fixed ports), under a time limit: a file that outlives
+// it is killed with everything it started, named with the test that was running, and fails the run.
+// Tests are found from the sources (src/**/*.test.ts, test/**/*.test.ts), never from what happens to
+// be in dist/, so a deleted test cannot keep running from an old build.
+//
+//   node scripts/run-tests.mjs [--clean] [--build] [--unit] [--timeout 90s] [--list] [filter…]
+//
+// A filter keeps the files whose path contains it; a filter that names an existing .js file runs that
+// file even though discovery would not find it (the runner's own test uses this for its fixtures).
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, relative, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 
-function findTests(dir) {
-  const found = [];
-  for (const entry of readdirSync(dir)) {
-    const path = join(dir, entry);
-    if (statSync(path).isDirectory()) found.push(...findTests(path));
-    else if (entry.endsWith('.test.js')) found.push(path);
+const root = resolve(fileURLToPath(import.meta.url), '../..');
+const scripts = join(root, 'scripts');
+
+/**
+ * Unit tests, the fast loop of `npm run test:unit`: every test beside its code (src/**\/*.test.ts) and
+ * these files of test/. The rule is that a unit test runs in one process: it starts no child process,
+ * hence no demo world, no fleet, no browser and no CLI (scripts/unit-guard.mjs enforces it); servers it
+ * starts in its own process on loopback are fine. Everything else runs in the whole suite only.
+ */
+const UNIT_TESTS = [
+  'test/experiment/chaostoolkit.test.ts',
+  'test/experiment/experiment-file.test.ts',
+  'test/experiment/fault-book.test.ts',
+  'test/experiment/lever-run.test.ts',
+  'test/experiment/sli.test.ts',
+  'test/fleet/declaration-file.test.ts',
+  'test/levers/lever-config.test.ts',
+  'test/levers/lever-service.test.ts',
+  'test/levers/lever-step.test.ts',
+  'test/load/drops-and-cancel.test.ts',
+  'test/load/errors.test.ts',
+  'test/load/input.test.ts',
+  'test/load/open-model.test.ts',
+  'test/load/recorder.test.ts',
+  'test/load/schedule.test.ts',
+  'test/proxy/api.test.ts',
+  'test/proxy/http-faults.test.ts',
+  'test/proxy/strict-input.test.ts',
+  'test/proxy/toxics.test.ts',
+  'test/proxy/toxiproxy-client.test.ts',
+  'test/report/charts.test.ts',
+  'test/report/html.test.ts',
+  'test/report/markdown.test.ts',
+  'test/report/write-reports.test.ts',
+];
+
+/**
+ * How long one test file may run before it is killed. Generous: about twice what the slowest file of
+ * each group took on a 2-core machine with a load average over 25 (demo-cli 3.3 minutes, run-cli 1.5,
+ * gameday load's CLI test 1, every other file under 40 s), yet finite, so that a hang fails the run instead of holding CI: the suite takes about 8 minutes, and
+ * one hang adds at most its limit to that, within CI's 15. The first prefix that matches wins.
+ */
+const TIME_LIMITS = [
+  { prefix: 'test/demo/demo-cli.test.ts', limit: '6m' },
+  { prefix: 'test/demo/', limit: '3m' },
+  { prefix: 'test/experiment/', limit: '3m' },
+  { prefix: '', limit: '2m' },
+];
+
+class UsageError extends Error {}
+
+function parseDuration(text) {
+  const match = /^(\d+(?:\.\d+)?)(ms|s|m)$/.exec(text ?? '');
+  if (!match) throw new UsageError(`--timeout wants a duration such as 500ms, 90s or 5m, got "${text ?? ''}"`);
+  return Number(match[1]) * { ms: 1, s: 1000, m: 60_000 }[match[2]];
+}
+
+function formatDuration(ms) {
+  if (ms < 60_000) return `${(ms / 1000).toFixed(1)} s`;
+  return `${Math.floor(ms / 60_000)}m ${String(Math.round((ms % 60_000) / 1000)).padStart(2, '0')}s`;
+}
+
+function parseArgs(argv) {
+  const options = { clean: false, build: false, unit: false, list: false, timeoutMs: null, filters: [] };
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i];
+    if (arg === '--clean') options.clean = options.build = true;
+    else if (arg === '--build') options.build = true;
+    else if (arg === '--unit') options.unit = true;
+    else if (arg === '--list') options.list = true;
+    else if (arg === '--timeout') options.timeoutMs = parseDuration(argv[++i]);
+    else if (arg.startsWith('--')) throw new UsageError(`unknown option ${arg}; known: --clean, --build, --unit, --timeout <duration>, --list`);
+    else options.filters.push(arg);
   }
-  return found;
+  return options;
 }
 
-const filter = process.argv.slice(2);
-const files = ['dist/src', 'dist/test']
-  .flatMap((dir) => { try { return findTests(dir); } catch { return []; } })
-  .filter((file) => filter.length === 0 || filter.some((f) => file.includes(f)))
-  .sort();
-if (files.length === 0) {
-  console.error('no test files found under dist/ (did the build run?)');
-  process.exit(1);
+function findSources(dir) {
+  if (!existsSync(join(root, dir))) return [];
+  return readdirSync(join(root, dir), { withFileTypes: true }).flatMap((entry) => {
+    const path = `${dir}/${entry.name}`;
+    if (entry.isDirectory()) return entry.name === 'node_modules' ? [] : findSources(path);
+    return entry.name.endsWith('.test.ts') ? [path] : [];
+  });
 }
-const result = spawnSync(process.execPath, ['--test', '--test-concurrency=1', ...files], { stdio: 'inherit' });
-process.exit(result.status ?? 1);
+
+function isUnit(source) {
+  return source.startsWith('src/') || UNIT_TESTS.includes(source);
+}
+
+function limitOf(source) {
+  return parseDuration(TIME_LIMITS.find((entry) => source.startsWith(entry.prefix)).limit);
+}
+
+/** The files to run: { source (shown to people), file (what node runs), limitMs }. */
+function select(options) {
+  const explicit = options.filters.filter((f) => f.endsWith('.js') && existsSync(resolve(root, f)));
+  const filters = options.filters.filter((f) => !explicit.includes(f));
+  const sources = [...findSources('src'), ...findSources('test')];
+  const unknown = UNIT_TESTS.filter((source) => !sources.includes(source));
+  if (unknown.length > 0) throw new UsageError(`the unit list in scripts/run-tests.mjs names ${unknown.join(', ')}, which is not a test file; correct or remove it`);
+  const discovered = sources
+    .filter((source) => !options.unit || isUnit(source))
+    .map((source) => ({ source, file: join('dist', source.replace(/\.ts$/, '.js')) }))
+    .filter(({ source, file }) => filters.length === 0 ? explicit.length === 0 : filters.some((f) => source.includes(f) || file.includes(f)));
+  const extra = explicit.map((f) => ({ source: relative(root, resolve(root, f)), file: relative(root, resolve(root, f)) }));
+  return [...discovered.sort((a, b) => a.source.localeCompare(b.source)), ...extra]
+    .map((entry) => ({ ...entry, limitMs: options.timeoutMs ?? limitOf(entry.source) }));
+}
+
+function build(clean) {
+  const started = Date.now();
+  if (clean) rmSync(join(root, 'dist'), { recursive: true, force: true });
+  process.stdout.write(`building${clean ? ' from a clean dist/' : ''} … `);
+  const tsc = join(root, 'node_modules/typescript/bin/tsc');
+  // tsconfig.json builds incrementally, with its build info in dist/: a clean build starts over.
+  const result = spawnSync(process.execPath, [tsc, '-p', 'tsconfig.json'], { cwd: root, stdio: ['ignore', 'inherit', 'inherit'] });
+  if (result.status !== 0) {
+    console.log('the build failed; no test ran');
+    process.exit(1);
+  }
+  console.log(`done in ${formatDuration(Date.now() - started)}`);
+}
+
+/** The innermost test that started and has not ended, from the events the reporter wrote. */
+function runningTest(eventsPath) {
+  let lines = [];
+  try {
+    lines = readFileSync(eventsPath, 'utf8').split('\n').filter(Boolean).map((line) => JSON.parse(line));
+  } catch {
+    return null;
+  }
+  const open = [];
+  for (const line of lines) {
+    if (line.event === 'start') open.push(line);
+    else {
+      const at = open.findLastIndex((o) => o.name === line.name && o.nesting === line.nesting);
+      if (at >= 0) open.splice(at, 1);
+    }
+  }
+  const failed = lines.filter((l) => l.event === 'fail' && l.nesting === 0).map((l) => l.name);
+  return { running: open.at(-1)?.name ?? null, started: lines.some((l) => l.event === 'start'), failed };
+}
+
+let current = null;
+
+function killGroup(child, signal) {
+  try {
+    process.kill(-child.pid, signal);
+  } catch {
+    // The group is already gone.
+  }
+}
+
+/** Runs one file in its own process group; resolves to { status: 'passed' | 'failed' | 'timed out', … }. */
+function runFile(entry, options, eventsDir, index) {
+  const eventsPath = join(eventsDir, `${index}.jsonl`);
+  const args = [
+    ...(options.unit ? ['--import', join(scripts, 'unit-guard.mjs')] : []),
+    '--test-reporter=spec', '--test-reporter-destination=stdout',
+    `--test-reporter=${join(scripts, 'test-events.mjs')}`, `--test-reporter-destination=${eventsPath}`,
+    entry.file,
+  ];
+  const started = Date.now();
+  // Its own group (detached), so a timeout kills the file with every process it started.
+  const child = spawn(process.execPath, args, { cwd: root, stdio: 'inherit', detached: true });
+  current = child;
+  return new Promise((resolveRun) => {
+    let timedOut = false;
+    const timer = setTimeout(() => {
+      timedOut = true;
+      killGroup(child, 'SIGTERM');
+      setTimeout(() => killGroup(child, 'SIGKILL'), 3000).unref();
+    }, entry.limitMs);
+    child.on('close', (code, signal) => {
+      clearTimeout(timer);
+      // Whatever the file left behind in its group goes too (a server it started and forgot).
+      killGroup(child, 'SIGKILL');
+      current = null;
+      const ms = Date.now() - started;
+      const events = runningTest(eventsPath) ?? { running: null, started: false, failed: [] };
+      if (timedOut) resolveRun({ ...entry, ms, status: 'timed out', running: events.running, started: events.started, failed: events.failed });
+      else resolveRun({ ...entry, ms, status: code === 0 ? 'passed' : 'failed', code, signal, failed: events.failed });
+    });
+  });
+}
+
+function timeoutMessage(result) {
+  const limit = formatDuration(result.limitMs);
+  if (result.running) return `${result.source} timed out: test "${result.running}" was still running after ${limit}; killed the file and every process it started`;
+  if (result.started) return `${result.source} timed out: its tests ended but the process did not exit within ${limit} (a server, timer or child process left open); killed it`;
+  return `${result.source} timed out: no test started within ${limit}; killed it`;
+}
+
+async function main() {
+  const options = parseArgs(process.argv.slice(2));
+  if (options.build) build(options.clean);
+  const files = select(options);
+  if (files.length === 0) {
+    console.error(`no test file matches ${options.filters.join(' ') || '(no filter)'}${options.unit ? ' among the unit tests' : ''}`);
+    process.exit(1);
+  }
+  if (options.list) {
+    for (const entry of files) console.log(`${entry.source}\t${formatDuration(entry.limitMs)}`);
+    return;
+  }
+  const missing = files.filter((entry) => !existsSync(join(root, entry.file)));
+  if (missing.length > 0) {
+    console.error(`not built: ${missing.map((m) => m.file).join(', ')} (run npm run build, or pass --build)`);
+    process.exit(1);
+  }
+  for (const signal of ['SIGINT', 'SIGTERM']) {
+    process.on(signal, () => {
+      if (current) killGroup(current, 'SIGKILL');
+      process.exit(130);
+    });
+  }
+  const eventsDir = mkdtempSync(join(tmpdir(), 'gameday-test-events-'));
+  const started = Date.now();
+  const results = [];
+  try {
+    for (const [i, entry] of files.entries()) {
+      console.log(`\n▶ [${i + 1}/${files.length}] ${entry.source} (limit ${formatDuration(entry.limitMs)})`);
+      const result = await runFile(entry, options, eventsDir, i);
+      results.push(result);
+      if (result.status === 'timed out') console.log(`✖ ${timeoutMessage(result)}`);
+      else console.log(`${result.status === 'passed' ? '✔' : '✖'} ${entry.source} ${result.status} in ${formatDuration(result.ms)}`);
+    }
+  } finally {
+    rmSync(eventsDir, { recursive: true, force: true });
+  }
+  const count = (status) => results.filter((r) => r.status === status).length;
+  console.log(`\n${options.unit ? 'unit tests' : 'tests'}: ${count('passed')} of ${results.length} files passed, ${count('failed')} failed, ${count('timed out')} timed out, in ${formatDuration(Date.now() - started)}`);
+  for (const result of results.filter((r) => r.status !== 'passed')) {
+    if (result.status === 'timed out') console.log(`  ✖ ${timeoutMessage(result)}`);
+    else console.log(`  ✖ ${result.source}${result.failed.length ? `: ${result.failed.map((name) => `"${name}"`).join(', ')}` : ` exited with ${result.signal ?? `code ${result.code}`}`}`);
+  }
+  process.exitCode = results.every((r) => r.status === 'passed') ? 0 : 1;
+}
+
+main().catch((error) => {
+  console.error(error instanceof UsageError ? `run-tests: ${error.message}` : error);
+  process.exit(error instanceof UsageError ? 2 : 1);
+});

@@ -3,11 +3,9 @@ import type { Command } from 'commander';
 /** A CLI verb adds itself to the program; it parses its options, calls the core, and formats. */
 export type CommandRegistration = (program: Command) => void;
 
-/** Exit codes promised in DESIGN.md, for CI pipelines. */
-export const ExitCode = {
-  held: 0,
-  violated: 1,
-  aborted: 2,
-  invalid: 3,
-  internal: 4,
-} as const;
+export { ExitCode } from '../experiment/exit-code.js';
+
+/** `--allow-host a --allow-host b` (or `a,b`): the names a server answers to beyond loopback and its address. */
+export function collectHosts(value: string, previous: string[] = []): string[] {
+  return [...previous, ...value.split(',').map((name) => name.trim()).filter(Boolean)];
+}

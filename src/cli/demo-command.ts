@@ -14,15 +14,16 @@ import { TargetError } from '../experiment/target-kinds.js';
 import { runLoad } from '../load/run-load.js';
 import { createLogger } from '../observe/log.js';
 import { writeReports } from '../report/write-reports.js';
-import { openStore } from '../store/database.js';
-import { RunStore } from '../store/runs.js';
+import { storeLocation } from '../store/database.js';
 import { ExitCode, type CommandRegistration } from './command.js';
+import { openStoreFor, STORE_FLAG, STORE_HELP } from './store-option.js';
 
 interface DemoFlags {
   keep?: boolean;
   quick?: boolean;
   assemblerTimeouts?: string;
   out?: string;
+  store?: string;
 }
 
 export const registerDemoCommand: CommandRegistration = (program: Command) => {
@@ -33,7 +34,8 @@ export const registerDemoCommand: CommandRegistration = (program: Command) => {
     .option('--keep', 'leave the world running after the run and print its URLs (Ctrl-C stops it)')
     .option('--quick', 'run the experiment on a compressed clock (waits and durations halved; for CI)')
     .option('--assembler-timeouts <on|off>', 'off: the naive assembler without timeouts or circuit breakers (default: what the file\'s "# gameday-demo:" line says, else on)')
-    .option('--out <dir>', 'the run folder (default .gameday/runs/<runId>)')
+    .option('--out <dir>', 'the run folder (default <GAMEDAY_HOME>/runs/<runId>, GAMEDAY_HOME being $GAMEDAY_HOME, $XDG_STATE_HOME/gameday or ~/.gameday)')
+    .option(STORE_FLAG, STORE_HELP)
     .action(async (file: string | undefined, flags: DemoFlags) => {
       process.exitCode = await demoCommand(file, flags);
     });
@@ -44,6 +46,8 @@ async function demoCommand(file: string | undefined, flags: DemoFlags): Promise<
     process.stderr.write(`gameday demo: --assembler-timeouts: expected on or off, got "${flags.assemblerTimeouts}"; nothing was started.\n`);
     return ExitCode.invalid;
   }
+  const db = await openStoreFor('demo', storeLocation(flags.store), 'nothing was started.\n');
+  if (!db) return ExitCode.invalid;
   const interrupt = new AbortController();
   // A persistent listener, not `once`: the fleet's process guard re-raises a signal nobody else listens to,
   // which would end this process before the run has reverted its faults.
@@ -64,7 +68,6 @@ async function demoCommand(file: string | undefined, flags: DemoFlags): Promise<
   const tty = process.stderr.isTTY === true;
   let lastLine = 0;
   const clear = tty ? '\r\x1b[K' : '';
-  const db = openStore();
   try {
     const outcome = await runDemo({
       file,
@@ -75,7 +78,7 @@ async function demoCommand(file: string | undefined, flags: DemoFlags): Promise<
       log: createLogger('demo', process.env.GAMEDAY_LOG_LEVEL ?? 'error'),
       runLoad,
       writeReports,
-      store: new RunStore(db),
+      store: db,
       signal: interrupt.signal,
       onLine: (line) => process.stderr.write(`${clear}${line}\n`),
       onEvent: (event) => {
@@ -119,7 +122,7 @@ async function demoCommand(file: string | undefined, flags: DemoFlags): Promise<
     process.off('SIGTERM', onSignal);
     process.off('unhandledRejection', onStray);
     if (strayErrors > 1) process.stderr.write(`gameday demo: ${strayErrors} unhandled errors in world components in all\n`);
-    db.close();
+    await db.close();
   }
 }
 

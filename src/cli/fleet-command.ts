@@ -7,7 +7,7 @@ import { startGatewayControl } from '../gateway/control-api.js';
 import { Gateway } from '../gateway/gateway.js';
 import { createLogger } from '../observe/log.js';
 import { parseAddress } from '../proxy/live-proxy.js';
-import { ExitCode, type CommandRegistration } from './command.js';
+import { ExitCode, collectHosts, type CommandRegistration } from './command.js';
 
 // `gameday fleet <fleet.yaml>`: runs the declared services as real processes with the fleet's control
 // API, and optionally a region gateway in front of one service, until SIGINT/SIGTERM stops everything.
@@ -18,6 +18,7 @@ interface FleetCommandOptions {
   gatewayControl: string;
   service?: string;
   token?: string;
+  allowHost?: string[];
 }
 
 export const registerFleetCommand: CommandRegistration = (program: Command) => {
@@ -30,6 +31,7 @@ export const registerFleetCommand: CommandRegistration = (program: Command) => {
     .option('--gateway-control <host:port>', 'gateway control API address', '127.0.0.1:8477')
     .option('--service <name>', 'the service behind the gateway (default: the only one declared)')
     .option('--token <token>', 'access token for the control APIs; required beyond loopback (or GAMEDAY_FLEET_TOKEN)')
+    .option('--allow-host <name>', 'another name the control APIs are reached by (beyond loopback and their addresses); repeatable', collectHosts)
     .action(async (file: string, options: FleetCommandOptions) => {
       const token = options.token ?? process.env.GAMEDAY_FLEET_TOKEN;
       const log = createLogger('fleet');
@@ -63,13 +65,13 @@ export const registerFleetCommand: CommandRegistration = (program: Command) => {
       try {
         const fleet = await Fleet.start(declaration, { log });
         stops.push(() => fleet.stop());
-        fleetControl = await startFleetControl(fleet, { host: addresses.control.host, port: addresses.control.port, token, log });
+        fleetControl = await startFleetControl(fleet, { host: addresses.control.host, port: addresses.control.port, token, allowedHosts: options.allowHost, log });
         stops.push(() => fleetControl.close());
         urls = [`fleet control API: ${fleetControl.url}`];
         if (addresses.gateway) {
           const gateway = await Gateway.start({ fleet: { fleet, service: service! }, host: addresses.gateway.host, port: addresses.gateway.port, log });
           stops.push(() => gateway.close());
-          const gatewayControl = await startGatewayControl(gateway, { host: addresses.gatewayControl.host, port: addresses.gatewayControl.port, token, log });
+          const gatewayControl = await startGatewayControl(gateway, { host: addresses.gatewayControl.host, port: addresses.gatewayControl.port, token, allowedHosts: options.allowHost, log });
           stops.push(() => gatewayControl.close());
           urls.push(`gateway (${service}): ${gateway.url}`, `gateway control API: ${gatewayControl.url}`);
         }

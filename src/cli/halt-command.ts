@@ -3,22 +3,16 @@
 // reached (its leases still expire within their TTL).
 import type { Command } from 'commander';
 import { haltAllRuns } from '../experiment/halt.js';
-import { openStore } from '../store/database.js';
-import { storePath } from '../store/home.js';
 import { RunStore } from '../store/runs.js';
 import { ExitCode, type CommandRegistration } from './command.js';
+import { describeLocation, storeOption, withStore } from './store-option.js';
 
 export const registerHalt: CommandRegistration = (program: Command) => {
-  program
-    .command('halt')
-    .description('Revert every fault of every active run now (works even when a run is wedged)')
-    .action(async () => {
-      const path = storePath();
-      // Which store was read matters: a run recorded in another store is invisible to this halt.
-      process.stdout.write(`halt: store ${path}\n`);
-      const db = openStore(path);
-      try {
-        const results = await haltAllRuns(new RunStore(db));
+  storeOption(program.command('halt').description('Revert every fault of every active run now (works even when a run is wedged)')).action(async (flags: { store?: string }) => {
+      await withStore('halt', flags.store, async (db, location) => {
+        // Which store was read matters: a run recorded in another store is invisible to this halt.
+        process.stdout.write(`halt: store ${describeLocation(location)}\n`);
+        const results = await haltAllRuns(new RunStore(db!));
         if (results.length === 0) process.stdout.write('halt: no active run.\n');
         for (const r of results) {
           process.stdout.write(
@@ -27,8 +21,6 @@ export const registerHalt: CommandRegistration = (program: Command) => {
           );
         }
         if (results.some((r) => r.failed.length > 0)) process.exitCode = ExitCode.internal;
-      } finally {
-        db.close();
-      }
+      });
     });
 };

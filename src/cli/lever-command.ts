@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
-import { LeverApiError, connectLevers, leversUrl, type LeversClient } from '../levers/client.js';
+import { ControlPlaneError } from '../control-plane/client.js';
+import { connectLevers, leversUrl, type LeversClient } from '../levers/client.js';
 import { defaultActor, type AuditEntry, type Lever } from '../levers/lever.js';
 import { ExitCode, type CommandRegistration } from './command.js';
 
@@ -79,7 +80,7 @@ async function run(verb: string, options: Connection, body: (client: LeversClien
   } catch (error) {
     process.stderr.write(`gameday lever ${verb}: ${(error as Error).message}\n`);
     // Invalid input and an unreachable service are the caller's to fix (3); a server fault is ours (4).
-    process.exitCode = error instanceof LeverApiError && (error.status === 0 || error.status < 500) ? ExitCode.invalid : ExitCode.internal;
+    process.exitCode = error instanceof ControlPlaneError && (error.status === 0 || error.status < 500) ? ExitCode.invalid : ExitCode.internal;
   }
 }
 

@@ -3,7 +3,7 @@ import { createLogger } from '../observe/log.js';
 import { loadProxyConfig, ProxyConfigError } from '../proxy/config.js';
 import { ProxyServer } from '../proxy/server.js';
 import { ProxyApiError } from '../proxy/types.js';
-import { ExitCode, type CommandRegistration } from './command.js';
+import { ExitCode, collectHosts, type CommandRegistration } from './command.js';
 
 // `gameday proxy`: the fault proxy as its own process (like a sidecar), until SIGINT/SIGTERM.
 export const registerProxyCommand: CommandRegistration = (program: Command) => {
@@ -13,12 +13,13 @@ export const registerProxyCommand: CommandRegistration = (program: Command) => {
     .option('--listen <host:port>', 'control API address', '127.0.0.1:8474')
     .option('--config <file>', 'proxies to create at start (Toxiproxy populate JSON array)')
     .option('--token <token>', 'access token; required when --listen is not loopback (or GAMEDAY_PROXY_TOKEN)')
-    .action(async (options: { listen: string; config?: string; token?: string }) => {
+    .option('--allow-host <name>', 'another name the control API is reached by (beyond loopback and --listen); repeatable', collectHosts)
+    .action(async (options: { listen: string; config?: string; token?: string; allowHost?: string[] }) => {
       const token = options.token ?? process.env.GAMEDAY_PROXY_TOKEN;
       let server: ProxyServer;
       try {
         const config = options.config ? loadProxyConfig(options.config) : undefined;
-        server = await ProxyServer.start({ listen: options.listen, token, config, logger: createLogger('proxy') });
+        server = await ProxyServer.start({ listen: options.listen, token, config, allowedHosts: options.allowHost, logger: createLogger('proxy') });
       } catch (error) {
         if (error instanceof ProxyConfigError || error instanceof ProxyApiError) {
           const where = options.config && error instanceof ProxyApiError ? ` (while creating the proxies of ${options.config})` : '';

@@ -7,10 +7,10 @@ import type { Command } from 'commander';
 import { JournalFileError, loadJournalFile, parseJournal } from '../journal/journal-file.js';
 import { writeReports } from '../report/write-reports.js';
 import type { LoadedJournal } from '../journal/format.js';
-import { openStore } from '../store/database.js';
-import { storeFilePath } from '../store/home.js';
+import type { Store } from '../store/engine.js';
 import { RunStore } from '../store/runs.js';
 import { ExitCode, type CommandRegistration } from './command.js';
+import { describeLocation, storeOption, withStore } from './store-option.js';
 
 interface Source {
   journal: LoadedJournal;
@@ -21,21 +21,27 @@ interface Source {
 }
 
 export const registerReport: CommandRegistration = (program: Command) => {
-  program
-    .command('report')
-    .description("Render a run's report.html and report.md again from its journal")
-    .argument('<run>', 'a journal.json, a run folder, or a run id from `gameday runs`')
-    .option('-o, --out <dir>', 'write the reports into this folder (default: the run folder)')
-    .action(async (run: string, flags: { out?: string }) => {
-      let source: Source;
+  storeOption(
+    program
+      .command('report')
+      .description("Render a run's report.html and report.md again from its journal")
+      .argument('<run>', 'a journal.json, a run folder, or a run id from `gameday runs`')
+      .option('-o, --out <dir>', 'write the reports into this folder (default: the run folder)'),
+  ).action(async (run: string, flags: { out?: string; store?: string }) => {
+      let found: Source | undefined;
       try {
-        source = findJournal(run);
+        found = existsSync(run)
+          ? fromFile(run)
+          : // A mistyped path must not create a store as a side effect.
+            await withStore('report', flags.store, (db, location) => fromStore(run, db, describeLocation(location)), { ifExists: true });
       } catch (error) {
         if (!(error instanceof JournalFileError)) throw error;
         process.stderr.write(`${error.message}\n`);
         process.exitCode = ExitCode.invalid;
         return;
       }
+      if (!found) return;
+      const source = found;
       const { journal } = source;
       const folder = flags.out ?? source.folder;
       let written: { html: string; md: string };
@@ -55,33 +61,28 @@ export const registerReport: CommandRegistration = (program: Command) => {
     });
 };
 
-/** A file is a journal; a folder holds journal.json; anything else is looked up as a run id in the store. */
-function findJournal(run: string): Source {
-  if (existsSync(run)) {
-    const file = statSync(run).isDirectory() ? join(run, 'journal.json') : run;
-    return { journal: loadJournalFile(file), from: file, folder: dirname(file) };
-  }
-  const path = storeFilePath();
+/** A file is a journal; a folder holds journal.json. */
+function fromFile(run: string): Source {
+  const file = statSync(run).isDirectory() ? join(run, 'journal.json') : run;
+  return { journal: loadJournalFile(file), from: file, folder: dirname(file) };
+}
+
+/** Anything else is looked up as a run id in the store (undefined when there is no store yet). */
+async function fromStore(run: string, db: Store | undefined, where: string): Promise<Source> {
   const notFound = new JournalFileError([
-    { file: run, line: 0, column: 0, path: '', message: `no file, folder or run id "${run}" (run ids are listed by \`gameday runs\`; store: ${path})` },
+    { file: run, line: 0, column: 0, path: '', message: `no file, folder or run id "${run}" (run ids are listed by \`gameday runs\`; store: ${where})` },
   ]);
-  // A mistyped path must not create a store as a side effect.
-  if (!existsSync(path)) throw notFound;
-  const db = openStore(path);
-  try {
-    const runs = new RunStore(db);
-    const record = runs.get(run);
-    if (!record) throw notFound;
-    const file = join(record.folder, 'journal.json');
-    if (existsSync(file)) return { journal: loadJournalFile(file), from: file, folder: record.folder };
-    // The run folder was deleted (or the run never finished writing it): the store keeps a copy of the journal.
-    const stored = runs.journal(run);
-    const label = `store ${path}, run ${run}`;
-    if (stored === undefined) {
-      throw new JournalFileError([{ file: run, line: 0, column: 0, path: '', message: `run ${run} recorded no journal (it did not finish; see \`gameday runs\`)` }]);
-    }
-    return { journal: parseJournal(JSON.stringify(stored, null, 2), label), from: label, folder: record.folder };
-  } finally {
-    db.close();
+  if (!db) throw notFound;
+  const runs = new RunStore(db);
+  const record = await runs.get(run);
+  if (!record) throw notFound;
+  const file = join(record.folder, 'journal.json');
+  if (existsSync(file)) return { journal: loadJournalFile(file), from: file, folder: record.folder };
+  // The run folder was deleted (or is on another machine): the store keeps a copy of the journal.
+  const stored = await runs.journal(run);
+  const label = `store ${where}, run ${run}`;
+  if (stored === undefined) {
+    throw new JournalFileError([{ file: run, line: 0, column: 0, path: '', message: `run ${run} recorded no journal (it did not finish; see \`gameday runs\`)` }]);
   }
+  return { journal: parseJournal(JSON.stringify(stored, null, 2), label), from: label, folder: record.folder };
 }

@@ -10,34 +10,37 @@ import { TargetError } from '../experiment/target-kinds.js';
 import { runLoad } from '../load/run-load.js';
 import { createLogger } from '../observe/log.js';
 import { writeReports } from '../report/write-reports.js';
-import { openStore } from '../store/database.js';
-import { RunStore } from '../store/runs.js';
+import { storeLocation } from '../store/database.js';
+import type { Store } from '../store/engine.js';
 import { ExitCode, type CommandRegistration } from './command.js';
+import { openStoreFor, storeOption } from './store-option.js';
 import { ROLLBACK_STRATEGIES, type RollbackStrategy } from '../experiment/chaostoolkit/document.js';
 
-interface RunFlags {
-  dryRun?: boolean;
-  out?: string;
-  rollbackStrategy?: string;
-  skipUnsupported?: boolean;
-}
-
 export const registerRun: CommandRegistration = (program: Command) => {
-  program
-    .command('run')
-    .description('Run an experiment (YAML/JSON, or a Chaos Toolkit experiment)')
-    .argument('<file>', 'the experiment file')
-    .option('--dry-run', 'print what would be touched, in which order, for how long; touch nothing')
-    .option('--out <dir>', 'the run folder (default <GAMEDAY_HOME>/runs/<runId>, GAMEDAY_HOME being $GAMEDAY_HOME, $XDG_STATE_HOME/gameday or ~/.gameday)')
-    .option('--rollback-strategy <strategy>', `Chaos Toolkit experiments: when rollbacks run (${ROLLBACK_STRATEGIES.join(', ')}); as \`chaos run --rollback-strategy\``)
-    .option('--skip-unsupported', 'Chaos Toolkit experiments: run what can run, skip the Python providers and controls (marked in the journal and the report)')
-    .action(async (file: string, flags: RunFlags) => {
+  storeOption(
+    program
+      .command('run')
+      .description('Run an experiment (YAML/JSON, or a Chaos Toolkit experiment)')
+      .argument('<file>', 'the experiment file')
+      .option('--dry-run', 'print what would be touched, in which order, for how long; touch nothing')
+      .option('--out <dir>', 'the run folder (default <GAMEDAY_HOME>/runs/<runId>, GAMEDAY_HOME being $GAMEDAY_HOME, $XDG_STATE_HOME/gameday or ~/.gameday)')
+      .option('--rollback-strategy <strategy>', `Chaos Toolkit experiments: when rollbacks run (${ROLLBACK_STRATEGIES.join(', ')}); as \`chaos run --rollback-strategy\``)
+      .option('--skip-unsupported', 'Chaos Toolkit experiments: run what can run, skip the Python providers and controls (marked in the journal and the report)'),
+  ).action(async (file: string, flags: RunFlags) => {
       process.exitCode = await runCommand(file, flags);
       // Everything is reverted and recorded by now; a socket to a wedged component must not keep the
       // process (and a CI job) alive, so exit shortly if nothing else lets the event loop drain.
       setTimeout(() => process.exit(), 1000).unref();
     });
 };
+
+interface RunFlags {
+  dryRun?: boolean;
+  out?: string;
+  store?: string;
+  rollbackStrategy?: string;
+  skipUnsupported?: boolean;
+}
 
 async function runCommand(file: string, flags: RunFlags): Promise<number> {
   let loaded;
@@ -64,13 +67,17 @@ async function runCommand(file: string, flags: RunFlags): Promise<number> {
   for (const line of [...(flags.dryRun ? (loaded.chaostoolkit?.warnings ?? []) : []), ...(loaded.chaostoolkit?.skipped ?? []).map((s) => `${s}: will be skipped (--skip-unsupported)`)]) {
     process.stderr.write(`${line}\n`);
   }
+  let db: Store | undefined;
+  if (!flags.dryRun) {
+    db = await openStoreFor('run', storeLocation(flags.store), 'nothing was touched.\n');
+    if (!db) return ExitCode.invalid;
+  }
   const interrupt = new AbortController();
   const onSigint = () => interrupt.abort();
   process.once('SIGINT', onSigint);
   process.once('SIGTERM', onSigint);
   const tty = process.stderr.isTTY === true;
   let lastLine = 0;
-  const db = flags.dryRun ? undefined : openStore();
   try {
     const outcome = await runExperiment({
       loaded,
@@ -80,7 +87,7 @@ async function runCommand(file: string, flags: RunFlags): Promise<number> {
       dryRun: flags.dryRun,
       outDir: flags.out,
       rollbackStrategy: flags.rollbackStrategy as RollbackStrategy | undefined,
-      store: db ? new RunStore(db) : undefined,
+      store: db,
       signal: interrupt.signal,
       onEvent: (event) => {
         const line = formatEvent(event);
@@ -112,6 +119,6 @@ async function runCommand(file: string, flags: RunFlags): Promise<number> {
   } finally {
     process.off('SIGINT', onSigint);
     process.off('SIGTERM', onSigint);
-    db?.close();
+    await db?.close();
   }
 }

@@ -1,27 +1,36 @@
 import { existsSync } from 'node:fs';
+import { ControlRoomError, startControlRoom, type ControlRoomServer } from '../control-room/control-room.js';
+import { DEFAULT_CONTROL_ROOM_LISTEN } from '../control-room/listen.js';
+import type { ModuleFactory } from '../control-room/module.js';
 import { LeverConfigError, loadLeverConfig } from '../levers/lever-config.js';
-import { DEFAULT_LEVERS_LISTEN, LeverServiceError, startLeverService } from '../levers/lever-service.js';
+import { leverModule, type LeverModule } from '../levers/lever-module.js';
 import type { LeverDeclaration } from '../levers/lever.js';
-import { ExitCode, type CommandRegistration } from './command.js';
+import { describeLocation, storeLocation } from '../store/database.js';
+import { StoreVersionError } from '../store/migrations.js';
+import { ExitCode, collectHosts, type CommandRegistration } from './command.js';
+import { STORE_FLAG, STORE_HELP } from './store-option.js';
 
-// `gameday serve`: the long-running services of GameDay. For now the lever service; the dashboard and
-// the status page join it here.
+// `gameday serve`: the control room — one process where levers, live runs, the status page, incidents and
+// COEs meet (DESIGN.md), each a module of src/control-room. Several may serve one PostgreSQL store
+// (docs/store.md). This verb reads the files it is given, lists the modules, and prints what it serves.
 
 interface ServeOptions {
   listen: string;
   token?: string;
   levers?: string;
   store?: string;
+  allowHost?: string[];
 }
 
 export const registerServeCommand: CommandRegistration = (program) => {
   program
     .command('serve')
-    .description('Run the lever service (API, push channel, metrics) until interrupted')
-    .option('--listen <host:port>', 'where the lever service listens', DEFAULT_LEVERS_LISTEN)
+    .description('Run the control room (levers with their API, push channel and metrics) until interrupted')
+    .option('--listen <host:port>', 'where the control room listens', DEFAULT_CONTROL_ROOM_LISTEN)
     .option('--token <token>', 'access token; required to listen beyond 127.0.0.1 (default: GAMEDAY_LEVERS_TOKEN)')
     .option('--levers <file>', 'lever declarations (YAML or JSON; default: ./levers.yaml if present)')
-    .option('--store <file>', 'the SQLite store (default: $GAMEDAY_HOME/gameday.db)')
+    .option(STORE_FLAG, STORE_HELP)
+    .option('--allow-host <name>', 'another name the control room is reached by (beyond loopback and --listen); repeatable', collectHosts)
     .action(async (options: ServeOptions) => {
       let levers: LeverDeclaration[] = [];
       const file = options.levers ?? (existsSync('levers.yaml') ? 'levers.yaml' : undefined);
@@ -33,31 +42,53 @@ export const registerServeCommand: CommandRegistration = (program) => {
         process.exitCode = ExitCode.invalid;
         return;
       }
-      let service;
+      let started = false;
+      const store = storeLocation(options.store);
+      // Said once the control room is up, then on every change: which control room does the work that must happen once.
+      const onExpiryWork = (held: boolean) => {
+        if (!started) return;
+        process.stderr.write(
+          held ? 'gameday serve: this control room took over the lease-expiry work\n' : 'gameday serve: lost the lease-expiry work (the store connection broke); trying to take it again\n',
+        );
+      };
+      const modules: ModuleFactory[] = [leverModule({ levers, onExpiryWork })];
+      let server: ControlRoomServer;
       try {
-        service = await startLeverService({ listen: options.listen, token: options.token ?? process.env.GAMEDAY_LEVERS_TOKEN, storePath: options.store, levers });
+        server = await startControlRoom({ listen: options.listen, token: options.token ?? process.env.GAMEDAY_LEVERS_TOKEN, store: options.store, allowedHosts: options.allowHost, modules });
       } catch (error) {
-        if (!(error instanceof LeverServiceError)) throw error;
+        if (!(error instanceof ControlRoomError) && !(error instanceof StoreVersionError)) throw error;
         process.stderr.write(`gameday serve: ${error.message}\n`);
         process.exitCode = ExitCode.invalid;
         return;
       }
-      const count = service.board.list().length;
-      process.stderr.write(
-        `gameday serve: lever service on ${service.url} — ${count} lever${count === 1 ? '' : 's'}${file ? ` (declared in ${file})` : ''}; Ctrl-C to stop\n`,
+      started = true;
+      const lever = server.module<LeverModule>('levers')!;
+      const lines = [`gameday serve: control room on ${server.url}; Ctrl-C to stop`];
+      for (const module of server.modules) {
+        const what = (await module.describe?.()) ?? '';
+        lines.push(`  ${module.name.padEnd(10)} ${what}${module.name === 'levers' && file ? ` (declared in ${file})` : ''}`);
+      }
+      lines.push(
+        `  ${'store'.padEnd(10)} ${describeLocation(store)} (${store.engine}); ${
+          lever.expiryHeld ? 'this control room holds the lease-expiry work' : 'another control room holds the lease-expiry work; this one takes it over if that one stops'
+        }`,
       );
-      const started = Date.now();
+      process.stderr.write(`${lines.join('\n')}\n`);
+      const startedAt = Date.now();
       await new Promise<void>((resolve) => {
         const stop = () => resolve();
         process.once('SIGINT', stop);
         process.once('SIGTERM', stop);
       });
-      const before = service.board.leases.list().length;
-      // Leased changes are undone by close(); what a human pulled by hand stays pulled across restarts.
-      const pulled = service.board.list().filter((lever) => lever.state === 'pulled' && !lever.lease).map((lever) => lever.name);
-      await service.close();
+      const before = (await lever.board.leases.list()).length;
+      const others = await server.room.others().catch(() => 0);
+      // Leased changes are undone by close() unless another control room serves them; what a human pulled by hand stays pulled.
+      const pulled = (await lever.board.list()).filter((one) => one.state === 'pulled' && !one.lease).map((one) => one.name);
+      started = false; // giving the work back on the way out is not news
+      await server.close();
       process.stderr.write(
-        `gameday serve: stopped after ${Math.round((Date.now() - started) / 1000)}s; ${before} lease${before === 1 ? '' : 's'} released; ` +
+        `gameday serve: stopped after ${Math.round((Date.now() - startedAt) / 1000)}s; ` +
+          `${others > 0 ? `${before} lease${before === 1 ? '' : 's'} left to the other control room${others === 1 ? '' : 's'}` : `${before} lease${before === 1 ? '' : 's'} released`}; ` +
           `${pulled.length > 0 ? `still pulled: ${pulled.join(', ')}` : 'no lever pulled'}\n`,
       );
     });

@@ -10,7 +10,7 @@ import { runExperiment, type RunOutcome, type RunProgress } from '../experiment/
 import type { LoadRunner } from '../experiment/sources.js';
 import type { Journal } from '../journal/format.js';
 import type { Logger } from '../observe/log.js';
-import type { RunStore } from '../store/runs.js';
+import type { Store } from '../store/engine.js';
 import { PageTally, pagesBetween, type PageCounts } from './page-tally.js';
 import { compressExperiment } from './quick.js';
 import { WorldRecord, type SegmentSummary } from './world-record.js';
@@ -33,7 +33,7 @@ export interface DemoOptions {
   log: Logger;
   runLoad: LoadRunner;
   writeReports: (journal: Journal, folder: string) => Promise<{ html: string; md: string }>;
-  store?: RunStore;
+  store?: Store;
   signal: AbortSignal;
   /** Lines for the person watching: world start, step tallies. */
   onLine: (line: string) => void;

@@ -80,7 +80,7 @@ export async function startWorld(options: WorldStartOptions): Promise<World> {
     const levers = await startLeverService({
       listen: `127.0.0.1:${ports.levers}`,
       // A store of its own: a lever pulled in an earlier demo must not shape this one.
-      storePath: join(storeDir, 'levers.db'),
+      store: join(storeDir, 'levers.db'),
       levers: planWorld().levers,
       logger: options.log,
     });

@@ -1,4 +1,6 @@
+import { ControlPlaneError, componentOf, controlPlaneClient } from '../control-plane/client.js';
 import type { ResolvedTarget } from '../faults/fault.js';
+import { leaseCalls, type LeaseCalls } from '../leases/lease-client.js';
 import type { JournalRecorder } from '../journal/recorder.js';
 
 // The run holds one lease per component that holds its faults (docs/leases.md) and renews each at a third of
@@ -17,41 +19,48 @@ export interface LeaseKeeperOptions {
   ttlMs: number;
   journal: JournalRecorder;
   /** Called as soon as a lease is taken, before any fault is put under it (so `gameday halt` can find it). */
-  onTaken(lease: HeldLease): void;
+  onTaken(lease: HeldLease): void | Promise<void>;
   /** Throws when the run may not take a lease any more (halted or aborted); checked before every take. */
-  mayTake?(): void;
+  mayTake?(): void | Promise<void>;
   /** A lease was lost: the run aborts. */
   onLost(lease: HeldLease, reason: string): void;
+}
+
+/** A renewal must come back well within a third of the TTL, or it is as good as lost. */
+const LEASE_CALL_DEADLINE_MS = 3000;
+
+/** The lease protocol on one component; `kind` (a target kind) only names it in messages. */
+export function leaseProtocol(controlUrl: string, token?: string, kind?: string): LeaseCalls {
+  return leaseCalls(controlPlaneClient(componentOf(kind), controlUrl, { token, timeoutMs: LEASE_CALL_DEADLINE_MS }));
 }
 
 export class LeaseKeeper {
   private readonly leases = new Map<string, Promise<HeldLease>>();
   private readonly timers: NodeJS.Timeout[] = [];
+  private readonly protocols = new Map<HeldLease, LeaseCalls>();
   private released = false;
 
   constructor(private readonly options: LeaseKeeperOptions) {}
 
-  leaseFor(target: Pick<ResolvedTarget, 'controlUrl' | 'token'>): Promise<string> {
+  leaseFor(target: Pick<ResolvedTarget, 'controlUrl' | 'token'> & { kind?: string }): Promise<string> {
     const key = target.controlUrl.replace(/\/+$/, '');
     let lease = this.leases.get(key);
     if (!lease) {
-      lease = this.take(key, target.token);
+      lease = this.take(key, target.token, target.kind);
       this.leases.set(key, lease);
       lease.catch(() => this.leases.delete(key));
     }
     return lease.then((held) => held.leaseId);
   }
 
-  private async take(controlUrl: string, token?: string): Promise<HeldLease> {
+  private async take(controlUrl: string, token?: string, kind?: string): Promise<HeldLease> {
     if (this.released) throw new Error('the run has released its leases; no new fault may be injected');
-    this.options.mayTake?.();
-    const response = await request(controlUrl, 'POST', '/leases', token, { owner: `gameday run ${this.options.runId}`, ttl_ms: this.options.ttlMs });
-    if (response.status !== 201 && response.status !== 200) {
-      throw new Error(`could not take a lease on ${controlUrl}: ${response.status} ${await response.text()}`);
-    }
-    const { id } = (await response.json()) as { id: string };
+    await this.options.mayTake?.();
+    const protocol = leaseProtocol(controlUrl, token, kind);
+    const { id } = await protocol.createLease({ owner: `gameday run ${this.options.runId}`, ttlMs: this.options.ttlMs });
     const held: HeldLease = { controlUrl, leaseId: id, token };
-    this.options.onTaken(held);
+    this.protocols.set(held, protocol);
+    await this.options.onTaken(held);
     this.options.journal.note('lease.taken', `lease ${id} on ${controlUrl} (ttl ${this.options.ttlMs}ms)`, { controlUrl, leaseId: id });
     const timer = setInterval(() => void this.renew(held), Math.max(50, Math.floor(this.options.ttlMs / 3)));
     this.timers.push(timer);
@@ -61,16 +70,14 @@ export class LeaseKeeper {
   private async renew(held: HeldLease): Promise<void> {
     if (this.released) return;
     try {
-      const response = await request(held.controlUrl, 'POST', `/leases/${encodeURIComponent(held.leaseId)}/renew`, held.token);
-      await response.body?.cancel();
-      if (response.status === 404) {
+      await this.protocols.get(held)!.renewLease(held.leaseId);
+    } catch (error) {
+      if (error instanceof ControlPlaneError && error.status === 404) {
         this.options.journal.note('lease.lost', `lease ${held.leaseId} on ${held.controlUrl} is gone (expired or halted)`, { controlUrl: held.controlUrl });
         this.options.onLost(held, 'lease lost (expired, or released by `gameday halt`)');
-      } else if (!response.ok) {
-        this.options.journal.note('lease.renew-failed', `renewing lease on ${held.controlUrl}: ${response.status}`, { controlUrl: held.controlUrl });
+      } else {
+        this.options.journal.note('lease.renew-failed', `renewing lease on ${held.controlUrl}: ${(error as Error).message}`, { controlUrl: held.controlUrl });
       }
-    } catch (error) {
-      this.options.journal.note('lease.renew-failed', `renewing lease on ${held.controlUrl}: ${(error as Error).message}`, { controlUrl: held.controlUrl });
     }
   }
 
@@ -84,27 +91,17 @@ export class LeaseKeeper {
         if (result.status !== 'fulfilled') return;
         const lease = result.value;
         try {
-          const response = await request(lease.controlUrl, 'DELETE', `/leases/${encodeURIComponent(lease.leaseId)}`, lease.token);
-          await response.body?.cancel();
+          await this.protocols.get(lease)!.releaseLease(lease.leaseId);
           this.options.journal.note('lease.released', `lease ${lease.leaseId} on ${lease.controlUrl} released`, { controlUrl: lease.controlUrl });
         } catch (error) {
+          if (error instanceof ControlPlaneError && error.status === 404) {
+            this.options.journal.note('lease.released', `lease ${lease.leaseId} on ${lease.controlUrl} was already gone (expired or halted)`, { controlUrl: lease.controlUrl });
+            return;
+          }
           // The component reverts on expiry anyway; say so rather than fail the run's cleanup.
           this.options.journal.note('lease.release-failed', `could not release lease on ${lease.controlUrl} (${(error as Error).message}); it expires within its TTL`, { controlUrl: lease.controlUrl });
         }
       }),
     );
   }
-}
-
-/** One call of the lease protocol; shared with `gameday halt`. */
-export function request(controlUrl: string, method: string, path: string, token?: string, body?: unknown): Promise<Response> {
-  return fetch(`${controlUrl.replace(/\/+$/, '')}${path}`, {
-    method,
-    headers: {
-      ...(body === undefined ? {} : { 'content-type': 'application/json' }),
-      ...(token ? { authorization: `Bearer ${token}` } : {}),
-    },
-    body: body === undefined ? undefined : JSON.stringify(body),
-    signal: AbortSignal.timeout(3000),
-  });
 }

@@ -44,6 +44,6 @@ export async function writeRunRecord(
       run.options.log.error({ err: error }, 'writing the reports failed; journal.json is complete');
     }
   }
-  run.options.store?.recordEnd(run.runId, { endedAt: journal.endedAt, verdict: journal.verdict, exitCode: journal.exitCode, journal });
+  await run.recordEnd(journal);
   return { journal, reports };
 }

@@ -3,7 +3,9 @@ import { join, resolve } from 'node:path';
 import type { FaultContext } from '../faults/fault.js';
 import type { Logger } from '../observe/log.js';
 import { runsFolder } from '../store/home.js';
-import type { RunStore } from '../store/runs.js';
+import type { Store } from '../store/engine.js';
+import { JournalWriter } from '../store/journal-writer.js';
+import { RunStore } from '../store/runs.js';
 import type { AbortKind } from '../journal/events.js';
 import type { Journal } from '../journal/format.js';
 import { FaultBook } from './fault-book.js';
@@ -27,7 +29,8 @@ export interface RunOptions {
   dryRun?: boolean;
   /** The run folder; default <GAMEDAY_HOME>/runs/<runId>/ (store/home.ts). */
   outDir?: string;
-  store?: RunStore;
+  /** Where the run is recorded and its journal events go as they happen; none for a dry run. */
+  store?: Store;
   writeReports?: (journal: Journal, folder: string) => Promise<{ html: string; md: string }>;
   onEvent?: JournalListener;
   /** Called about four times a second with what the run is doing (for the CLI's progress line). */
@@ -68,6 +71,8 @@ export class RunContext {
   step = '';
   /** Run time when the method started and ended: the "during" window of the hypothesis. */
   methodWindow = { fromMs: 0, toMs: 0 };
+  readonly runs?: RunStore;
+  private readonly journalWriter?: JournalWriter;
 
   constructor(
     readonly options: RunOptions,
@@ -75,6 +80,13 @@ export class RunContext {
     readonly blastRadius: string[],
     readonly plannedMs: number,
   ) {
+    if (options.store) {
+      this.runs = new RunStore(options.store);
+      this.journalWriter = new JournalWriter(options.store, this.runId, (error) =>
+        options.log.warn({ err: error }, `the store did not take the run's journal events (${error.message}); retrying — journal.json keeps every event`),
+      );
+      this.journal.listen(this.journalWriter.add);
+    }
     if (options.onEvent) this.journal.listen(options.onEvent);
     this.journal.listen((event) => {
       if (event.type === 'phase.start') this.phase = event.data.phase;
@@ -87,8 +99,8 @@ export class RunContext {
       ttlMs: this.experiment.settings.leaseTtl,
       journal: this.journal,
       onTaken: (lease) => this.recordLease(lease),
-      mayTake: () => {
-        if (this.observeHalt()) throw new Error(HALTED_MESSAGE);
+      mayTake: async () => {
+        if (await this.observeHalt()) throw new Error(HALTED_MESSAGE);
       },
       onLost: (_lease, reason) => this.abort('lease', reason),
     });
@@ -97,28 +109,75 @@ export class RunContext {
   /** Leases are taken in preflight, before the run has its row in the store; they are written when it does. */
   private pendingLeases: HeldLease[] | undefined = [];
 
-  private recordLease(lease: HeldLease): void {
+  private async recordLease(lease: HeldLease): Promise<void> {
     if (this.pendingLeases) this.pendingLeases.push(lease);
-    else this.options.store?.recordLease({ runId: this.runId, controlUrl: lease.controlUrl, leaseId: lease.leaseId, token: lease.token ?? null });
+    else await this.runs?.recordLease({ runId: this.runId, controlUrl: lease.controlUrl, leaseId: lease.leaseId, token: lease.token ?? null });
   }
 
-  /** The run has its row in the store: from now on each lease is written the moment it is taken. */
-  recorded(): void {
+  /** Records the run's start: from now on each lease is written the moment it is taken, and journal events flow to the store. */
+  async recordStart(): Promise<void> {
+    await this.runs?.recordStart({
+      id: this.runId,
+      title: this.experiment.title,
+      file: this.options.loaded.file,
+      folder: this.folder,
+      startedAt: this.journal.startedAt.toISOString(),
+      pid: process.pid,
+    });
     const pending = this.pendingLeases ?? [];
     this.pendingLeases = undefined;
-    for (const lease of pending) this.recordLease(lease);
+    for (const lease of pending) await this.recordLease(lease);
+    this.journalWriter?.start();
   }
+
+  /**
+   * Records the end: every journal event reaches the store first (a follower that sees the end has seen
+   * everything), then the run's row. A store that stays unreachable is said plainly; journal.json has it all.
+   */
+  async recordEnd(journal: Journal): Promise<void> {
+    if (!this.runs) return;
+    const drained = await this.journalWriter!.drain(JOURNAL_DRAIN_MS);
+    if (drained.unwritten > 0) {
+      this.options.log.error(
+        { unwritten: drained.unwritten, err: drained.error },
+        `${drained.unwritten} journal event(s) of run ${this.runId} did not reach the store ${this.options.store!.location}; journal.json in ${this.folder} has every event`,
+      );
+    }
+    try {
+      await this.runs.recordEnd(this.runId, { endedAt: journal.endedAt, verdict: journal.verdict, exitCode: journal.exitCode, journal });
+    } catch (error) {
+      this.options.log.error({ err: error }, `the end of run ${this.runId} could not be recorded in the store; journal.json in ${this.folder} has it`);
+    }
+  }
+
+  private haltCheck?: Promise<boolean>;
+  private storeWarned = false;
 
   /**
    * `gameday halt` marks the run halted in the store; it can only release leases that exist, so a run that
    * has not taken one yet must notice by itself. Polled on the guardrail tick and checked before every
-   * lease and every injection: returns true (and aborts) when the run was halted.
+   * lease and every injection: resolves true (and aborts) when the run was halted. A store that does not
+   * answer is not a halt (halt also releases the leases on the components, which the run notices).
    */
-  observeHalt(): boolean {
-    if (this.abortReason?.kind === 'halt') return true;
-    if (this.options.store?.statusOf(this.runId) !== 'halted') return false;
-    void this.abort('halt', HALTED_MESSAGE);
-    return true;
+  observeHalt(): Promise<boolean> {
+    if (this.abortReason?.kind === 'halt') return Promise.resolve(true);
+    if (!this.runs) return Promise.resolve(false);
+    this.haltCheck ??= this.runs
+      .statusOf(this.runId)
+      .then(
+        (status) => {
+          if (status !== 'halted') return false;
+          void this.abort('halt', HALTED_MESSAGE);
+          return true;
+        },
+        (error: Error) => {
+          if (!this.storeWarned) this.options.log.warn({ err: error }, `the store did not answer whether run ${this.runId} was halted: ${error.message}`);
+          this.storeWarned = true;
+          return this.abortReason?.kind === 'halt';
+        },
+      )
+      .finally(() => (this.haltCheck = undefined));
+    return this.haltCheck;
   }
 
   /** Resolved on first use, so that a dry run creates no folder. */
@@ -137,7 +196,7 @@ export class RunContext {
       runId: this.runId,
       leaseFor: async (target) => {
         // Every injection asks for its lease first: the last moment to notice a halt before touching anything.
-        if (this.observeHalt()) throw new Error(HALTED_MESSAGE);
+        if (await this.observeHalt()) throw new Error(HALTED_MESSAGE);
         return this.leases.leaseFor(target);
       },
       signal: this.abortController.signal,
@@ -193,6 +252,8 @@ export class RunContext {
 }
 
 export const HALTED_MESSAGE = 'halted by gameday halt';
+/** How long the end of a run waits for its last journal events to reach a slow store. */
+const JOURNAL_DRAIN_MS = 10_000;
 
 function newRunId(): string {
   const stamp = new Date().toISOString().replace(/[-:]/g, '').replace(/\..*$/, '').replace('T', '-');

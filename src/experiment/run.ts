@@ -1,4 +1,4 @@
-import { ExitCode } from '../cli/command.js';
+import { ExitCode } from './exit-code.js';
 import type { Journal } from '../journal/format.js';
 import type { Verdict } from '../journal/outcome.js';
 import { asFaultStep, blastRadius, forEachStep, preflightFaults, resolveTargets, timeline, type PlannedEvent } from './blast-radius.js';
@@ -49,7 +49,7 @@ export async function runExperiment(options: RunOptions): Promise<RunOutcome> {
   }
 
   await takeLeases(run);
-  startRun(run);
+  await startRun(run);
   let heldBefore = false;
   let error: Error | undefined;
   try {
@@ -82,19 +82,11 @@ export async function runExperiment(options: RunOptions): Promise<RunOutcome> {
 }
 
 /** From here on things are touched: the run is recorded (so `gameday halt` can find it) and its sources start. */
-export function startRun(run: RunContext): void {
-  run.options.store?.recordStart({
-    id: run.runId,
-    title: run.experiment.title,
-    file: run.options.loaded.file,
-    folder: run.folder,
-    startedAt: run.journal.startedAt.toISOString(),
-    pid: process.pid,
-  });
-  run.recorded();
+export async function startRun(run: RunContext): Promise<void> {
+  await run.recordStart();
   run.journal.note('run.start', `run ${run.runId} of "${run.experiment.title}"`, { blastRadius: run.blastRadius, format: run.options.loaded.format });
   run.options.signal?.addEventListener('abort', () => void run.abort('signal', 'stopped by the operator (interrupt)'), { once: true });
-  const timers = [setInterval(() => run.observeHalt(), run.experiment.settings.guardrailInterval)];
+  const timers = [setInterval(() => void run.observeHalt(), run.experiment.settings.guardrailInterval)];
   if (run.options.onProgress) {
     timers.push(setInterval(() => run.options.onProgress!(run.progress()), 250));
     run.abortController.signal.addEventListener('abort', () => run.options.onProgress!(run.progress()));

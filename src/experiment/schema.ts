@@ -3,7 +3,7 @@ import type { FaultDefinition } from '../faults/fault.js';
 import { faultParameters, formName, paramForms, registryRefused } from '../faults/fault-params.js';
 import { faultRegistry } from '../faults/registry.js';
 import { targetKinds } from './target-registry.js';
-import { duration, durationBetween, percentage, rate } from './units-schema.js';
+import { duration, durationBetween, percentage, rate } from '../units/units-schema.js';
 
 // The experiment file format, written once: zod validates it (with the path of every bad field), and the
 // JSON Schema that editors use is generated from the same definitions (`gameday schema`). Fault and target

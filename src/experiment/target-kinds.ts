@@ -49,7 +49,8 @@ export const proxyTargetKind: TargetKind = {
     try {
       proxies = Object.keys(await control.listProxies());
     } catch (error) {
-      throw new TargetError(`target ${name}: the proxy control API at ${decl.control} is unreachable (${(error as Error).message}); start it with \`gameday proxy\``);
+      // The client's message names the proxy, its URL and what to do (start it, give the token).
+      throw new TargetError(`target ${name}: ${(error as Error).message}`);
     }
     const selected = decl.proxy !== undefined ? proxies.filter((p) => p === decl.proxy) : proxies.filter(globMatcher(decl.match!));
     if (selected.length === 0) {

@@ -1,4 +1,4 @@
-import { ExitCode } from '../cli/command.js';
+import { ExitCode } from './exit-code.js';
 import type { ObjectiveResult, Verdict } from '../journal/outcome.js';
 import type { AbortReason } from './run-context.js';
 import { formatDuration } from '../units/units.js';

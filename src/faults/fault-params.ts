@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { duration, percentage, rate } from '../experiment/units-schema.js';
+import { duration, percentage, rate } from '../units/units-schema.js';
 import type { FaultDefinition } from './fault.js';
 
 // A fault's params may have any zod shape that a step can write flat beside `kind`, `target` and `duration`:

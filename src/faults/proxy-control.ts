@@ -5,13 +5,19 @@ import type { ProxyControl } from '../proxy/types.js';
 // The proxy faults and the proxy target kind reach a proxy's control API through this one function. One
 // client per control API and token, so a run's injections and its reverts reuse warm connections — on the
 // abort path a fresh TCP handshake per revert would be time spent with the fault still on.
+/**
+ * A wedged control API must not wedge the run: a call that takes longer than this fails, and the fault (if
+ * it landed) is left to its lease, which the run releases or lets expire.
+ */
+const CONTROL_DEADLINE_MS = 5000;
+
 const clients = new Map<string, ProxyControl & { close(): Promise<void> }>();
 
 export function proxyControlFor(target: Pick<ResolvedTarget, 'controlUrl' | 'token'>): ProxyControl {
   const key = `${target.controlUrl}\u0000${target.token ?? ''}`;
   let client = clients.get(key);
   if (!client) {
-    client = connectProxy(target.controlUrl, { token: target.token });
+    client = connectProxy(target.controlUrl, { token: target.token, timeoutMs: CONTROL_DEADLINE_MS });
     clients.set(key, client);
   }
   return client;

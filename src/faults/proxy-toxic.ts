@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { FaultDefinition, ResolvedTarget } from './fault.js';
 import type { ToxicSpec } from '../proxy/types.js';
-import { percentage } from '../experiment/units-schema.js';
+import { percentage } from '../units/units-schema.js';
 import { proxyControlFor } from './proxy-control.js';
 
 // Every proxy fault is one toxic on one proxy, held under the run's lease on that proxy. This builds the
@@ -65,11 +65,11 @@ export function toxicFault<Shape extends z.ZodRawShape>(
         toxicity: common.toxicity ?? 1,
         attributes: definition.attributes(params),
       };
-      const toxic = await withDeadline(control.addToxic(target.selector, spec, { lease }), `adding ${definition.toxicType} on proxy ${target.selector}`);
+      const toxic = await control.addToxic(target.selector, spec, { lease });
       let reverted: Promise<void> | undefined;
       // Idempotent: a guardrail abort and the normal revert may both call it; the second waits for the first.
       return () =>
-        (reverted ??= withDeadline(control.removeToxic(target.selector, toxic.name), `removing ${toxic.name} from proxy ${target.selector}`).catch((error: unknown) => {
+        (reverted ??= control.removeToxic(target.selector, toxic.name).catch((error: unknown) => {
           // Already gone (lease released or expired, or `gameday halt`): that is the state we want.
           if ((error as { status?: number }).status === 404) return;
           reverted = undefined; // a later call may try again
@@ -77,18 +77,4 @@ export function toxicFault<Shape extends z.ZodRawShape>(
         }));
     },
   };
-}
-
-/**
- * A wedged control API must not wedge the run: a call that takes longer than this fails, and the fault (if
- * it landed) is left to its lease, which the run releases or lets expire.
- */
-const CONTROL_DEADLINE_MS = 5000;
-
-function withDeadline<T>(work: Promise<T>, what: string): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const deadline = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`${what}: no answer within ${CONTROL_DEADLINE_MS}ms`)), CONTROL_DEADLINE_MS);
-  });
-  return Promise.race([work, deadline]).finally(() => clearTimeout(timer));
 }

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { duration } from '../experiment/units-schema.js';
+import { duration } from '../units/units-schema.js';
 import { formatDuration } from '../units/units.js';
 import { streamParams, toxicFault } from './proxy-toxic.js';
 

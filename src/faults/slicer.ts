@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { duration } from '../experiment/units-schema.js';
+import { duration } from '../units/units-schema.js';
 import { streamParams, toxicFault } from './proxy-toxic.js';
 
 export const slicerFault = toxicFault({

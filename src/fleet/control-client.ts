@@ -1,55 +1,26 @@
-import { request } from 'undici';
 import { z } from 'zod';
 import { parsePercentage } from '../units/units.js';
 import type { InstanceView, Selection } from './declaration.js';
 import type { FaultContext, ResolvedTarget, Revert } from '../faults/fault.js';
-import { LEASE_HEADER } from './control-plane.js';
+import { ControlPlaneError, componentOf, controlPlaneClient, type CallOptions } from '../control-plane/client.js';
 
 // How the fault kinds (src/faults/terminate.ts, drain.ts, cpu-stress.ts, evacuate-region.ts,
-// isolate-region.ts) talk to the fleet's and the gateway's control APIs: one call shape, errors that
-// carry the component's own message, and a revert that deletes the held fault.
+// isolate-region.ts) and the gateway's remote fleet talk to the fleet's and the gateway's control APIs:
+// one call shape over the shared control-plane client, errors that name the target, and a revert that
+// deletes the held fault.
 
-export class ControlCallError extends Error {
-  constructor(readonly status: number | null, message: string) {
-    super(message);
-  }
-}
+/** A terminate waits for instances to stop, a revert for them to start again: more than the default. */
+const FLEET_DEADLINE_MS = 30_000;
 
 export async function callControl<T>(
-  target: Pick<ResolvedTarget, 'controlUrl' | 'token' | 'name'>,
+  target: Pick<ResolvedTarget, 'controlUrl' | 'token' | 'name'> & { kind?: string },
   method: 'GET' | 'POST' | 'PUT' | 'DELETE',
   path: string,
-  options: { body?: unknown; lease?: string; signal?: AbortSignal } = {},
+  options: Pick<CallOptions, 'body' | 'lease' | 'signal'> = {},
 ): Promise<T> {
-  const url = `${target.controlUrl.replace(/\/$/, '')}${path}`;
-  let response;
-  try {
-    response = await request(url, {
-      method,
-      headers: {
-        ...(options.body !== undefined ? { 'content-type': 'application/json' } : {}),
-        ...(options.lease ? { [LEASE_HEADER]: options.lease } : {}),
-        ...(target.token ? { authorization: `Bearer ${target.token}` } : {}),
-      },
-      body: options.body !== undefined ? JSON.stringify(options.body) : undefined,
-      headersTimeout: 30_000,
-      bodyTimeout: 30_000,
-      signal: options.signal,
-    });
-  } catch (error) {
-    throw new ControlCallError(null, `target ${target.name}: cannot reach ${url}: ${(error as Error).message}`);
-  }
-  const text = await response.body.text();
-  if (response.statusCode >= 400) {
-    let message = text;
-    try {
-      message = (JSON.parse(text) as { error?: string }).error ?? text;
-    } catch {
-      // not JSON: keep the text as it came
-    }
-    throw new ControlCallError(response.statusCode, `target ${target.name}: ${message}`);
-  }
-  return (text ? JSON.parse(text) : undefined) as T;
+  const component = componentOf(target.kind ?? 'fleet');
+  const client = controlPlaneClient(component, target.controlUrl, { token: target.token, timeoutMs: FLEET_DEADLINE_MS, label: `target ${target.name}` });
+  return client.call<T>(method, path, options);
 }
 
 /**
@@ -64,7 +35,7 @@ export function revertHeldFault(target: ResolvedTarget, faultId: string, ctx: Fa
       try {
         await callControl(target, 'DELETE', `/faults/${encodeURIComponent(faultId)}`);
       } catch (error) {
-        if (!(error instanceof ControlCallError && error.status === 404)) {
+        if (!(error instanceof ControlPlaneError && error.status === 404)) {
           done = null;
           throw error;
         }

@@ -1,16 +1,15 @@
 import { randomUUID } from 'node:crypto';
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import { z } from 'zod';
+import { edgeGuard, guardFastify, isLoopbackAddress } from '../control-plane/guard.js';
 import { LeaseBook, LeaseNotFoundError } from '../leases/lease-book.js';
-import { registerLeaseRoutes } from '../leases/lease-routes.js';
+import { leaseHeaderOf, registerLeaseRoutes } from '../leases/lease-routes.js';
 import type { Logger } from '../observe/log.js';
 import { formatIssues } from './declaration.js';
 
 // What the fleet's and the gateway's control APIs share: the lease protocol (docs/leases.md), a ledger
 // of the faults they hold (each revertible once, by its id or by its lease running out), and one mapping
 // from core errors to HTTP statuses so both speak the same error shape: {"error": "..."}.
-
-export const LEASE_HEADER = 'x-gameday-lease';
 
 export interface FaultView {
   id: string;
@@ -146,8 +145,7 @@ export class ControlError extends Error {
  * is refused before anything changes.
  */
 export function leaseOf(request: FastifyRequest, leases: LeaseBook, holder: 'fleet' | 'gateway' = 'fleet'): string {
-  const header = request.headers[LEASE_HEADER];
-  const id = Array.isArray(header) ? header[0] : header;
+  const id = leaseHeaderOf(request.headers);
   if (!id) throw new ControlError(400, `faults on the ${holder} are always held under a lease: send X-GameDay-Lease (see docs/leases.md)`);
   if (!leases.has(id)) throw new ControlError(404, `no lease with id "${id}" (it may have expired); create one with POST /leases`);
   return id;
@@ -164,6 +162,8 @@ export interface ControlServerOptions {
   host?: string;
   /** Required as `Authorization: Bearer <token>` on every request when set. */
   token?: string;
+  /** More names the API is reached by, beyond loopback and its own address (see src/control-plane/guard.ts). */
+  allowedHosts?: readonly string[];
   /** 0 (the default) lets the OS pick a free port. */
   port?: number;
   log?: Logger;
@@ -193,17 +193,12 @@ export interface ControlPlane {
  * adds its own routes, then listens. `statusOf` maps core errors (not found, refused) to statuses.
  */
 export function createControlPlane(options: ControlServerOptions, log: Logger, statusOf: (error: Error) => number | undefined): ControlPlane {
-  const loopback = ['127.0.0.1', '::1', 'localhost', undefined].includes(options.host);
+  const loopback = options.host === undefined || isLoopbackAddress(options.host);
   if (!loopback && !options.token) {
     throw new ControlError(400, `refusing to bind the control API to ${options.host} without an access token (give token, or bind 127.0.0.1)`);
   }
   const app = Fastify({ logger: false });
-  if (options.token) {
-    const expected = `Bearer ${options.token}`;
-    app.addHook('onRequest', async (request, reply) => {
-      if (request.headers.authorization !== expected) return reply.code(401).send({ error: 'missing or wrong access token (Authorization: Bearer <token>)' });
-    });
-  }
+  guardFastify(app, edgeGuard({ host: options.host ?? '127.0.0.1', token: options.token, allowedHosts: options.allowedHosts }));
   const leases = new LeaseBook({
     maxTtlMs: options.maxLeaseTtlMs,
     onEnd: (lease, reason, errors) =>

@@ -28,6 +28,8 @@ export class Instance extends EventEmitter {
   private failedChecks = 0;
   private healthTimer: NodeJS.Timeout | null = null;
   private stderrTail: string[] = [];
+  /** Resolves when the current process's stderr has ended: its last words can arrive after its exit. */
+  private stderrEnded: Promise<unknown> = Promise.resolve();
   private restartTimer: NodeJS.Timeout | null = null;
   private spawnedAt = 0;
   /** Consecutive quick crashes: each doubles the restart delay, as Kubernetes' CrashLoopBackOff does. */
@@ -132,6 +134,8 @@ export class Instance extends EventEmitter {
     const deadline = Date.now() + timeoutMs;
     while (this.state !== 'healthy') {
       if (!this.child && !this.restartTimer) {
+        // Bounded: a grandchild that inherited the pipe may hold it open.
+        await Promise.race([this.stderrEnded, sleep(1000, undefined, { ref: false })]);
         throw new InstanceStartError(`instance ${this.id} exited before it became healthy (${this.lastExit})${this.tail()}`);
       }
       if (Date.now() > deadline) {
@@ -169,6 +173,7 @@ export class Instance extends EventEmitter {
     });
     this.child = child;
     guard(child);
+    this.stderrEnded = child.stderr ? once(child.stderr, 'close').catch(() => undefined) : Promise.resolve();
     child.stderr?.setEncoding('utf8').on('data', (chunk: string) => {
       for (const line of chunk.split('\n')) if (line.trim()) this.stderrTail.push(line);
       this.stderrTail.splice(0, Math.max(0, this.stderrTail.length - STDERR_TAIL_LINES));

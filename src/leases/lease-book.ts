@@ -27,7 +27,7 @@ interface LeaseEntry {
   ttlMs: number;
   expiresAt: number;
   faults: Map<string, HeldFault>;
-  timer: NodeJS.Timeout;
+  cancelExpiry: () => void;
 }
 
 export class LeaseNotFoundError extends Error {
@@ -41,17 +41,35 @@ export interface LeaseBookOptions {
   onEnd?: (lease: LeaseView, reason: LeaseEndReason, errors: unknown[]) => void;
   /** The longest TTL a caller may ask for; a lease is a promise to clean up soon, not eventually. */
   maxTtlMs?: number;
-  now?: () => number;
+  /** Where expiry reads the time and sets its timers; tests substitute a clock they advance by hand. */
+  clock?: LeaseClock;
 }
+
+export interface LeaseClock {
+  /** Milliseconds since the epoch (lease views show expires_at as a date). */
+  now(): number;
+  /** Calls `expire` after `ms`; returns a function that cancels the call. */
+  after(ms: number, expire: () => void): () => void;
+}
+
+export const systemLeaseClock: LeaseClock = {
+  now: () => Date.now(),
+  after(ms, expire) {
+    const timer = setTimeout(expire, ms);
+    // An idle holder process must still be able to exit once it is asked to; the holder's server keeps it alive.
+    timer.unref();
+    return () => clearTimeout(timer);
+  },
+};
 
 export class LeaseBook {
   private readonly leases = new Map<string, LeaseEntry>();
   private readonly maxTtlMs: number;
-  private readonly now: () => number;
+  private readonly clock: LeaseClock;
 
   constructor(private readonly options: LeaseBookOptions = {}) {
     this.maxTtlMs = options.maxTtlMs ?? 10 * 60_000;
-    this.now = options.now ?? Date.now;
+    this.clock = options.clock ?? systemLeaseClock;
   }
 
   create(owner: string, ttlMs: number): LeaseView {
@@ -63,9 +81,9 @@ export class LeaseBook {
       id,
       owner: owner || 'unknown',
       ttlMs,
-      expiresAt: this.now() + ttlMs,
+      expiresAt: this.clock.now() + ttlMs,
       faults: new Map(),
-      timer: this.schedule(id, ttlMs),
+      cancelExpiry: this.schedule(id, ttlMs),
     };
     this.leases.set(id, entry);
     return this.view(entry);
@@ -73,9 +91,9 @@ export class LeaseBook {
 
   renew(id: string): LeaseView {
     const entry = this.get(id);
-    clearTimeout(entry.timer);
-    entry.expiresAt = this.now() + entry.ttlMs;
-    entry.timer = this.schedule(id, entry.ttlMs);
+    entry.cancelExpiry();
+    entry.expiresAt = this.clock.now() + entry.ttlMs;
+    entry.cancelExpiry = this.schedule(id, entry.ttlMs);
     return this.view(entry);
   }
 
@@ -115,18 +133,15 @@ export class LeaseBook {
     return entry;
   }
 
-  private schedule(id: string, ttlMs: number): NodeJS.Timeout {
-    const timer = setTimeout(() => {
+  private schedule(id: string, ttlMs: number): () => void {
+    return this.clock.after(ttlMs, () => {
       const entry = this.leases.get(id);
       if (entry) void this.end(entry, 'expired');
-    }, ttlMs);
-    // An idle holder process must still be able to exit once it is asked to; the holder's server keeps it alive.
-    timer.unref();
-    return timer;
+    });
   }
 
   private async end(entry: LeaseEntry, reason: LeaseEndReason): Promise<LeaseView> {
-    clearTimeout(entry.timer);
+    entry.cancelExpiry();
     this.leases.delete(entry.id);
     const view = this.view(entry);
     const errors: unknown[] = [];

@@ -1,4 +1,4 @@
-import { fetchFailure } from './client.js';
+import { failureOf } from '../control-plane/client.js';
 import { HEARTBEAT_MS } from './lever-stream.js';
 import type { LeverEvent } from './lever.js';
 
@@ -77,7 +77,7 @@ export class LeverFeed {
     } catch (error) {
       if (this.stopped) return;
       const reason = controller.signal.reason instanceof Error ? controller.signal.reason : (error as Error);
-      this.handlers.onDown(new Error(`lever service at ${this.options.url}: ${fetchFailure(reason)}`));
+      this.handlers.onDown(new Error(`lever service at ${this.options.url}: ${failureOf(reason)}`));
       this.scheduleRetry();
     } finally {
       clearTimeout(idle);

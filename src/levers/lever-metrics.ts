@@ -1,19 +1,18 @@
-import { Counter, Gauge, Registry } from 'prom-client';
+import { Counter, Gauge, type Registry } from 'prom-client';
 import type { LeverBoard } from './lever-board.js';
 import type { LeverStream } from './lever-stream.js';
 
-// GET /metrics. One registry per service (not prom-client's global one) so that two lever services in
-// one process — tests, `gameday demo` — never mix their series.
-export function leverMetrics(board: LeverBoard, stream: LeverStream): Registry {
-  const registry = new Registry();
+// The levers' series in the control room's /metrics. One registry per control room (not prom-client's
+// global one) so that two control rooms in one process — tests, `gameday demo` — never mix their series.
+export function leverMetrics(board: LeverBoard, stream: LeverStream, registry: Registry): void {
   new Gauge({
     name: 'gameday_lever_pulled',
     help: 'Whether the lever is pulled (1) or reset (0).',
     labelNames: ['lever'],
     registers: [registry],
-    collect() {
+    async collect() {
       this.reset();
-      for (const lever of board.list()) this.set({ lever: lever.name }, lever.state === 'pulled' ? 1 : 0);
+      for (const lever of await board.list()) this.set({ lever: lever.name }, lever.state === 'pulled' ? 1 : 0);
     },
   });
   const changes = new Counter({
@@ -34,12 +33,11 @@ export function leverMetrics(board: LeverBoard, stream: LeverStream): Registry {
     name: 'gameday_lever_leases',
     help: 'Live leases held by the lever service.',
     registers: [registry],
-    collect() {
-      this.set(board.leases.list().length);
+    async collect() {
+      this.set((await board.leases.list()).length);
     },
   });
   board.subscribe((event) => {
     if (event.changed && event.action !== 'declare') changes.inc({ lever: event.lever.name, action: event.action });
   });
-  return registry;
 }

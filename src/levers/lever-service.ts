@@ -1,30 +1,27 @@
-import { timingSafeEqual } from 'node:crypto';
-import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
-import { z } from 'zod';
-import { LeaseNotFoundError } from '../leases/lease-book.js';
-import { registerLeaseRoutes } from '../leases/lease-routes.js';
-import { createLogger, type Logger } from '../observe/log.js';
-import { openStore } from '../store/database.js';
-import { storePath as defaultStorePath } from '../store/home.js';
-import { LeverBoard } from './lever-board.js';
-import { leverMetrics } from './lever-metrics.js';
-import { LeverStore } from './lever-store.js';
-import { LeverStream } from './lever-stream.js';
-import { UnknownLeverError, leverChangeBody, leverDeclarationBody, leverName, type LeverDeclaration } from './lever.js';
+import { ControlRoomError, startControlRoom } from '../control-room/control-room.js';
+import { DEFAULT_CONTROL_ROOM_LISTEN } from '../control-room/listen.js';
+import type { Logger } from '../observe/log.js';
+import type { ControlRoom } from '../store/control-room.js';
+import type { LeverBoard } from './lever-board.js';
+import { leverModule, type LeverModule, type LeverModuleOptions } from './lever-module.js';
+import type { LeverDeclaration } from './lever.js';
 
-// The lever service's HTTP edge: every handler parses (zod), calls the board, and formats. The API is
-// in docs/levers.md; the lease routes are the shared protocol of docs/leases.md.
+// A control room that serves only the levers: what the demo world and tests start in-process. `gameday
+// serve` starts the whole control room (src/control-room/) with the lever module among the others; the
+// lever API (docs/levers.md) is the same in both.
 
-export const DEFAULT_LEVERS_LISTEN = '127.0.0.1:8475';
-export const LEASE_HEADER = 'x-gameday-lease';
+export const DEFAULT_LEVERS_LISTEN = DEFAULT_CONTROL_ROOM_LISTEN;
+export { LEASE_EXPIRY_WORK } from './lever-module.js';
 
-export interface LeverServiceOptions {
+export interface LeverServiceOptions extends LeverModuleOptions {
   /** host:port; port 0 picks a free port. Default 127.0.0.1:8475. */
   listen?: string;
   /** Required to bind anything but loopback; then every request must carry `Authorization: Bearer <token>`. */
   token?: string;
-  /** The SQLite file; default the shared store under GAMEDAY_HOME. */
-  storePath?: string;
+  /** The store: a SQLite file or a postgres:// URL (default: GAMEDAY_STORE, else the SQLite file under GAMEDAY_HOME). */
+  store?: string;
+  /** More names the service is reached by, beyond loopback and its own address (see src/control-plane/guard.ts). */
+  allowedHosts?: readonly string[];
   levers?: LeverDeclaration[];
   logger?: Logger;
 }
@@ -32,124 +29,26 @@ export interface LeverServiceOptions {
 export interface LeverService {
   url: string;
   board: LeverBoard;
+  /** This service as one control room of its store: it holds the lease-expiry work, or stands by for it. */
+  room: ControlRoom;
+  /** Whether this control room holds the lease-expiry work now. */
+  readonly expiryHeld: boolean;
   close(): Promise<void>;
 }
 
-export class LeverServiceError extends Error {}
-
-export function parseListen(listen: string): { host: string; port: number } {
-  const match = /^(?:\[([^\]]+)\]|([^:]*)):(\d+)$/.exec(listen.trim()) ?? /^()()(\d+)$/.exec(listen.trim());
-  const port = match ? Number(match[3]) : NaN;
-  if (!match || !Number.isInteger(port) || port > 65535) {
-    throw new LeverServiceError(`--listen: expected host:port like 127.0.0.1:8475, got "${listen}"`);
-  }
-  return { host: match[1] || match[2] || '127.0.0.1', port };
-}
-
-export function isLoopback(host: string): boolean {
-  return host === 'localhost' || host === '::1' || /^127\.\d+\.\d+\.\d+$/.test(host);
-}
+/** The lever service could not start; nothing was left running. */
+export const LeverServiceError = ControlRoomError;
 
 export async function startLeverService(options: LeverServiceOptions = {}): Promise<LeverService> {
-  const { host, port } = parseListen(options.listen ?? DEFAULT_LEVERS_LISTEN);
-  if (!isLoopback(host) && !options.token) {
-    throw new LeverServiceError(`refusing to bind ${host}: binding anything but 127.0.0.1 requires an access token (--token)`);
-  }
-  const log = options.logger ?? createLogger('levers');
-  const db = openStore(options.storePath ?? defaultStorePath());
-  const board = new LeverBoard(new LeverStore(db), log);
-  for (const declaration of options.levers ?? []) board.declare(declaration);
-  const stream = new LeverStream(board);
-  const metrics = leverMetrics(board, stream);
-
-  const app = Fastify({ logger: false, forceCloseConnections: true });
-  if (options.token) guard(app, options.token);
-  app.setErrorHandler((error, _request, reply) => sendError(reply, error, log));
-  routes(app, board, stream);
-  app.get('/metrics', async (_request, reply) => reply.type(metrics.contentType).send(await metrics.metrics()));
-
-  try {
-    await app.listen({ host, port });
-  } catch (error) {
-    stream.close();
-    await board.close();
-    db.close();
-    throw new LeverServiceError(`the lever service cannot listen on ${host}:${port}: ${(error as Error).message}`);
-  }
-  const address = app.server.address();
-  const boundPort = typeof address === 'object' && address ? address.port : port;
-  const url = `http://${host.includes(':') ? `[${host}]` : host}:${boundPort}`;
-  log.info({ url, levers: board.list().length }, `lever service listening on ${url}`);
-
-  let closed: Promise<void> | undefined;
+  const server = await startControlRoom({ ...options, modules: [leverModule(options)] });
+  const levers = server.module<LeverModule>('levers')!;
   return {
-    url,
-    board,
-    close: () =>
-      (closed ??= (async () => {
-        // Leased changes are undone first, while readers are still connected to see them.
-        await board.close();
-        stream.close();
-        await app.close();
-        db.close();
-      })()),
+    url: server.url,
+    board: levers.board,
+    room: server.room,
+    get expiryHeld() {
+      return levers.expiryHeld;
+    },
+    close: () => server.close(),
   };
-}
-
-function routes(app: FastifyInstance, board: LeverBoard, stream: LeverStream): void {
-  const named = (request: FastifyRequest) => leverName.parse((request.params as { name: string }).name);
-  const leaseOf = (request: FastifyRequest) => {
-    const header = request.headers[LEASE_HEADER];
-    return Array.isArray(header) ? header[0] : header || undefined;
-  };
-  const limit = (request: FastifyRequest) => z.coerce.number().int().positive().optional().parse((request.query as { limit?: string }).limit);
-
-  app.get('/levers', async () => board.list());
-  app.get('/levers/:name', async (request) => board.get(named(request)));
-  app.put('/levers/:name', async (request, reply) => {
-    const body = leverDeclarationBody.parse(request.body ?? {});
-    const by = z.string().optional().parse(request.headers['x-gameday-actor']) ?? 'api';
-    const { lever, created } = board.declare({ name: named(request), ...body }, by);
-    return reply.code(created ? 201 : 200).send(lever);
-  });
-  app.post('/levers/:name/pull', async (request) => board.pull(named(request), leverChangeBody.parse(request.body ?? {}), leaseOf(request)));
-  app.post('/levers/:name/reset', async (request) => board.reset(named(request), leverChangeBody.parse(request.body ?? {}), leaseOf(request)));
-  app.get('/levers/:name/audit', async (request) => board.audit({ lever: named(request), limit: limit(request) }));
-  app.get('/audit', async (request) => board.audit({ limit: limit(request) }));
-  app.get('/events', (request, reply) => {
-    reply.hijack();
-    stream.attach(reply.raw);
-  });
-
-  // The shared lease protocol (docs/leases.md); ending a lease restores the levers it changed.
-  registerLeaseRoutes(app, board.leases, { release: (id) => board.releaseLease(id) });
-  app.get('/health', async () => ({ status: 'ok' }));
-}
-
-function guard(app: FastifyInstance, token: string): void {
-  const expected = Buffer.from(`Bearer ${token}`);
-  app.addHook('onRequest', async (request, reply) => {
-    const given = Buffer.from(request.headers.authorization ?? '');
-    if (given.length !== expected.length || !timingSafeEqual(given, expected)) {
-      return reply.code(401).send({ error: 'missing or wrong access token: send "Authorization: Bearer <token>" (the --token the service was started with)' });
-    }
-  });
-}
-
-function sendError(reply: FastifyReply, error: unknown, log: Logger): FastifyReply {
-  if (error instanceof UnknownLeverError) return reply.code(404).send({ error: error.message, lever: error.lever, known: error.known });
-  if (error instanceof LeaseNotFoundError) {
-    // On a pull it is the header that is wrong, not the path: 409, so that it is not read as "unknown lever".
-    const onLeaseRoute = reply.request.url.startsWith('/leases');
-    return reply.code(onLeaseRoute ? 404 : 409).send({ error: error.message, lease: error.leaseId });
-  }
-  if (error instanceof z.ZodError) {
-    const problems = error.issues.map((issue) => `${issue.path.length > 0 ? issue.path.join('.') : 'body'}: ${issue.message}`);
-    return reply.code(400).send({ error: `invalid request: ${problems.join('; ')}`, issues: error.issues });
-  }
-  if (error instanceof RangeError) return reply.code(400).send({ error: error.message });
-  const status = (error as { statusCode?: number }).statusCode;
-  if (status && status >= 400 && status < 500) return reply.code(status).send({ error: (error as Error).message });
-  log.error({ err: error }, 'lever service: internal error');
-  return reply.code(500).send({ error: `internal error: ${(error as Error).message}` });
 }

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { FaultContext, FaultDefinition, ResolvedTarget, Revert } from '../faults/fault.js';
-import { LeverApiError, connectLevers } from './client.js';
+import { ControlPlaneError } from '../control-plane/client.js';
+import { connectLevers } from './client.js';
 import { leverName } from './lever.js';
 
 // The fault kind `lever`, usually written as its own step `lever: {pull: name}` / `lever: {reset: name}`.
@@ -77,7 +78,7 @@ export async function applyLeverStep(target: ResolvedTarget, params: LeverStepPa
       ctx.note(undo === 'pull' ? 'lever.pulled' : 'lever.reset', `${undo} lever ${lever} (rollback of the step)`, { lever, lease, changed: true, rollback: true });
     } catch (error) {
       // The lease still holds the change: if the service is back before the lease ends, expiry undoes it.
-      if (error instanceof LeverApiError && error.status === 0) throw new Error(`${error.message}; the lease will undo lever ${lever} when it expires`);
+      if (error instanceof ControlPlaneError && error.status === 0) throw new Error(`${error.message}; the lease will undo lever ${lever} when it expires`);
       throw error;
     }
   };

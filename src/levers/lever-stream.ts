@@ -4,8 +4,8 @@ import type { LeverEvent } from './lever.js';
 
 // The push channel (GET /events): Server-Sent Events, because every runtime can read them with plain
 // HTTP, they pass proxies, and a reconnecting reader resyncs from the snapshot sent first on every
-// connection. A change is written to every open stream synchronously, in the same tick as the store
-// write, so a reader sees a pull within one network round trip.
+// connection. A change is written to every open stream as soon as the board reads it from the audit trail
+// (before the pull is answered when this room made it), so a reader sees a pull within one network round trip.
 
 /** Sent as an SSE comment so that idle proxies and load balancers do not cut a quiet stream. */
 export const HEARTBEAT_MS = 15_000;
@@ -18,11 +18,16 @@ export function formatEvent(event: LeverEvent): string {
 
 export class LeverStream {
   private readonly open = new Set<ServerResponse>();
+  /** Readers waiting for their snapshot, with the changes that arrived meanwhile. */
+  private readonly starting = new Map<ServerResponse, Array<LeverEvent & { type: 'change' }>>();
   private readonly unsubscribe: () => void;
   private readonly heartbeat: NodeJS.Timeout;
 
   constructor(private readonly board: LeverBoard, heartbeatMs = HEARTBEAT_MS) {
-    this.unsubscribe = board.subscribe((event) => this.broadcast(formatEvent(event)));
+    this.unsubscribe = board.subscribe((event) => {
+      for (const pending of this.starting.values()) pending.push(event);
+      this.broadcast(formatEvent(event));
+    });
     this.heartbeat = setInterval(() => this.broadcast(`: heartbeat ${new Date().toISOString()}\n\n`), heartbeatMs);
     this.heartbeat.unref();
   }
@@ -32,7 +37,7 @@ export class LeverStream {
   }
 
   /** Takes over a raw HTTP response: headers, the snapshot, then every change until the reader leaves. */
-  attach(response: ServerResponse): void {
+  async attach(response: ServerResponse): Promise<void> {
     response.writeHead(200, {
       'content-type': 'text/event-stream; charset=utf-8',
       'cache-control': 'no-cache, no-transform',
@@ -43,7 +48,19 @@ export class LeverStream {
     response.socket?.setNoDelay(true);
     // A reader that lost its connection reconnects after this long (the provider has its own backoff).
     response.write('retry: 500\n\n');
-    response.write(formatEvent(this.board.snapshot()));
+    const pending: Array<LeverEvent & { type: 'change' }> = [];
+    this.starting.set(response, pending);
+    try {
+      const snapshot = await this.board.snapshot();
+      response.write(formatEvent(snapshot));
+      for (const event of pending) if (event.seq > snapshot.seq) response.write(formatEvent(event));
+    } catch {
+      response.destroy();
+      return;
+    } finally {
+      this.starting.delete(response);
+    }
+    if (response.destroyed) return;
     this.open.add(response);
     response.on('close', () => this.open.delete(response));
   }

@@ -28,6 +28,8 @@ export interface LeverProviderOptions {
    */
   staleGraceMs?: number;
   maxBackoffMs?: number;
+  /** The clock the grace period is measured on (Date.now); tests substitute one they move by hand. */
+  now?: () => number;
 }
 
 export class LeverProvider implements Provider {
@@ -46,7 +48,10 @@ export class LeverProvider implements Provider {
   private initFailed = false;
   private firstSnapshot: { resolve: () => void; reject: (error: Error) => void } | undefined;
 
+  private readonly now: () => number;
+
   constructor(private readonly options: LeverProviderOptions) {
+    this.now = options.now ?? Date.now;
     this.feed = new LeverFeed(
       { url: options.url, token: options.token, maxBackoffMs: options.maxBackoffMs },
       { onEvent: (event) => this.apply(event), onDown: (error) => this.down(error) },
@@ -82,7 +87,7 @@ export class LeverProvider implements Provider {
     if (!this.connected) {
       const graceMs = this.options.staleGraceMs ?? 5000;
       const lever = this.levers.get(flagKey);
-      if (lever && this.downSince !== undefined && Date.now() - this.downSince < graceMs) {
+      if (lever && this.downSince !== undefined && this.now() - this.downSince < graceMs) {
         return { value: lever.state === 'pulled', variant: lever.state, reason: StandardResolutionReasons.STALE, flagMetadata: metadataOf(lever) };
       }
       return {
@@ -147,7 +152,7 @@ export class LeverProvider implements Provider {
     this.lastError = error;
     if (!this.connected) return;
     this.connected = false;
-    this.downSince = Date.now();
+    this.downSince = this.now();
     this.events.emit(ProviderEvents.Stale, { message: `lost the lever service: ${error.message}; serving last known states for ${this.options.staleGraceMs ?? 5000} ms` });
   }
 }

@@ -1,10 +1,21 @@
-import { timingSafeEqual } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { ProxyServer } from './server.js';
-import { ProxyApiError } from './types.js';
+import type { Registry } from 'prom-client';
+import { edgeGuard, type EdgeGuard } from '../control-plane/guard.js';
+import { LeaseNotFoundError, type LeaseBook } from '../leases/lease-book.js';
+import { leaseHeaderOf, leaseRoutes } from '../leases/lease-routes.js';
+import type { Logger } from '../observe/log.js';
+import { ProxyApiError, type ProxyControl, type Toxic } from './types.js';
 
 // The HTTP edge of the control plane: Toxiproxy's routes, status codes and error bodies, plus the shared
-// lease protocol (docs/leases.md) and /metrics. Each handler parses, calls ProxyServer, and formats.
+// lease protocol (docs/leases.md) and /metrics. Each handler parses, calls the ProxyServer, and formats.
+
+/** What the API needs of the ProxyServer (which implements it), so that the server may import the API. */
+export interface ProxyApiHost extends ProxyControl {
+  getToxic(proxy: string, name: string): Promise<Toxic>;
+  readonly leases: LeaseBook;
+  readonly metrics: { registry: Registry };
+  readonly log: Logger;
+}
 
 export interface ControlApi {
   url: string;
@@ -17,13 +28,14 @@ interface Call {
   request: IncomingMessage;
 }
 type Reply = { status: number; json?: unknown; text?: string; contentType?: string };
-type Handler = (server: ProxyServer, call: Call) => Promise<Reply>;
+type Handler = (server: ProxyApiHost, call: Call) => Promise<Reply>;
 
 const ok = (json: unknown, status = 200): Reply => ({ status, json });
 const noContent: Reply = { status: 204 };
-const LEASE_HEADER = 'x-gameday-lease';
 
-const routes: Array<[string, RegExp, Handler]> = [
+type Route = [methods: string, path: RegExp, handler: Handler];
+
+const routes: Route[] = [
   ['GET', /^\/version$/, async (s) => ok({ version: await s.version() })],
   ['POST', /^\/reset$/, async (s) => (await s.reset(), noContent)],
   ['GET', /^\/proxies$/, async (s) => ok(await s.listProxies())],
@@ -37,8 +49,8 @@ const routes: Array<[string, RegExp, Handler]> = [
     'POST',
     /^\/proxies\/([^/]+)\/toxics$/,
     async (s, c) => {
-      const lease = c.request.headers[LEASE_HEADER];
-      return ok(await s.addToxic(c.params[0], await c.body(), typeof lease === 'string' ? { lease } : {}));
+      const lease = leaseHeaderOf(c.request.headers);
+      return ok(await s.addToxic(c.params[0], await c.body(), lease ? { lease } : {}));
     },
   ],
   ['GET', /^\/proxies\/([^/]+)\/toxics\/([^/]+)$/, async (s, c) => ok(await s.getToxic(c.params[0], c.params[1]))],
@@ -48,23 +60,30 @@ const routes: Array<[string, RegExp, Handler]> = [
     async (s, c) => ok(await s.updateToxic(c.params[0], c.params[1], await c.body())),
   ],
   ['DELETE', /^\/proxies\/([^/]+)\/toxics\/([^/]+)$/, async (s, c) => (await s.removeToxic(c.params[0], c.params[1]), noContent)],
-  ['GET', /^\/leases$/, async (s) => ok(await s.listLeases())],
-  [
-    'POST',
-    /^\/leases$/,
-    async (s, c) => {
-      const body = (await c.body()) ?? {};
-      return ok(await s.createLease({ owner: String(body.owner ?? ''), ttlMs: Number(body.ttl_ms) }), 201);
-    },
-  ],
-  ['POST', /^\/leases\/([^/]+)\/renew$/, async (s, c) => ok(await s.renewLease(c.params[0]))],
-  ['DELETE', /^\/leases\/([^/]+)$/, async (s, c) => (await s.releaseLease(c.params[0]), noContent)],
   [
     'GET',
     /^\/metrics$/,
     async (s) => ({ status: 200, text: await s.metrics.registry.metrics(), contentType: s.metrics.registry.contentType }),
   ],
 ];
+
+/** The shared lease-route table (docs/leases.md) on this router, its errors in Toxiproxy's shape. */
+function sharedLeaseRoutes(leases: LeaseBook): Route[] {
+  return leaseRoutes(leases).map((route): Route => [
+    route.method,
+    new RegExp(`^${route.path.replace(':id', '([^/]+)')}$`),
+    async (_s, c) => {
+      try {
+        const { status, body } = await route.handle({ id: c.params[0] ?? '', body: route.method === 'POST' ? await c.body() : undefined });
+        return { status, json: body };
+      } catch (error) {
+        if (error instanceof LeaseNotFoundError) throw new ProxyApiError(error.message, 404);
+        if (error instanceof RangeError) throw new ProxyApiError(error.message, 400);
+        throw error;
+      }
+    },
+  ]);
+}
 
 const MAX_BODY = 1 << 20;
 
@@ -87,13 +106,6 @@ function readBody(request: IncomingMessage): () => Promise<any> {
   };
 }
 
-function authorized(request: IncomingMessage, token: string | undefined): boolean {
-  if (!token) return true;
-  const given = Buffer.from(request.headers.authorization ?? '');
-  const wanted = Buffer.from(`Bearer ${token}`);
-  return given.length === wanted.length && timingSafeEqual(given, wanted);
-}
-
 function send(response: ServerResponse, reply: Reply): void {
   if (reply.json !== undefined) {
     response.writeHead(reply.status, { 'content-type': 'application/json' });
@@ -106,13 +118,14 @@ function send(response: ServerResponse, reply: Reply): void {
 
 const fail = (error: string, status: number): Reply => ({ status, json: { error, status } });
 
-async function handle(server: ProxyServer, request: IncomingMessage, token: string | undefined): Promise<Reply> {
+async function handle(server: ProxyApiHost, table: Route[], guard: EdgeGuard, request: IncomingMessage): Promise<Reply> {
   // Like Toxiproxy: browsers may not drive the API, so a web page cannot inject faults (CSRF).
   if ((request.headers['user-agent'] ?? '').startsWith('Mozilla/')) return fail('User agent not allowed', 403);
-  if (!authorized(request, token)) return fail('missing or wrong access token: send Authorization: Bearer <token>', 401);
+  const refusal = guard(request);
+  if (refusal) return fail(refusal.message, refusal.status);
   const path = (request.url ?? '/').split('?')[0];
   let pathMatched = false;
-  for (const [methods, pattern, handler] of routes) {
+  for (const [methods, pattern, handler] of table) {
     const match = pattern.exec(path);
     if (!match) continue;
     pathMatched = true;
@@ -129,11 +142,13 @@ async function handle(server: ProxyServer, request: IncomingMessage, token: stri
 }
 
 export async function startControlApi(
-  server: ProxyServer,
-  options: { host: string; port: number; token?: string },
+  server: ProxyApiHost,
+  options: { host: string; port: number; token?: string; allowedHosts?: readonly string[] },
 ): Promise<ControlApi> {
+  const table = [...routes, ...sharedLeaseRoutes(server.leases)];
+  const guard = edgeGuard({ host: options.host, token: options.token, allowedHosts: options.allowedHosts });
   const http = createServer((request, response) => {
-    handle(server, request, options.token)
+    handle(server, table, guard, request)
       .catch((error: unknown) => {
         if (error instanceof ProxyApiError) return fail(error.message, error.status);
         server.log.error({ err: String(error), url: request.url }, 'control API error');

@@ -1,9 +1,8 @@
 import { STATUS_CODES } from 'node:http';
 import type { Connection } from './connection.js';
-import type { ToxicEntry } from './live-proxy.js';
 import type { ProxyMetrics } from './metrics.js';
 import { RequestParser } from './request-parser.js';
-import { QueuedStage, type RequestAction, type StageContext } from './toxics/toxic.js';
+import { QueuedStage, type RequestAction, type StageContext, type ToxicEntry } from './toxics/toxic.js';
 
 interface RequestFaultHost {
   readonly name: string;

@@ -4,20 +4,8 @@ import { Connection, type ConnectionHost } from './connection.js';
 import { HttpRequestStage, HttpResponseStage } from './http-stage.js';
 import type { PlannedStage } from './link.js';
 import type { ProxyMetrics } from './metrics.js';
-import type { ToxicKind } from './toxics/toxic.js';
+import type { ToxicEntry } from './toxics/toxic.js';
 import { ProxyApiError, type Proxy, type Stream, type Toxic } from './types.js';
-
-/** A toxic in place on a proxy. `id` changes on every update so live connections rebuild its stage. */
-export interface ToxicEntry {
-  id: number;
-  name: string;
-  type: string;
-  stream: Stream;
-  toxicity: number;
-  attributes: Record<string, unknown>;
-  kind: ToxicKind<any>;
-  lease?: { id: string; key: string };
-}
 
 let nextToxicId = 1;
 export function newToxicId(): number {

@@ -1,10 +1,12 @@
 import { createRequire } from 'node:module';
+import { isLoopbackAddress } from '../control-plane/guard.js';
 import { LeaseBook, LeaseNotFoundError } from '../leases/lease-book.js';
 import { createLogger, type Logger } from '../observe/log.js';
 import { startControlApi, type ControlApi } from './api.js';
-import { LiveProxy, newToxicId, parseAddress, toxicView, type ToxicEntry } from './live-proxy.js';
+import { LiveProxy, newToxicId, parseAddress, toxicView } from './live-proxy.js';
 import { ProxyMetrics } from './metrics.js';
 import { toxicKinds } from './toxics/registry.js';
+import type { ToxicEntry } from './toxics/toxic.js';
 import {
   ProxyApiError,
   type Lease,
@@ -24,18 +26,19 @@ export interface ProxyServerOptions {
   logger?: Logger;
   /** Proxies to create at start (Toxiproxy's populate format). */
   config?: ProxySpec[];
+  /** More names the control API is reached by, beyond loopback and its own address (see src/control-plane/guard.ts). */
+  allowedHosts?: readonly string[];
 }
 
 const require = createRequire(import.meta.url);
 const { version: packageVersion } = require('../../../package.json') as { version: string };
-const LOOPBACK = new Set(['127.0.0.1', 'localhost', '::1']);
 
 // The fault proxy: Toxiproxy's model (proxies with toxics) plus leases, so that a fault injected by a run
 // that died is removed by the proxy itself. The control API (./api.ts) is a thin HTTP edge over this class;
 // in-process callers use it directly through the same ProxyControl contract as the HTTP client.
 export class ProxyServer implements ProxyControl {
   private readonly proxies = new Map<string, LiveProxy>();
-  private readonly leases: LeaseBook;
+  readonly leases: LeaseBook;
   readonly metrics: ProxyMetrics;
   private api: ControlApi | null = null;
 
@@ -58,13 +61,13 @@ export class ProxyServer implements ProxyControl {
   static async start(options: ProxyServerOptions = {}): Promise<ProxyServer> {
     const listen = options.listen ?? '127.0.0.1:8474';
     const { host, port } = parseAddress(listen, 'listen');
-    if (!LOOPBACK.has(host) && !options.token) {
+    if (!isLoopbackAddress(host) && !options.token) {
       throw new ProxyApiError(`the control API may listen on ${host} only with an access token (--token)`, 400);
     }
     const server = new ProxyServer(options.logger ?? createLogger('proxy'), Boolean(options.token));
     try {
       if (options.config) await server.populate(options.config);
-      server.api = await startControlApi(server, { host, port, token: options.token });
+      server.api = await startControlApi(server, { host, port, token: options.token, allowedHosts: options.allowedHosts });
     } catch (error) {
       await server.close();
       throw error;
@@ -359,7 +362,7 @@ function checkFieldTypes(spec: Partial<ProxySpec>): void {
  */
 function checkListen(listen: string, hasToken: boolean): void {
   const { host } = parseAddress(listen, 'listen');
-  if (!LOOPBACK.has(host) && !hasToken) {
+  if (!isLoopbackAddress(host) && !hasToken) {
     throw new ProxyApiError(
       `listen ${listen}: a proxy may listen on a non-loopback address (${host}) only when the control API requires an access token (start it with --token); use 127.0.0.1`,
       400,

@@ -1,41 +1,50 @@
-import { DatabaseSync } from '@photostructure/sqlite';
-import { storePath } from './home.js';
+import { mkdirSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import type { Store } from './engine.js';
+import { storeFilePath } from './home.js';
+import { migrate } from './migrations.js';
+import { maskPassword, PostgresStore } from './postgres-engine.js';
+import { capabilities } from './schema.js';
+import { SqliteStore } from './sqlite-engine.js';
 
-// The store speaks the API of Node's built-in `node:sqlite` (DatabaseSync / StatementSync). On Node 20,
-// which has no built-in SQLite, @photostructure/sqlite provides that same API from a binary shipped inside
-// its npm package, so a fresh `npm ci` compiles nothing. When Node 22 is our floor this import becomes
-// `node:sqlite` and nothing else changes.
+// Where the store is and how it is opened: the SQLite file under GAMEDAY_HOME by default, or PostgreSQL when
+// `--store postgres://…` or GAMEDAY_STORE says so. Opening a store migrates it (once, forward only).
 
-export type Store = InstanceType<typeof DatabaseSync>;
+export type { Store } from './engine.js';
 
-/**
- * Opens the embedded store. WAL lets a dashboard read while a run writes, and busy_timeout lets two
- * gameday processes (a run and a `gameday halt`) share the file without "database is locked" errors.
- * Each capability creates its own tables with CREATE TABLE IF NOT EXISTS in its own module.
- */
-export function openStore(path = storePath()): Store {
-  try {
-    const db = new DatabaseSync(path);
-    db.exec('PRAGMA busy_timeout = 5000; PRAGMA journal_mode = WAL; PRAGMA foreign_keys = ON;');
-    return db;
-  } catch (error) {
-    // "file is not a database" alone does not say which file; GAMEDAY_HOME may point somewhere unexpected.
-    throw new Error(`cannot open the store ${path}: ${(error as Error).message} (GAMEDAY_HOME moves it)`, { cause: error });
-  }
+export type StoreLocation = { engine: 'sqlite'; path: string } | { engine: 'postgres'; url: string };
+
+/** `--store` if given, else $GAMEDAY_STORE, else <GAMEDAY_HOME>/gameday.db. A postgres:// or postgresql:// URL means PostgreSQL; anything else is a SQLite file. */
+export function storeLocation(given?: string, env: NodeJS.ProcessEnv = process.env): StoreLocation {
+  const spec = given?.trim() || env.GAMEDAY_STORE?.trim();
+  if (spec === ':memory:') return { engine: 'sqlite', path: spec };
+  if (spec && /^postgres(ql)?:\/\//i.test(spec)) return { engine: 'postgres', url: spec };
+  return { engine: 'sqlite', path: spec ? resolve(spec) : storeFilePath() };
 }
 
-/**
- * Runs `work` in one IMMEDIATE transaction: the write lock is taken up front, so two processes that both
- * read-then-write wait on busy_timeout instead of failing with SQLITE_BUSY half-way.
- */
-export function inTransaction<T>(db: Store, work: () => T): T {
-  db.exec('BEGIN IMMEDIATE');
+/** The location as it may be printed (a password in a URL is masked). */
+export function describeLocation(location: StoreLocation): string {
+  return location.engine === 'sqlite' ? location.path : maskPassword(location.url);
+}
+
+/** Opens the store and brings its tables up to date; refuses (StoreVersionError) a store newer than this code. */
+export async function openStore(where: string | StoreLocation = storeLocation(), options: { migrate?: boolean } = {}): Promise<Store> {
+  const location = typeof where === 'string' ? storeLocation(where) : where;
+  let store: Store;
+  if (location.engine === 'sqlite') {
+    if (location.path !== ':memory:') mkdirSync(dirname(location.path), { recursive: true });
+    store = new SqliteStore(location.path);
+  } else {
+    const postgres = new PostgresStore(location.url);
+    await postgres.connect();
+    store = postgres;
+  }
+  if (options.migrate === false) return store;
   try {
-    const result = work();
-    db.exec('COMMIT');
-    return result;
+    await migrate(store, capabilities);
   } catch (error) {
-    if (db.isTransaction) db.exec('ROLLBACK');
+    await store.close();
     throw error;
   }
+  return store;
 }

@@ -1,7 +1,48 @@
-import type { Store } from './database.js';
+import { hostname } from 'node:os';
+import type { Queryable, Store } from './engine.js';
+import type { Capability } from './migrations.js';
 
 // The history of runs, and the leases each live run holds. A run writes its leases here the moment it takes
 // them, so `gameday halt` — another process — can release them even when the run itself is wedged.
+
+export const runsCapability: Capability = {
+  name: 'runs',
+  migrations: [
+    {
+      version: 1,
+      name: 'runs and the leases they hold',
+      // As shipped before migrations existed (IF NOT EXISTS adopts those stores).
+      sql: () => `
+CREATE TABLE IF NOT EXISTS runs (
+  id TEXT PRIMARY KEY,
+  title TEXT NOT NULL,
+  file TEXT NOT NULL,
+  started_at TEXT NOT NULL,
+  ended_at TEXT,
+  verdict TEXT,
+  exit_code INTEGER,
+  folder TEXT NOT NULL,
+  pid INTEGER NOT NULL,
+  status TEXT NOT NULL DEFAULT 'running',
+  journal TEXT
+);
+CREATE INDEX IF NOT EXISTS runs_started ON runs (started_at);
+CREATE TABLE IF NOT EXISTS run_leases (
+  run_id TEXT NOT NULL REFERENCES runs (id),
+  control_url TEXT NOT NULL,
+  lease_id TEXT NOT NULL,
+  token TEXT,
+  PRIMARY KEY (run_id, control_url, lease_id)
+);`,
+    },
+    {
+      version: 2,
+      name: 'the host each run runs on',
+      // With a shared store, a run's pid means something only on its own host.
+      sql: () => `ALTER TABLE runs ADD COLUMN host TEXT;`,
+    },
+  ],
+};
 
 export interface RunRecord {
   id: string;
@@ -13,6 +54,8 @@ export interface RunRecord {
   exitCode: number | null;
   folder: string;
   pid: number;
+  /** Where the run's process runs (null for runs recorded before gameday knew). */
+  host: string | null;
   /** running → ended, or running → halted (by `gameday halt`). */
   status: 'running' | 'ended' | 'halted';
 }
@@ -25,88 +68,75 @@ export interface RunLeaseRecord {
 }
 
 export class RunStore {
-  constructor(private readonly db: Store) {
-    db.exec(`
-      CREATE TABLE IF NOT EXISTS runs (
-        id TEXT PRIMARY KEY,
-        title TEXT NOT NULL,
-        file TEXT NOT NULL,
-        started_at TEXT NOT NULL,
-        ended_at TEXT,
-        verdict TEXT,
-        exit_code INTEGER,
-        folder TEXT NOT NULL,
-        pid INTEGER NOT NULL,
-        status TEXT NOT NULL DEFAULT 'running',
-        journal TEXT
-      );
-      CREATE INDEX IF NOT EXISTS runs_started ON runs (started_at);
-      CREATE TABLE IF NOT EXISTS run_leases (
-        run_id TEXT NOT NULL REFERENCES runs (id),
-        control_url TEXT NOT NULL,
-        lease_id TEXT NOT NULL,
-        token TEXT,
-        PRIMARY KEY (run_id, control_url, lease_id)
-      );
-    `);
+  constructor(private readonly db: Queryable & Pick<Store, 'transaction'>) {}
+
+  async recordStart(run: { id: string; title: string; file: string; folder: string; startedAt: string; pid: number }): Promise<void> {
+    await this.db.run('INSERT INTO runs (id, title, file, started_at, folder, pid, host, status) VALUES (?, ?, ?, ?, ?, ?, ?, ?)', [
+      run.id,
+      run.title,
+      run.file,
+      run.startedAt,
+      run.folder,
+      run.pid,
+      hostname(),
+      'running',
+    ]);
   }
 
-  recordStart(run: { id: string; title: string; file: string; folder: string; startedAt: string; pid: number }): void {
-    this.db
-      .prepare('INSERT INTO runs (id, title, file, started_at, folder, pid, status) VALUES (?, ?, ?, ?, ?, ?, ?)')
-      .run(run.id, run.title, run.file, run.startedAt, run.folder, run.pid, 'running');
-  }
-
-  recordLease(lease: RunLeaseRecord): void {
-    this.db
-      .prepare('INSERT OR IGNORE INTO run_leases (run_id, control_url, lease_id, token) VALUES (?, ?, ?, ?)')
-      .run(lease.runId, lease.controlUrl, lease.leaseId, lease.token);
+  async recordLease(lease: RunLeaseRecord): Promise<void> {
+    await this.db.run('INSERT INTO run_leases (run_id, control_url, lease_id, token) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING', [
+      lease.runId,
+      lease.controlUrl,
+      lease.leaseId,
+      lease.token,
+    ]);
   }
 
   /** Records the end of a run; a run that was halted keeps its `halted` status beside its verdict. */
-  recordEnd(id: string, end: { endedAt: string; verdict: string; exitCode: number; journal: unknown }): void {
-    this.db
-      .prepare(`UPDATE runs SET ended_at = ?, verdict = ?, exit_code = ?, journal = ?, status = CASE status WHEN 'halted' THEN 'halted' ELSE 'ended' END WHERE id = ?`)
-      .run(end.endedAt, end.verdict, end.exitCode, JSON.stringify(end.journal), id);
+  async recordEnd(id: string, end: { endedAt: string; verdict: string; exitCode: number; journal: unknown }): Promise<void> {
+    await this.db.transaction(async (tx) => {
+      await tx.run(
+        `UPDATE runs SET ended_at = ?, verdict = ?, exit_code = ?, journal = ?, status = CASE status WHEN 'halted' THEN 'halted' ELSE 'ended' END WHERE id = ?`,
+        [end.endedAt, end.verdict, end.exitCode, JSON.stringify(end.journal), id],
+      );
+      // Followers of the run's journal learn that it is complete.
+      tx.notify('journal', id);
+    });
   }
 
-  active(): RunRecord[] {
+  active(): Promise<RunRecord[]> {
     return this.select(`WHERE status = 'running' ORDER BY started_at`);
   }
 
-  leasesOf(runId: string): RunLeaseRecord[] {
-    return (this.db.prepare('SELECT run_id, control_url, lease_id, token FROM run_leases WHERE run_id = ?').all(runId) as Record<string, string | null>[]).map(
-      (row) => ({ runId: row.run_id!, controlUrl: row.control_url!, leaseId: row.lease_id!, token: row.token }),
-    );
+  async leasesOf(runId: string): Promise<RunLeaseRecord[]> {
+    const rows = await this.db.all<Record<string, string | null>>('SELECT run_id, control_url, lease_id, token FROM run_leases WHERE run_id = ?', [runId]);
+    return rows.map((row) => ({ runId: row.run_id!, controlUrl: row.control_url!, leaseId: row.lease_id!, token: row.token }));
   }
 
   /** The run's status as the store has it; a run polls this to notice `gameday halt` before it takes a lease. */
-  statusOf(runId: string): RunRecord['status'] | undefined {
-    const row = this.db.prepare('SELECT status FROM runs WHERE id = ?').get(runId) as { status: RunRecord['status'] } | undefined;
-    return row?.status;
+  async statusOf(runId: string): Promise<RunRecord['status'] | undefined> {
+    return (await this.db.get<{ status: RunRecord['status'] }>('SELECT status FROM runs WHERE id = ?', [runId]))?.status;
   }
 
-  markHalted(runId: string): void {
-    this.db.prepare(`UPDATE runs SET status = 'halted' WHERE id = ?`).run(runId);
+  async markHalted(runId: string): Promise<void> {
+    await this.db.run(`UPDATE runs SET status = 'halted' WHERE id = ?`, [runId]);
   }
 
-  recent(limit = 20): RunRecord[] {
-    return this.select(`ORDER BY started_at DESC LIMIT ${Math.max(1, Math.floor(limit))}`);
+  recent(limit = 20): Promise<RunRecord[]> {
+    return this.select('ORDER BY started_at DESC LIMIT ?', Math.max(1, Math.floor(limit)));
   }
 
-  get(id: string): RunRecord | undefined {
-    return this.select('WHERE id = ?', id)[0];
+  async get(id: string): Promise<RunRecord | undefined> {
+    return (await this.select('WHERE id = ?', id))[0];
   }
 
-  journal(id: string): unknown {
-    const row = this.db.prepare('SELECT journal FROM runs WHERE id = ?').get(id) as { journal: string | null } | undefined;
+  async journal(id: string): Promise<unknown> {
+    const row = await this.db.get<{ journal: string | null }>('SELECT journal FROM runs WHERE id = ?', [id]);
     return row?.journal ? JSON.parse(row.journal) : undefined;
   }
 
-  private select(tail: string, ...args: unknown[]): RunRecord[] {
-    const rows = this.db
-      .prepare(`SELECT id, title, file, started_at, ended_at, verdict, exit_code, folder, pid, status FROM runs ${tail}`)
-      .all(...args) as Record<string, unknown>[];
+  private async select(tail: string, ...args: Array<string | number>): Promise<RunRecord[]> {
+    const rows = await this.db.all<Record<string, unknown>>(`SELECT id, title, file, started_at, ended_at, verdict, exit_code, folder, pid, host, status FROM runs ${tail}`, args);
     return rows.map((row) => ({
       id: row.id as string,
       title: row.title as string,
@@ -116,7 +146,8 @@ export class RunStore {
       verdict: (row.verdict as string | null) ?? null,
       exitCode: (row.exit_code as number | null) ?? null,
       folder: row.folder as string,
-      pid: row.pid as number,
+      pid: Number(row.pid),
+      host: (row.host as string | null) ?? null,
       status: row.status as RunRecord['status'],
     }));
   }

@@ -111,8 +111,8 @@ test('after repeated failures the circuit opens, calls stop, and it closes again
 
   // The backend comes back on the same port; after the open period a trial call closes the circuit.
   const ads = await startService('backend', { GAMEDAY_SERVICE: 'ads', GAMEDAY_REGION: 'us-east', PORT: new URL(downUrl).port });
-  await new Promise((resolve) => setTimeout(resolve, 700));
-  const { body } = await getPage(assembler.url);
+  // Circuit-open pages until the open period ends, then the trial call gets through and closes it.
+  const { body } = await waitFor(() => getPage(assembler.url), (page) => page.body.outcome === 'full', 10_000);
   assert.equal(body.outcome, 'full');
   metrics = await (await fetch(`${assembler.url}/metrics`)).text();
   assert.equal(metricValue(metrics, 'gameday_demo_circuit_open', { dependency: 'ads' }), 0);
@@ -129,7 +129,7 @@ test('pulling a lever in the lever service makes the assembler skip the calls it
   });
   levers = await startLeverService({
     listen: '127.0.0.1:0',
-    storePath: join(home, 'gameday.db'),
+    store: join(home, 'gameday.db'),
     levers: SHOP_LEVERS.map((lever) => ({ name: lever.name, description: lever.description })),
     logger: createLogger('levers', 'silent'),
   });

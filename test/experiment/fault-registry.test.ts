@@ -9,7 +9,7 @@ import { asFaultStep, blastRadius, type ResolvedTargets } from '../../src/experi
 import { parseExperiment } from '../../src/experiment/load-file.js';
 import { describeStep } from '../../src/experiment/method.js';
 import { faultStepSchemas, type Step } from '../../src/experiment/schema.js';
-import { duration } from '../../src/experiment/units-schema.js';
+import { duration } from '../../src/units/units-schema.js';
 import type { FaultDefinition } from '../../src/faults/fault.js';
 import { checkFaultKinds, faultParameters } from '../../src/faults/fault-params.js';
 import { faultRegistry } from '../../src/faults/registry.js';

@@ -25,13 +25,13 @@ const experiment = (proxy: ProxyProcess, body: string) => proxyExperiment(proxy,
 
 const journalEvents = (stdout: string): string[] => journalOf(stdout).events.map((e) => e.type);
 
-function activeRuns(): number {
+async function activeRuns(): Promise<number> {
   if (!existsSync(join(home.dir, '.gameday', 'gameday.db'))) return 0;
-  const db = openStore(join(home.dir, '.gameday', 'gameday.db'));
+  const db = await openStore(join(home.dir, '.gameday', 'gameday.db'));
   try {
-    return new RunStore(db).active().length;
+    return (await new RunStore(db).active()).length;
   } finally {
-    db.close();
+    await db.close();
   }
 }
 
@@ -45,7 +45,7 @@ test('gameday halt stops a run before its first fault: exit 2, nothing injected'
 `));
   const run = spawnGameday(['run', file], home.dir);
   t.after(() => void run.child.kill('SIGKILL'));
-  await waitFor('the run to be recorded as active', () => activeRuns() === 1, 15_000);
+  await waitFor('the run to be recorded as active', async () => (await activeRuns()) === 1, 15_000);
   const halt = await spawnGameday(['halt'], home.dir).done;
   assert.equal(halt.code, 0, halt.stderr);
   const result = await run.done;

@@ -44,6 +44,9 @@ test('terminate by percent rounds up, and the never policy leaves killed instanc
   const killed = fleet.terminate('pricing', { percent: 50 });
   assert.equal(killed.length, 2);
   await waitFor('both killed pids to disappear', () => killed.every((k) => !alive(k.pid!)));
+  await waitFor('the fleet to see both exits', () => killed.every((k) => fleet.instance(k.id).state === 'stopped'));
+  // A wrongful restart would be a 50 ms timer set when the exit was seen; timers fire in order of due
+  // time, so this later and longer one cannot end first however loaded the machine is.
   await new Promise((resolve) => setTimeout(resolve, 300));
   for (const k of killed) assert.equal(fleet.instance(k.id).state, 'stopped');
   const back = await fleet.ensureRunning(killed[0].id);
@@ -81,15 +84,17 @@ test('drain lets in-flight slow requests finish, then stops the instance without
   const fleet = await Fleet.start(shopDeclaration(), { log: quietLog });
   t.after(() => fleet.stop());
   const target = fleet.instance('pricing/us-east/0');
-  const slow = Array.from({ length: 5 }, () => request(`${target.url}/?delay=600`).then(async (r) => ({ status: r.statusCode, body: await r.body.text() })));
-  await new Promise((resolve) => setTimeout(resolve, 150));
+  const slow = Array.from({ length: 5 }, () => request(`${target.url}/?delay=2000`).then(async (r) => ({ status: r.statusCode, draining: r.headers['x-draining'], body: await r.body.text() })));
+  await waitFor('the five slow requests to be in flight', async () => (await (await request(`${target.url}/admin/in-flight`)).body.text()) === '5');
   const drained = fleet.drain(target.id);
   await waitFor('the instance to be draining', () => fleet.instance(target.id).state === 'draining');
   const results = await Promise.all(slow);
   assert.deepEqual(results.map((r) => r.status), [200, 200, 200, 200, 200]);
+  assert.deepEqual(results.map((r) => r.draining), ['1', '1', '1', '1', '1'], 'each was answered after the drain began');
   const after = await drained;
   assert.equal(after.state, 'stopped');
   assert.equal(alive(target.pid!), false);
+  // As above: a wrongful restart's 50 ms timer was set before this one and fires first.
   await new Promise((resolve) => setTimeout(resolve, 300));
   assert.equal(fleet.instance(target.id).state, 'stopped', 'a drained instance is not restarted by policy');
   const readmitted = await fleet.ensureRunning(target.id);

@@ -63,8 +63,12 @@ test('a fault whose revert fails when its lease expires stays held and is retrie
   const fault = await terminateUnder(300);
   await waitFor('the lease to expire', async () => (await call('GET', `${url}/leases`)).json.length === 0, 5000);
   // The expiry's revert attempt takes up to startTimeoutMs to fail; meanwhile and after, the fault is listed.
-  await new Promise((resolve) => setTimeout(resolve, 2000));
-  assert.deepEqual((await call('GET', `${url}/faults`)).json.map((f: { id: string }) => f.id), [fault.id]);
+  const listed = async () => (await call('GET', `${url}/faults`)).json as Array<{ id: string; revertError?: string }>;
+  assert.deepEqual((await listed()).map((f) => f.id), [fault.id]);
+  await waitFor('the expiry\'s revert attempt to fail', async () => (await listed())[0]?.revertError !== undefined, 15_000);
+  const held = await listed();
+  assert.deepEqual(held.map((f) => f.id), [fault.id], 'a failed revert leaves the fault held');
+  assert.match(held[0].revertError!, /pricing\/us-east\/0/);
   rmSync(marker);
   await waitFor('the ledger to retry the revert', () => fleet.instance('pricing/us-east/0').state === 'healthy', 15_000);
   await waitFor('the fault to leave the ledger', async () => (await call('GET', `${url}/faults`)).json.length === 0, 5000);

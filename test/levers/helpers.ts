@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { TestContext } from 'node:test';
 import { pino } from 'pino';
-import { LeverApiError } from '../../src/levers/client.js';
+import { ControlPlaneError } from '../../src/control-plane/client.js';
 import { startLeverService, type LeverService, type LeverServiceOptions } from '../../src/levers/lever-service.js';
 import { gamedayBin, repoRoot } from '../cli-process.js';
 
@@ -29,7 +29,7 @@ export const demoLevers = [
 export async function startService(t: TestContext, options: LeverServiceOptions = {}): Promise<LeverService> {
   const service = await startLeverService({
     listen: '127.0.0.1:0',
-    storePath: join(tempDir(t), 'gameday.db'),
+    store: join(tempDir(t), 'gameday.db'),
     levers: demoLevers,
     logger: quiet,
     ...options,
@@ -101,12 +101,12 @@ export async function gameday(t: TestContext, args: string[], env: Record<string
   return { code, stdout: run.stdout(), stderr: run.stderr() };
 }
 
-/** The LeverApiError a call fails with; fails the test if the call succeeds. */
-export async function refusal(call: Promise<unknown>): Promise<LeverApiError> {
+/** The ControlPlaneError a call fails with; fails the test if the call succeeds. */
+export async function refusal(call: Promise<unknown>): Promise<ControlPlaneError> {
   try {
     await call;
   } catch (error) {
-    if (error instanceof LeverApiError) return error;
+    if (error instanceof ControlPlaneError) return error;
     throw error;
   }
   throw new Error('expected the lever service to refuse the call, but it succeeded');

@@ -68,7 +68,7 @@ test('a leased pull left behind by a killed `gameday serve` is undone at its nex
   writeFileSync(join(dir, 'levers.yaml'), leversYaml);
   const args = [gamedayBin, 'serve', '--listen', '127.0.0.1:0', '--levers', join(dir, 'levers.yaml'), '--store', join(dir, 'gameday.db')];
   const first = spawnNode(t, args);
-  const [, url] = await first.waitFor(/lever service on (http:\/\/\S+) — 2 levers/);
+  const [, url] = await first.waitFor(/control room on (http:\/\/\S+);[^]*levers +2 levers/);
   const client = connectLevers(url);
   const lease = await client.createLease({ owner: 'run 13', ttlMs: 60_000 });
   await client.pull('disable-ads', { by: 'run 13', reason: 'experiment step' }, { lease: lease.id });
@@ -77,7 +77,7 @@ test('a leased pull left behind by a killed `gameday serve` is undone at its nex
   await first.exited;
 
   const second = spawnNode(t, args);
-  const [, url2] = await second.waitFor(/lever service on (http:\/\/\S+)/);
+  const [, url2] = await second.waitFor(/control room on (http:\/\/\S+);/);
   const again = connectLevers(url2);
   const ads = await again.get('disable-ads');
   assert.deepEqual([ads.state, ads.changed_by, ads.lease], ['reset', 'lease-expiry', null]);

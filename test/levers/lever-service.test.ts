@@ -37,7 +37,7 @@ test('a pull or reset without a reason, or with a name that is not kebab-case, i
 
 test('the audit trail records who pulled a lever and why, and it and the state survive a restart', async (t) => {
   const storePath = join(tempDir(t), 'gameday.db');
-  const first = await startLeverService({ listen: '127.0.0.1:0', storePath, levers: demoLevers, logger: quiet });
+  const first = await startLeverService({ listen: '127.0.0.1:0', store: storePath, levers: demoLevers, logger: quiet });
   let client = connectLevers(first.url);
   const pulled = await client.pull('disable-recommendations', by);
   assert.equal(pulled.changed, true);
@@ -46,7 +46,7 @@ test('the audit trail records who pulled a lever and why, and it and the state s
   assert.equal(again.changed, false, 'pulling a pulled lever changes nothing');
   await first.close();
 
-  const second = await startLeverService({ listen: '127.0.0.1:0', storePath, levers: demoLevers, logger: quiet });
+  const second = await startLeverService({ listen: '127.0.0.1:0', store: storePath, levers: demoLevers, logger: quiet });
   t.after(() => second.close());
   client = connectLevers(second.url);
   const lever = await client.get('disable-recommendations');
@@ -149,7 +149,7 @@ test('GET /metrics reports each lever state and counts changes', async (t) => {
 });
 
 test('binding beyond loopback needs a token, and a service with a token refuses requests without it', async (t) => {
-  await assert.rejects(startLeverService({ listen: '0.0.0.0:0', storePath: join(tempDir(t), 'a.db'), logger: quiet }), /requires an access token/);
+  await assert.rejects(startLeverService({ listen: '0.0.0.0:0', store: join(tempDir(t), 'a.db'), logger: quiet }), /requires an access token/);
   const service = await startService(t, { token: 's3cret' });
   const refused = await refusal(connectLevers(service.url).list());
   assert.equal(refused.status, 401);

@@ -8,8 +8,8 @@ import { connectLevers } from '../../src/levers/client.js';
 import { startLeverService } from '../../src/levers/lever-service.js';
 import { LeverProvider } from '../../src/levers/openfeature-provider.js';
 import { LeverBoard } from '../../src/levers/lever-board.js';
-import { LeverStore } from '../../src/levers/lever-store.js';
 import { openStore } from '../../src/store/database.js';
+import { runQueueWaitMs } from '../run-queue.js';
 import { demoLevers, quiet, repoRoot, spawnNode, startService, tempDir } from './helpers.js';
 
 const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
@@ -44,25 +44,37 @@ test('a lever pull reaches an OpenFeature client in a separate process within 10
   const warmUp = 2;
   const fromSent: number[] = [];
   const fromReturned: number[] = [];
+  // Per sample, how long the two processes on the way were ready to run but had no CPU: this one (the
+  // lever service) until the pull was answered, the reader until it saw the change. About 0 on a quiet
+  // machine, where the bounds below are then the strict ones.
+  const withheld: number[] = [];
+  const seenLines = () => reader.stdout().split('\n').filter((line) => line.startsWith('{"seen"')).map((line) => JSON.parse(line) as { seen: boolean; at: number; waited: number });
   for (let i = 0; i < warmUp + 9; i++) {
     const pull = i % 2 === 0;
+    const ownWaitBefore = runQueueWaitMs();
+    const readerWaitBefore = runQueueWaitMs(reader.child.pid!);
     const sentAt = now();
     await levers[pull ? 'pull' : 'reset']('disable-recommendations', { by: 'latency test', reason: `sample ${i}` });
     const returnedAt = now();
-    const lines = await reader.waitFor(new RegExp(`(?:"seen":(?:true|false),"at":[\\d.]+\\}\\n[^]*){${i + 1}}`));
-    const seen = [...lines[0].matchAll(/"seen":(true|false),"at":([\d.]+)/g)][i];
-    assert.equal(seen[1], String(pull), `sample ${i}: the reader sees the new value, not only an event`);
+    const ownWait = runQueueWaitMs() - ownWaitBefore;
+    await reader.waitFor(new RegExp(`(?:\\{"seen":[^\\n]*\\n[^]*){${i + 1}}`));
+    const seen = seenLines()[i];
+    assert.equal(seen.seen, pull, `sample ${i}: the reader sees the new value, not only an event`);
     if (i < warmUp) continue;
-    fromSent.push(Number(seen[2]) - sentAt);
-    fromReturned.push(Number(seen[2]) - returnedAt);
+    fromSent.push(seen.at - sentAt);
+    fromReturned.push(seen.at - returnedAt);
+    withheld.push(ownWait + Math.max(0, seen.waited - readerWaitBefore));
   }
   const round = (values: number[]) => values.map((v) => Math.round(v * 10) / 10).join(', ');
   t.diagnostic(`pull sent → seen by the reader (ms): ${round(fromSent)}; median ${median(fromSent).toFixed(1)}`);
   t.diagnostic(`pull returned → seen by the reader (ms, negative = seen before the HTTP answer arrived): ${round(fromReturned)}`);
-  // The issue promises services see a pull within 100 ms. The median holds it to that on a shared 2-core
-  // machine where a single sample can be delayed by a neighbour's burst; every sample must stay under 1 s.
-  assert.ok(median(fromSent) < 100, `median pull-to-reader latency ${median(fromSent).toFixed(1)} ms, promised < 100 ms`);
-  assert.ok(Math.max(...fromSent) < 1000, `slowest sample ${Math.max(...fromSent).toFixed(1)} ms`);
+  t.diagnostic(`of which the machine withheld the CPU (ms): ${round(withheld)}`);
+  // The issue promises services see a pull within 100 ms: the median holds it to that, every sample to
+  // 1 s, each besides the time the machine measurably withheld the CPU from the two processes involved
+  // (a neighbour's burst on a shared 2-core machine is not the push channel's latency).
+  const own = fromSent.map((ms, i) => ms - withheld[i]);
+  assert.ok(median(own) < 100, `median pull-to-reader latency ${median(own).toFixed(1)} ms besides the CPU the machine withheld, promised < 100 ms`);
+  assert.ok(Math.max(...own) < 1000, `slowest sample ${Math.max(...own).toFixed(1)} ms besides the CPU the machine withheld`);
 });
 
 test('the provider returns the caller\'s default while the lever service is unreachable, then the real state once it is up', async (t) => {
@@ -79,7 +91,7 @@ test('the provider returns the caller\'s default while the lever service is unre
   assert.match(down.errorMessage ?? '', /unreachable/);
   assert.equal(await client.getBooleanValue('disable-ads', false), false);
 
-  const service = await startLeverService({ listen: `127.0.0.1:${port}`, storePath: join(tempDir(t), 'gameday.db'), levers: demoLevers, logger: quiet });
+  const service = await startLeverService({ listen: `127.0.0.1:${port}`, store: join(tempDir(t), 'gameday.db'), levers: demoLevers, logger: quiet });
   t.after(() => service.close());
   await connectLevers(url).pull('disable-ads', { by: 'eve@oncall', reason: 'ads time out' });
   await until(async () => (await client.getBooleanValue('disable-ads', false)) === true);
@@ -90,7 +102,9 @@ test('after the lever service goes away the last states are served as STALE for 
   const service = await startService(t);
   await connectLevers(service.url).pull('disable-ads', { by: 'eve@oncall', reason: 'ads time out' });
   t.after(() => OpenFeature.clearProviders());
-  await OpenFeature.setProviderAndWait('lost', new LeverProvider({ url: service.url, staleGraceMs: 1000, maxBackoffMs: 200 }));
+  // The grace period runs on a clock the test moves, so a machine that stalls the test cannot end it early.
+  let clock = Date.now();
+  await OpenFeature.setProviderAndWait('lost', new LeverProvider({ url: service.url, staleGraceMs: 1000, maxBackoffMs: 200, now: () => clock }));
   const client = OpenFeature.getClient('lost');
   const stale = new Promise<void>((done) => client.addHandler(ProviderEvents.Stale, () => done()));
   assert.equal(await client.getBooleanValue('disable-ads', false), true);
@@ -98,7 +112,9 @@ test('after the lever service goes away the last states are served as STALE for 
   await stale;
   const during = await client.getBooleanDetails('disable-ads', false);
   assert.deepEqual([during.value, during.reason], [true, 'STALE'], 'a restart of the lever service does not flip a pulled lever');
-  await sleep(1200);
+  clock += 999;
+  assert.equal((await client.getBooleanDetails('disable-ads', false)).reason, 'STALE', 'still within the grace period');
+  clock += 1;
   const after = await client.getBooleanDetails('disable-ads', false);
   assert.deepEqual([after.value, after.reason, after.errorCode], [false, 'ERROR', ErrorCode.GENERAL]);
 });
@@ -118,7 +134,7 @@ test('an unknown lever resolves to the caller\'s default with FLAG_NOT_FOUND nam
 test('a reader that lost the lever service resyncs from the snapshot when it is back, and is told which levers changed', async (t) => {
   const port = await freePort();
   const storePath = join(tempDir(t), 'gameday.db');
-  const options = { listen: `127.0.0.1:${port}`, storePath, levers: demoLevers, logger: quiet };
+  const options = { listen: `127.0.0.1:${port}`, store: storePath, levers: demoLevers, logger: quiet };
   const first = await startLeverService(options);
   t.after(() => OpenFeature.clearProviders());
   await OpenFeature.setProviderAndWait('resync', new LeverProvider({ url: first.url, maxBackoffMs: 200 }));
@@ -130,9 +146,11 @@ test('a reader that lost the lever service resyncs from the snapshot when it is 
   await stale;
 
   // While the service is down, the lever is pulled in its store, so only the snapshot can tell the reader.
-  const db = openStore(storePath);
-  new LeverBoard(new LeverStore(db), quiet).pull('disable-recommendations', { by: 'heidi@oncall', reason: 'recs down' });
-  db.close();
+  const db = await openStore(storePath);
+  const board = await LeverBoard.open(db, quiet);
+  await board.pull('disable-recommendations', { by: 'heidi@oncall', reason: 'recs down' });
+  await board.close({ releaseLeases: false });
+  await db.close();
   const second = await startLeverService(options);
   t.after(() => second.close());
   await until(async () => (await client.getBooleanValue('disable-recommendations', false)) === true);

@@ -7,7 +7,8 @@ import { test } from 'node:test';
 import { runLoad } from '../../src/load/run-load.js';
 import { ArrivalSchedule } from '../../src/load/schedule.js';
 import type { LoadSample, Stage } from '../../src/load/types.js';
-import { runQueueWaitMs, startChildServer, wallMs } from './servers.js';
+import { runQueueWaitMs } from '../run-queue.js';
+import { startChildServer, wallMs } from './servers.js';
 
 /**
  * How much longer than declared a run may take, first request to last answer, besides the time the

@@ -1,6 +1,5 @@
 // Real HTTP servers for the load tests, on 127.0.0.1 and an OS-chosen port, closed after each test.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { readFileSync } from 'node:fs';
 import { createServer, type RequestListener, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { TestContext } from 'node:test';
@@ -14,19 +13,6 @@ export async function startServer(t: TestContext, handler: RequestListener): Pro
     server.close();
   });
   return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/`, server };
-}
-
-/**
- * How long the process's main thread (the event loop) has spent runnable but waiting for a CPU, in ms:
- * time the machine, not the code, took away. 0 where Linux's schedstat is not available, so the
- * bounds that add it are then the strict ones (as on an unloaded CI machine, where it stays near 0).
- */
-export function runQueueWaitMs(pid = process.pid): number {
-  try {
-    return Number(readFileSync(`/proc/${pid}/schedstat`, 'utf8').split(' ')[1]) / 1e6 || 0;
-  } catch {
-    return 0;
-  }
 }
 
 /** Wall-clock milliseconds with sub-millisecond precision, comparable between processes. */

@@ -4,7 +4,7 @@ import { createServer } from 'node:net';
 import { request } from 'undici';
 import { ProxyApiError } from '../../src/proxy/types.js';
 import { ProxyServer } from '../../src/proxy/server.js';
-import { openSocket, portFromListen, quietLog, roundTrip, sleep, startEcho, startProxyServer } from './helpers.js';
+import { metricsOf, openSocket, portFromListen, quietLog, roundTrip, startEcho, startProxyServer, waitUntil } from './helpers.js';
 
 test('a proxy created with port 0 reports its bound port and relays bytes both ways', async (t) => {
   const echo = await startEcho();
@@ -90,14 +90,15 @@ test('a listen address in use is refused with 409 and existing proxies keep work
 
 test('disabling a proxy closes its connections and stops listening; enabling brings it back on the same port', async (t) => {
   const echo = await startEcho();
-  const { client, close } = await startProxyServer();
+  const { server, client, close } = await startProxyServer();
   t.after(async () => (await close(), await echo.close()));
   const proxy = await client.createProxy({ name: 'p', listen: '127.0.0.1:0', upstream: `127.0.0.1:${echo.port}` });
   const port = portFromListen(proxy.listen);
   const open = await openSocket(port);
   open.on('error', () => undefined);
   const closed = new Promise((resolve) => open.once('close', resolve));
-  await sleep(100);
+  // The client's connect callback can run before the proxy has accepted: wait until the proxy holds it.
+  await waitUntil(async () => /gameday_proxy_connections_active\{proxy="p"\} 1/.test(await metricsOf(server)));
   const disabled = await client.updateProxy('p', { enabled: false });
   assert.equal(disabled.enabled, false);
   await closed;
@@ -146,10 +147,13 @@ test('/metrics reports connections, bytes per direction and active toxics in Pro
   const proxy = await client.createProxy({ name: 'echo', listen: '127.0.0.1:0', upstream: `127.0.0.1:${echo.port}` });
   await roundTrip(portFromListen(proxy.listen), Buffer.alloc(5000, 1));
   await client.addToxic('echo', { type: 'latency', attributes: { latency: 1 } });
-  await sleep(50);
   const response = await request(`${server.controlUrl}/metrics`);
   assert.equal(response.statusCode, 200);
-  const text = await response.body.text();
+  await response.body.dump();
+  // The proxy counts a connection's bytes when it sees the close, which may come after the client's.
+  const expected = /gameday_proxy_bytes_total\{proxy="echo",direction="downstream"\} 5000/;
+  await waitUntil(async () => expected.test(await metricsOf(server)));
+  const text = await metricsOf(server);
   assert.match(text, /gameday_proxy_connections_total\{proxy="echo"\} 1/);
   assert.match(text, /gameday_proxy_bytes_total\{proxy="echo",direction="upstream"\} 5000/);
   assert.match(text, /gameday_proxy_bytes_total\{proxy="echo",direction="downstream"\} 5000/);

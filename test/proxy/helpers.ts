@@ -112,6 +112,18 @@ export function openSocket(port: number): Promise<Socket> {
 
 export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
+/** Polls `check` until it holds; returns the wait. The limit only stops a broken build from hanging. */
+export async function waitUntil(check: () => Promise<boolean>, limitMs = 10_000): Promise<number> {
+  const started = performance.now();
+  while (performance.now() - started < limitMs) {
+    if (await check()) return performance.now() - started;
+    await sleep(25);
+  }
+  throw new Error(`condition not met within ${limitMs}ms`);
+}
+
+export const metricsOf = async (server: ProxyServer): Promise<string> => (await fetch(`${server.controlUrl}/metrics`)).text();
+
 export function portFromListen(listen: string): number {
   return Number(listen.slice(listen.lastIndexOf(':') + 1));
 }

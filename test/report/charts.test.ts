@@ -27,14 +27,16 @@ test('a short series is drawn as it is', () => {
 
 test('every chart line of a two-hour run with three loads has at most 600 points', () => {
   const journal = buildJournal({ durationMs: 2 * 3600_000, loads: ['a', 'b', 'c'], breachAtMs: 5000_000 });
-  const started = performance.now();
+  // CPU time, so that other processes holding the CPU of a loaded machine do not count as rendering.
+  const started = process.cpuUsage();
   const html = renderHtml(journal);
-  const elapsed = performance.now() - started;
+  const used = process.cpuUsage(started);
+  const elapsed = (used.user + used.system) / 1000;
   const paths = [...html.matchAll(/<path class="gd-line[^"]*" data-load="[^"]*" d="([^"]+)"/g)].map((m) => m[1]);
   assert.equal(paths.length, 3 * 4, 'rate, error rate, p99 and p50 for each load');
   for (const d of paths) assert.ok((d.match(/[ML]/g)?.length ?? 0) <= MAX_POINTS_PER_SERIES);
   assert.ok(html.length < 1_500_000, `report.html stays small: ${html.length} bytes`);
-  assert.ok(elapsed < 10_000, `rendered in ${Math.round(elapsed)} ms`);
+  assert.ok(elapsed < 10_000, `rendered in ${Math.round(elapsed)} ms of CPU`);
 });
 
 test('fault and step bands are shaded on every chart at their place on the time axis, with labels', () => {

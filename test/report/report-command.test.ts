@@ -72,11 +72,11 @@ test('a run id is looked up in the store, and its stored journal serves when the
   const { dir, home } = workspace(t);
   const journal = buildJournal({ title: 'Evacuate us-east' });
   const folder = join(dir, 'runs', journal.runId);
-  const db = openStore(join(home, 'gameday.db'));
+  const db = await openStore(join(home, 'gameday.db'));
   const runs = new RunStore(db);
-  runs.recordStart({ id: journal.runId, title: journal.experiment.title, file: 'drill.yaml', folder, startedAt: journal.startedAt, pid: process.pid });
-  runs.recordEnd(journal.runId, { endedAt: journal.endedAt, verdict: journal.verdict, exitCode: journal.exitCode, journal });
-  db.close();
+  await runs.recordStart({ id: journal.runId, title: journal.experiment.title, file: 'drill.yaml', folder, startedAt: journal.startedAt, pid: process.pid });
+  await runs.recordEnd(journal.runId, { endedAt: journal.endedAt, verdict: journal.verdict, exitCode: journal.exitCode, journal });
+  await db.close();
 
   const result = await gameday(home, 'report', journal.runId);
   assert.equal(result.code, 0, result.stderr);

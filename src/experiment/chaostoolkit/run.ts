@@ -37,7 +37,7 @@ export async function runChaosToolkit(options: RunOptions, loaded: LoadedChaosTo
   if (options.dryRun) return { verdict: 'dry-run', exitCode: ExitCode.held, reason: 'dry run: nothing was touched', blastRadius: radius, plan: timeline };
 
   const run = new RunContext(options, new Map(), radius, timeline.at(-1)?.atMs ?? 0);
-  startRun(run);
+  await startRun(run);
   for (const warning of loaded.warnings) note({ journal: run.journal, scrubber }, 'warning', warning, {});
   const lifecycle = new Lifecycle(run, loaded, scrubber, strategies);
   let error: Error | undefined;

@@ -64,6 +64,18 @@ export interface ToxicKind<A = Record<string, unknown>> {
   share?(attributes: A): number;
 }
 
+/** A toxic in place on a proxy. `id` changes on every update so live connections rebuild its stage. */
+export interface ToxicEntry {
+  id: number;
+  name: string;
+  type: string;
+  stream: Stream;
+  toxicity: number;
+  attributes: Record<string, unknown>;
+  kind: ToxicKind<any>;
+  lease?: { id: string; key: string };
+}
+
 export interface RequestHead {
   method: string;
   path: string;

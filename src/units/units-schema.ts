@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { parseDuration, parsePercentage, parseRate } from '../units/units.js';
+import { parseDuration, parsePercentage, parseRate } from './units.js';
 
 // The units users write in experiment files, as zod schemas: validated and converted once, at load time,
 // with the same parsers the CLI uses. The JSON Schema shows the pattern so editors check them as you type.

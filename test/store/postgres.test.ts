@@ -1,0 +1,12 @@
+// The store suite on PostgreSQL: a real server started for this file (postgres-server.ts), a new database per test.
+import { after, before } from 'node:test';
+import { startPostgres, type PostgresServer } from './postgres-server.js';
+import { storeSuite } from './store-suite.js';
+
+let server: PostgresServer;
+before(async () => {
+  server = await startPostgres();
+});
+after(() => server?.stop());
+
+storeSuite('postgres', () => server.createDatabase());
