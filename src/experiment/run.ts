@@ -1,10 +1,9 @@
 import { ExitCode } from './exit-code.js';
-import type { Journal } from '../journal/format.js';
-import type { Verdict } from '../journal/outcome.js';
-import { asFaultStep, blastRadius, forEachStep, preflightFaults, resolveTargets, timeline, type PlannedEvent } from './blast-radius.js';
+import { asFaultStep, blastRadius, forEachStep, preflightFaults, resolveTargets, timeline } from './blast-radius.js';
 import { TargetError } from './target-kinds.js';
 import type { ResolvedTarget } from '../faults/fault.js';
-import { RunContext, type RunOptions } from './run-context.js';
+import { RunContext, type RunOptions, type RunOutcome } from './run-context.js';
+import { startRun, stopRun } from './run-lifetime.js';
 import { checkDuringMethod, measureSteadyState } from './phase-steady-state.js';
 import { runGuardedMethod } from './phase-method.js';
 import { revertFaults, runRollbacks } from './phase-revert.js';
@@ -17,18 +16,7 @@ import { runChaosToolkit } from './chaostoolkit/run.js';
 // STYLE §3: one run of an experiment, read top to bottom as the lifecycle of DESIGN.md. Each phase lives in
 // its own module. Nothing before `run.start` touches anything: a bad target ends the run with exit 3.
 
-export type { RunOptions, RunProgress } from './run-context.js';
-
-export interface RunOutcome {
-  verdict: Verdict | 'dry-run';
-  exitCode: number;
-  reason: string;
-  blastRadius: string[];
-  plan: PlannedEvent[];
-  folder?: string;
-  journal?: Journal;
-  reports?: string[];
-}
+export type { RunOptions, RunOutcome, RunProgress } from './run-context.js';
 
 export async function runExperiment(options: RunOptions): Promise<RunOutcome> {
   if (options.loaded.chaostoolkit) return runChaosToolkit(options, options.loaded.chaostoolkit);
@@ -81,20 +69,6 @@ export async function runExperiment(options: RunOptions): Promise<RunOutcome> {
   return { verdict: outcome.verdict, exitCode: outcome.exitCode, reason: outcome.reason, blastRadius: radius, plan, folder: run.folder, journal, reports };
 }
 
-/** From here on things are touched: the run is recorded (so `gameday halt` can find it) and its sources start. */
-export async function startRun(run: RunContext): Promise<void> {
-  await run.recordStart();
-  run.journal.note('run.start', `run ${run.runId} of "${run.experiment.title}"`, { blastRadius: run.blastRadius, format: run.options.loaded.format });
-  run.options.signal?.addEventListener('abort', () => void run.abort('signal', 'stopped by the operator (interrupt)'), { once: true });
-  const timers = [setInterval(() => void run.observeHalt(), run.experiment.settings.guardrailInterval)];
-  if (run.options.onProgress) {
-    timers.push(setInterval(() => run.options.onProgress!(run.progress()), 250));
-    run.abortController.signal.addEventListener('abort', () => run.options.onProgress!(run.progress()));
-  }
-  runTimers.set(run, timers);
-  run.sources.startAutomatic();
-}
-
 /**
  * Every lease the method will need is taken before load starts: a component that refuses one (a bad TTL,
  * a wrong token) is exit 3 with nothing touched, not a failure in the middle of the method.
@@ -112,15 +86,4 @@ async function takeLeases(run: RunContext): Promise<void> {
     await closeProxyControls();
     throw new TargetError(`a component refused the run's lease before anything was touched: ${(error as Error).message}`);
   }
-}
-
-const runTimers = new WeakMap<RunContext, NodeJS.Timeout[]>();
-
-/** Whatever happened: sources stopped, every fault off, every lease released. */
-export async function stopRun(run: RunContext): Promise<void> {
-  for (const timer of runTimers.get(run) ?? []) clearInterval(timer);
-  await run.faults.revertAllAtOnce().catch(() => undefined);
-  await run.sources.stopAll();
-  await run.leases.releaseAll();
-  await closeProxyControls();
 }

@@ -1,12 +1,11 @@
-import { ExitCode } from '../../cli/command.js';
+import { ExitCode } from '../exit-code.js';
 import type { ChaosToolkitStatus, ChaosToolkitSummary } from '../../journal/chaostoolkit.js';
 import type { ChaosToolkitSection } from '../../journal/events.js';
 import type { ObjectiveResult } from '../../journal/outcome.js';
 import type { LoadedChaosToolkit } from '../load-file.js';
 import { writeRunRecord } from '../phase-finish.js';
-import { RunContext, type RunOptions } from '../run-context.js';
-import type { RunOutcome } from '../run.js';
-import { startRun, stopRun } from '../run.js';
+import { RunContext, type RunOptions, type RunOutcome } from '../run-context.js';
+import { startRun, stopRun } from '../run-lifetime.js';
 import type { ChaosToolkitActivity } from './activities.js';
 import type { ActivityResult } from './activity-result.js';
 import { callProvider, executeActivity, note, type ActivityContext } from './activity.js';

@@ -1,4 +1,4 @@
-import { ExitCode } from '../../cli/command.js';
+import { ExitCode } from '../exit-code.js';
 import type { ChaosToolkitStatus, ChaosToolkitSummary } from '../../journal/chaostoolkit.js';
 import type { ObjectiveResult } from '../../journal/outcome.js';
 import type { AbortReason } from '../run-context.js';
