@@ -33,10 +33,22 @@ export class DependencyConfigError extends Error {}
 /** Enough sockets for a few hundred pages per second per assembler at millisecond service times. */
 const POOL_CONNECTIONS = 64;
 
+/**
+ * How long a request may stay open after its call gave up. A call that times out returns at its deadline
+ * (the page does not wait), but its request runs on, so the keep-alive connection returns to the pool when
+ * the late answer arrives. Aborting it instead destroys the connection: after any stall longer than a
+ * timeout, every call of every assembler then reconnects through the one fault proxy at once, and that
+ * storm of connections kept the proxy saturated and both regions' calls timing out for seconds. A
+ * dependency that never answers (a black hole) holds a connection no longer than this.
+ */
+const LATE_ANSWER_LIMIT_MS = 3_000;
+
 export class Dependency {
   private readonly pool: Pool;
   private readonly breaker?: CircuitBreakerPolicy;
   private readonly policy: IPolicy;
+  /** Unset for the naive client: without timeouts it waits as long as the dependency takes. */
+  private readonly lateLimitMs?: number;
 
   constructor(
     readonly name: string,
@@ -53,9 +65,12 @@ export class Dependency {
       });
       layers.push(this.breaker);
     }
-    // Aggressive: the call gives up at the deadline even if the socket never answers, and the abort
-    // signal tears the request down so a black-holed dependency cannot pile up sockets.
-    if (policy.timeoutMs !== undefined) layers.push(timeout(policy.timeoutMs, TimeoutStrategy.Aggressive));
+    // Aggressive: the call gives up at the deadline even if the socket never answers; the request itself
+    // is bounded by LATE_ANSWER_LIMIT_MS, not by the deadline (see there).
+    if (policy.timeoutMs !== undefined) {
+      layers.push(timeout(policy.timeoutMs, TimeoutStrategy.Aggressive));
+      this.lateLimitMs = LATE_ANSWER_LIMIT_MS;
+    }
     this.policy = layers.length > 0 ? wrap(...layers) : noop;
   }
 
@@ -68,7 +83,7 @@ export class Dependency {
       ...extra,
     });
     try {
-      const body = await this.policy.execute(({ signal }) => this.get(productId, signal));
+      const body = await this.policy.execute(() => this.get(productId));
       return finish('ok', { body });
     } catch (error) {
       if (error instanceof BrokenCircuitError) return finish('circuit-open', { detail: 'circuit open after repeated failures' });
@@ -106,7 +121,8 @@ export class Dependency {
     await this.pool.destroy();
   }
 
-  private async get(productId: string, signal: AbortSignal): Promise<Record<string, unknown>> {
+  private async get(productId: string): Promise<Record<string, unknown>> {
+    const signal = this.lateLimitMs === undefined ? undefined : AbortSignal.timeout(this.lateLimitMs);
     const response = await this.pool.request({ method: 'GET', path: `/product/${encodeURIComponent(productId)}`, signal });
     if (response.statusCode !== 200) {
       await response.body.dump();
