@@ -102,6 +102,7 @@ async function demoCommand(file: string | undefined, flags: DemoFlags): Promise<
       return ExitCode.aborted;
     }
     process.stdout.write(`\n${formatSummary(outcome.run!)}\n${formatSegments(outcome)}\n`);
+    if (outcome.busyMachine) process.stdout.write(`${outcome.busyMachine}\n`);
     if (outcome.world) await keepRunning(outcome.world);
     else process.stdout.write('the demo world is stopped; every fault was reverted.\n');
     return outcome.run!.exitCode;
