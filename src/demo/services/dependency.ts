@@ -42,6 +42,8 @@ const POOL_CONNECTIONS = 64;
  * dependency that never answers (a black hole) holds a connection no longer than this.
  */
 const LATE_ANSWER_LIMIT_MS = 3_000;
+/** Late requests one dependency may have open at once: past that a call that times out aborts its request, so late answers never take the sockets a live call needs. */
+const MAX_LATE_REQUESTS = 16;
 
 export class Dependency {
   private readonly pool: Pool;
@@ -49,6 +51,7 @@ export class Dependency {
   private readonly policy: IPolicy;
   /** Unset for the naive client: without timeouts it waits as long as the dependency takes. */
   private readonly lateLimitMs?: number;
+  private lateRequests = 0;
 
   constructor(
     readonly name: string,
@@ -82,14 +85,27 @@ export class Dependency {
       durationMs: performance.now() - started,
       ...extra,
     });
+    const request = new AbortController();
+    let sent: Promise<unknown> | undefined;
     try {
-      const body = await this.policy.execute(() => this.get(productId));
+      const body = await this.policy.execute(() => (sent = this.get(productId, request)));
       return finish('ok', { body });
     } catch (error) {
       if (error instanceof BrokenCircuitError) return finish('circuit-open', { detail: 'circuit open after repeated failures' });
-      if (error instanceof TaskCancelledError) return finish('timeout', { detail: error.message });
+      if (error instanceof TaskCancelledError) {
+        this.finishLate(sent, request);
+        return finish('timeout', { detail: error.message });
+      }
       return finish('error', { detail: describe(error) });
     }
+  }
+
+  /** The call gave up at its deadline; its request may still answer (LATE_ANSWER_LIMIT_MS, MAX_LATE_REQUESTS). */
+  private finishLate(sent: Promise<unknown> | undefined, request: AbortController): void {
+    if (!sent) return;
+    if (this.lateRequests >= MAX_LATE_REQUESTS) return request.abort();
+    this.lateRequests++;
+    void sent.catch(() => undefined).finally(() => this.lateRequests--);
   }
 
   circuit(): CircuitView {
@@ -121,14 +137,18 @@ export class Dependency {
     await this.pool.destroy();
   }
 
-  private async get(productId: string): Promise<Record<string, unknown>> {
-    const signal = this.lateLimitMs === undefined ? undefined : AbortSignal.timeout(this.lateLimitMs);
-    const response = await this.pool.request({ method: 'GET', path: `/product/${encodeURIComponent(productId)}`, signal });
-    if (response.statusCode !== 200) {
-      await response.body.dump();
-      throw new HttpStatusError(`HTTP ${response.statusCode}`);
+  private async get(productId: string, request: AbortController): Promise<Record<string, unknown>> {
+    const limit = this.lateLimitMs === undefined ? undefined : setTimeout(() => request.abort(), this.lateLimitMs);
+    try {
+      const response = await this.pool.request({ method: 'GET', path: `/product/${encodeURIComponent(productId)}`, signal: request.signal });
+      if (response.statusCode !== 200) {
+        await response.body.dump();
+        throw new HttpStatusError(`HTTP ${response.statusCode}`);
+      }
+      return (await response.body.json()) as Record<string, unknown>;
+    } finally {
+      clearTimeout(limit);
     }
-    return (await response.body.json()) as Record<string, unknown>;
   }
 }
 
