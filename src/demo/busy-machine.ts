@@ -4,9 +4,10 @@
 import { coresPhrase, type MachineLoad } from '../observe/machine-load.js';
 
 /**
- * Cores the demo world needs for itself: on an otherwise idle two-core machine the world (twenty-three
- * processes and the load) used about 0.8 of a core at 40 pages/s and about 1.1 at the 3.5× peak, and it
- * needs headroom for the bursts in between (a restarted instance, garbage collection, compilation).
+ * Cores the demo world needs for itself. The flagship's load is open-model (its work does not shrink when
+ * the machine is slow), and the world (twenty-three processes and the load) used 0.6–0.8 of a core over
+ * the whole flagship and about 1.1 at the 3.5× peak on the two-core development machine; it needs
+ * headroom for the bursts in between (a restarted instance, garbage collection, compilation).
  */
 export const DEMO_NEEDS_CORES = 1.5;
 
