@@ -12,7 +12,7 @@
 // GAMEDAY_BENCH_NETNS=<name> runs each `npm start` inside that network namespace (`ip netns exec`), for
 // shared machines where another demo world holds the fixed ports; npm ci still needs the network.
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DEMO_NEEDS_CORES, machineWasBusy } from '../src/demo/busy-machine.js';
@@ -43,6 +43,8 @@ interface Run {
   peakProcesses: number;
   machine: MachineLoad;
   busy: boolean;
+  /** Where the run folder (journal, reports) of a run that did not hold was kept. */
+  kept?: string;
 }
 
 interface Tree {
@@ -149,6 +151,13 @@ async function firstRun(repo: string, index: number, runs: number, cache: string
     machine.stop();
     const verdict = /^verdict: (.+)$/m.exec(start.stdout)?.[1] ?? '(no verdict printed)';
     const busy = machineWasBusy(start.machine!);
+    // The clone goes; what a run that did not hold recorded stays, to be read.
+    let kept: string | undefined;
+    if (start.code !== 0 && existsSync(join(dir, 'home', 'runs'))) {
+      kept = mkdtempSync(join(tmpdir(), `gameday-first-run-${index + 1}-exit${start.code}-`));
+      cpSync(join(dir, 'home', 'runs'), kept, { recursive: true });
+      say(`its run folder is kept in ${kept}`);
+    }
     say(
       `npm start took ${start.seconds.toFixed(1)} s, exit ${start.code}: ${verdict}; load average ${start.machine!.loadAverage.mean.toFixed(1)} ` +
         `(up to ${start.machine!.loadAverage.max.toFixed(1)}), other programs ${start.machine!.otherCores.mean.toFixed(1)} cores${busy ? ' (busy machine)' : ''}`,
@@ -166,6 +175,7 @@ async function firstRun(repo: string, index: number, runs: number, cache: string
       peakProcesses: start.peak.processes,
       machine: start.machine!,
       busy,
+      kept,
     };
   } finally {
     rmSync(dir, { recursive: true, force: true });
@@ -199,7 +209,7 @@ export const firstRunBenchmark: Benchmark = async () => {
       `for a fifth of the run or more); peak RSS summed over npm start's process tree, sampled every 250 ms`,
     figures: [
       figure(`npm starts that held, of ${runs}`, held, `${runs} on a quiet machine`, held === runs, 'runs'),
-      figure(`npm starts that held on a quiet machine, of ${quiet.length}`, heldQuiet, `${quiet.length}`, quiet.length === 0 ? null : heldQuiet === quiet.length, 'runs'),
+      figure(`npm starts that held on a quiet machine, of ${quiet.length}`, quiet.length === 0 ? NaN : heldQuiet, `${quiet.length}`, quiet.length === 0 ? null : heldQuiet === quiet.length, 'runs'),
       figure('npm ci + npm start, s (median)', total, `≤ ${BUDGET_S} s`, total <= BUDGET_S, 's'),
       figure('npm ci + npm start, s (slowest)', Math.max(...results.map((r) => r.totalS)), '—', null, 's'),
       figure('npm ci with an empty npm cache, s', results[0].npmCiS, '—', null, 's'),
