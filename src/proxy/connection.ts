@@ -1,6 +1,6 @@
 import { connect, type Socket } from 'node:net';
 import type { Logger } from '../observe/log.js';
-import { Link, READ_BUFFER_SIZE, type PlannedStage, type ReadBuffer } from './link.js';
+import { FIRST_READ_SIZE, Link, type PlannedStage, type ReadBuffer } from './link.js';
 import type { Stream } from './types.js';
 
 /** What a connection needs from the proxy it belongs to. */
@@ -15,13 +15,6 @@ export interface ConnectionHost {
   onUpstreamError(error: Error): void;
   onClosed(connection: Connection): void;
 }
-
-// Every connection's service-to-client direction reads into this one buffer. Reads are synchronous (libuv
-// fills it and calls back before it reads any other socket), and a link that keeps the bytes (a write
-// that did not complete at once, a toxic that holds them) swaps in a fresh buffer first (Link.readInto).
-// A buffer per connection cost 64 KiB of external memory for each new connection: a burst of reconnecting
-// callers spent a quarter of the proxy's time in garbage collection.
-const sharedReadBuffer: ReadBuffer = { buffer: Buffer.allocUnsafe(READ_BUFFER_SIZE) };
 
 // A client connection and its upstream connection, joined by two links (one per direction). Both sockets
 // are half-open so that a FIN travels through the toxics like data does (a delayed response still
@@ -42,7 +35,7 @@ export class Connection {
     readonly client: Socket,
     private readonly host: ConnectionHost,
   ) {
-    const readBuffer = sharedReadBuffer;
+    const readBuffer: ReadBuffer = { buffer: Buffer.allocUnsafe(FIRST_READ_SIZE) };
     this.upstream = connect({
       host: host.upstreamHost,
       port: host.upstreamPort,
