@@ -1,9 +1,11 @@
 // `gameday demo [experiment] [--keep] [--quick] [--assembler-timeouts on|off] [--out dir]`: start the demo
 // world, run the flagship GameDay (or the given experiment) against it, show progress on stderr and the
 // summary on stdout, and stop the world. Exit codes as `gameday run` (DESIGN.md): 0 held, 1 violated,
-// 2 aborted (a guardrail, or Ctrl-C), 3 invalid experiment or a port of the world taken, 4 internal error.
+// 2 aborted (a guardrail, or Ctrl-C), 3 invalid experiment, a port of the world taken or a world that did
+// not become ready (nothing was touched), 4 internal error.
 import type { Command } from 'commander';
 import { formatDuration } from '../units/units.js';
+import { WorldNotReadyError } from '../demo/readiness.js';
 import { runDemo, type DemoOutcome } from '../demo/run-demo.js';
 import { WorldVariantError } from '../demo/world-variant.js';
 import { PortInUseError, type World } from '../demo/world.js';
@@ -103,6 +105,7 @@ async function demoCommand(file: string | undefined, flags: DemoFlags): Promise<
       return ExitCode.aborted;
     }
     process.stdout.write(`\n${formatSummary(outcome.run!)}\n${formatSegments(outcome)}\n`);
+    if (outcome.busyMachine) process.stdout.write(`${outcome.busyMachine}\n`);
     if (outcome.world) await keepRunning(outcome.world);
     else process.stdout.write('the demo world is stopped; every fault was reverted.\n');
     return outcome.run!.exitCode;
@@ -111,7 +114,7 @@ async function demoCommand(file: string | undefined, flags: DemoFlags): Promise<
       process.stderr.write(`${error.message}\nnothing was started.\n`);
       return ExitCode.invalid;
     }
-    if (error instanceof PortInUseError || error instanceof TargetError) {
+    if (error instanceof PortInUseError || error instanceof TargetError || error instanceof WorldNotReadyError) {
       process.stderr.write(`gameday demo: ${error.message}\n`);
       return ExitCode.invalid;
     }

@@ -9,11 +9,13 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startFleetControl } from '../fleet/control-api.js';
 import { Fleet } from '../fleet/fleet.js';
+import { InstanceStartError } from '../fleet/instance.js';
 import { startLeverService, type LeverService } from '../levers/lever-service.js';
 import type { Logger } from '../observe/log.js';
 import { connectProxy } from '../proxy/client.js';
 import { startSidecar } from './sidecar.js';
 import { describePortOwner, portIsFree } from './port-owner.js';
+import { waitUntilReady, WorldNotReadyError } from './readiness.js';
 import { assemblerService, planWorld, proxySpecs, type WorldPlan } from './world-plan.js';
 
 /** The world's fixed loopback ports (docs/demo.md). The proxy's and the levers' are their own defaults. */
@@ -37,7 +39,16 @@ export interface WorldStartOptions {
   log: Logger;
   /** Called as each part comes up, for the progress view. */
   onStage?: (message: string) => void;
+  /** How long every region may take to serve full pages on its own once the processes are up (WorldNotReadyError). */
+  readyLimitMs?: number;
+  /** Called once the world's processes exist, with a way to list them (they change as instances restart). */
+  onProcesses?: (pids: () => number[]) => void;
+  /** Ctrl-C while the world starts: stop waiting for readiness; the caller sees the signal and stops the world. */
+  signal?: AbortSignal;
 }
+
+/** Time for every region to serve on its own after the processes are up: seconds on a quiet machine. */
+export const READY_LIMIT_MS = 60_000;
 
 export interface WorldUrls {
   shop: string;
@@ -123,10 +134,21 @@ export async function startWorld(options: WorldStartOptions): Promise<World> {
     undo.push(() => gateway.stop());
     const shopUrl = `http://127.0.0.1:${ports.shop}`;
     const gatewayUrl = `http://127.0.0.1:${ports.gateway}`;
+    const pids = () => [process.pid, sidecar.pid, gateway.pid, ...fleet.instances().flatMap((i) => (i.pid === null ? [] : [i.pid]))];
+    options.onProcesses?.(pids);
     stage(`region gateway on ${shopUrl} (${plan.regions.join(', ')})`);
 
-    stage('warming up: waiting for a second of full, fast pages');
-    await warmUp(`${shopUrl}/product/42`);
+    // Cold JIT, empty connection pools and twenty processes still settling on two cores make the first
+    // seconds slower than the steady state the run measures, and a region the gateway does not route to
+    // yet cannot take the other's traffic: the run starts only when each region serves on its own.
+    await waitUntilReady({
+      shopUrl,
+      gatewayUrl,
+      regions: plan.regions,
+      limitMs: options.readyLimitMs ?? READY_LIMIT_MS,
+      onStatus: stage,
+      signal: options.signal,
+    });
     const assemblerMetricsUrls = () => fleet.instances({ service: plan.assembler.name }).map((i) => `${i.url}/metrics`);
     let stopped: Promise<void> | undefined;
     return {
@@ -142,11 +164,14 @@ export async function startWorld(options: WorldStartOptions): Promise<World> {
         metrics: [`${proxy.controlUrl}/metrics`, `${levers.url}/metrics`, `${gatewayUrl}/metrics`, ...assemblerMetricsUrls()],
       },
       assemblerMetricsUrls,
-      pids: () => [process.pid, sidecar.pid, gateway.pid, ...fleet.instances().flatMap((i) => (i.pid === null ? [] : [i.pid]))],
+      pids,
       stop: () => (stopped ??= unwind(undo)),
     };
   } catch (error) {
     await unwind(undo);
+    // A process of the world that does not come up (too slow on a busy machine, or crashed) is the same
+    // failure as a world that does not serve: nothing was touched, and the message says which one.
+    if (error instanceof InstanceStartError) throw new WorldNotReadyError(`the demo world did not start: ${error.message}. Nothing was injected; the world is stopped.`);
     throw error;
   }
 }
@@ -178,35 +203,4 @@ async function unwind(undo: (() => Promise<unknown>)[]): Promise<void> {
     }
   }
   if (errors.length > 0) throw new AggregateError(errors, `stopping the demo world: ${errors.map((e) => (e as Error).message).join('; ')}`);
-}
-
-/**
- * The world is ready when it serves a whole second of pages at the demo's rate, all full and fast: cold
- * JIT, empty connection pools and twenty processes still settling on two cores make the first seconds
- * after a start slower than the steady state the run is about to measure. Bounded: after the limit the run
- * starts anyway and its own steady-state check says what it sees.
- */
-async function warmUp(url: string, limitMs = 10_000): Promise<void> {
-  const deadline = Date.now() + limitMs;
-  const page = async (): Promise<{ ok: boolean; ms: number }> => {
-    const started = performance.now();
-    try {
-      const response = await fetch(url, { signal: AbortSignal.timeout(2000) });
-      const body = (await response.json()) as { outcome?: string };
-      return { ok: response.status === 200 && body.outcome === 'full', ms: performance.now() - started };
-    } catch {
-      return { ok: false, ms: performance.now() - started };
-    }
-  };
-  while (Date.now() < deadline) {
-    const second = Date.now() + 1000;
-    // 40 pages spread over one second, as the flagship's shoppers send them.
-    const results = await Promise.all(
-      Array.from({ length: 40 }, (_, i) => new Promise<{ ok: boolean; ms: number }>((resolve) => setTimeout(() => void page().then(resolve), i * 25))),
-    );
-    const slow = results.filter((r) => r.ms > 250).length;
-    if (results.every((r) => r.ok) && slow <= 1) return;
-    const rest = second - Date.now();
-    if (rest > 0) await new Promise((resolve) => setTimeout(resolve, rest));
-  }
 }

@@ -57,6 +57,8 @@ const pageCounts = z.object({
   shed: z.record(z.string(), z.record(z.string(), count)).describe('Dependency call outcomes other than ok, e.g. { "recommendations": { "timeout": 12 } }'),
 });
 
+const spread = z.object({ mean: z.number(), max: z.number() }).describe('The mean and the largest of one-second samples');
+
 // A Chaos Toolkit run writes the lifecycle's events too (steps, probes, actions, hypothesis checks), each
 // with its own shape beside GameDay's: an activity's output is Chaos Toolkit's (an HTTP status and body, or
 // a process's exit status and output), and it says where the activity is written. `section` tells them
@@ -226,6 +228,21 @@ const catalog = {
   'world.pages': event(
     'What the shop served during one step or steady-state phase: requests, and pages full, degraded or failed',
     z.object({ kind: z.enum(['step', 'phase']), label: z.string(), startMs: z.number(), endMs: z.number(), requests: count, failedRequests: count, pages: pageCounts }),
+  ),
+  'machine.load': event(
+    'How busy the machine was during a gameday demo run, so a verdict on a busy machine says so',
+    z.object({
+      cores: z.number().int().min(1),
+      seconds: z.number().min(0),
+      loadAverage: spread,
+      runQueue: spread,
+      otherCores: spread,
+      ownCores: spread,
+      stealPercent: z.number().min(0),
+      starvedShare: z.number().min(0).max(1),
+      needCores: z.number().min(0),
+      busy: z.boolean(),
+    }),
   ),
 };
 
