@@ -8,15 +8,17 @@ import { JournalWriter } from '../store/journal-writer.js';
 import { RunStore } from '../store/runs.js';
 import type { AbortKind } from '../journal/events.js';
 import type { Journal } from '../journal/format.js';
+import type { Verdict } from '../journal/outcome.js';
 import { FaultBook } from './fault-book.js';
 import { GuardrailWatch } from './guardrails.js';
 import { JournalRecorder, type JournalListener } from '../journal/recorder.js';
 import { LeaseKeeper, type HeldLease } from './leases.js';
 import type { LoadedExperiment } from './load-file.js';
-import type { ResolvedTargets } from './blast-radius.js';
+import type { PlannedEvent, ResolvedTargets } from './blast-radius.js';
 import type { Experiment } from './schema.js';
 import type { MethodContext } from './method.js';
 import { SliSources, type LoadRunner } from './sources.js';
+import type { RollbackStrategy } from '../journal/chaostoolkit.js';
 
 // Everything one run holds while it lives: its clock and journal, its leases, its faults, its SLI sources,
 // and the reason it was aborted, if it was. Phases receive it and pass it on; nothing reaches back.
@@ -37,6 +39,20 @@ export interface RunOptions {
   /** Aborting it (Ctrl-C) aborts the run the way a guardrail does: everything reverted at once. */
   signal?: AbortSignal;
   gamedayVersion?: string;
+  /** Chaos Toolkit experiments only: `--rollback-strategy`, over the experiment's own `runtime` block. */
+  rollbackStrategy?: RollbackStrategy;
+}
+
+/** What a run ends with, whichever lifecycle ran it. */
+export interface RunOutcome {
+  verdict: Verdict | 'dry-run';
+  exitCode: number;
+  reason: string;
+  blastRadius: string[];
+  plan: PlannedEvent[];
+  folder?: string;
+  journal?: Journal;
+  reports?: string[];
 }
 
 export interface RunProgress {
