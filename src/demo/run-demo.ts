@@ -34,6 +34,8 @@ export interface DemoOptions {
   runLoad: LoadRunner;
   writeReports: (journal: Journal, folder: string) => Promise<{ html: string; md: string }>;
   store?: Store;
+  /** Where that store is (a SQLite file or a postgres:// URL), for the world's control room to serve the dashboard on. */
+  storeLocation?: string;
   signal: AbortSignal;
   /** Lines for the person watching: world start, step tallies. */
   onLine: (line: string) => void;
@@ -65,7 +67,7 @@ export async function prepareDemo(options: Pick<DemoOptions, 'file' | 'quick' | 
 export async function runDemo(options: DemoOptions): Promise<DemoOutcome> {
   const { loaded, naiveAssembler } = await prepareDemo(options);
   const started = Date.now();
-  const world = await startWorld({ naiveAssembler, log: options.log, onStage: (message) => options.onLine(`world: ${message}`) });
+  const world = await startWorld({ naiveAssembler, log: options.log, store: options.storeLocation, onStage: (message) => options.onLine(`world: ${message}`) });
   let keepWorld = false;
   try {
     options.onLine(`world: up in ${((Date.now() - started) / 1000).toFixed(1)}s — shop ${world.urls.page}`);

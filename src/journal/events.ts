@@ -145,7 +145,16 @@ const catalog = {
     'The demo world that served the run: every process it ran and its addresses',
     z.object({
       pids: z.array(z.number().int()),
-      urls: z.object({ shop: z.string(), page: z.string(), proxy: z.string(), levers: z.string(), fleet: z.string(), gateway: z.string(), metrics: z.array(z.string()) }),
+      urls: z.object({
+        shop: z.string(),
+        page: z.string(),
+        proxy: z.string(),
+        levers: z.string(),
+        dashboard: z.string().optional().describe("The world's control room: the dashboard where the run showed live"),
+        fleet: z.string(),
+        gateway: z.string(),
+        metrics: z.array(z.string()),
+      }),
       naiveAssembler: z.boolean(),
     }),
   ),

@@ -57,3 +57,13 @@ export function openEventStream(reply: FastifyReply, options: { retryMs?: number
     },
   };
 }
+
+/** Sends a page's fragment (`{id, html}`, event `fragment`) only when its HTML changed since the last time. */
+export function fragmentSender(stream: EventStream): (id: string, html: string) => void {
+  const sent = new Map<string, string>();
+  return (id, html) => {
+    if (sent.get(id) === html) return;
+    sent.set(id, html);
+    stream.send('fragment', { id, html });
+  };
+}
