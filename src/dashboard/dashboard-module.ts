@@ -102,11 +102,12 @@ function routes(app: FastifyInstance, context: ControlRoomContext): void {
     const state = emptyRunState();
     for (const event of events) foldEvent(state, event);
     const levers = board();
+    const samples = new RunSampleStore(store);
     const model: RunPageModel = {
       run,
       state,
-      checks: await new RunSampleStore(store).latestChecks(id),
-      latest: new Map(),
+      checks: await samples.latestChecks(id),
+      latest: new Map((await samples.latestOfEachSeries(id)).map((sample) => [sample.load, sample])),
       levers: levers ? await levers.list() : null,
       nowMs: Date.now(),
     };

@@ -82,7 +82,7 @@ function renderNow(model: RunPageModel): string {
   const { run, state } = model;
   if (run.endedAt || state.verdict) {
     const words = verdictWords(run.verdict ?? state.verdict?.verdict);
-    const reason = state.verdict?.message ?? '';
+    const reason = (state.verdict?.message ?? '').replace(/^\w+: /, '');
     return [
       `<div class="now"><span class="phase">${runStatus(run.endedAt ? run : { ...run, endedAt: 'now', verdict: state.verdict?.verdict ?? null })}</span>`,
       `<span class="step">${escapeHtml(words.headline)} ${escapeHtml(reason)}</span></div>`,
@@ -117,7 +117,7 @@ function renderFaults(model: RunPageModel): string {
   const rows = state.faults.map((fault) => {
     const lease = leaseOf(state, fault);
     const leaseText = lease
-      ? `<code>${escapeHtml(lease.leaseId.slice(0, 8))}</code> on ${escapeHtml(lease.controlUrl)}${lease.ttlMs !== null ? `, TTL ${escapeHtml(formatSpan(lease.ttlMs))}` : ''}${lease.state === 'held' ? '' : ` <strong>(${escapeHtml(lease.state)})</strong>`}`
+      ? `<code>${escapeHtml(lease.leaseId.slice(0, 8))}</code>${lease.ttlMs !== null ? ` · TTL ${escapeHtml(formatSpan(lease.ttlMs))}` : ''}${lease.state === 'held' ? '' : ` <strong>(${escapeHtml(lease.state)})</strong>`}<div class="data">${escapeHtml(lease.controlUrl.replace(/^https?:\/\//, ''))}</div>`
       : '—';
     const left = fault.revertsAt !== null ? `${countdown(fault.revertsAt, nowMs)} left` : 'until the run reverts it';
     return `<tr data-fault="${fault.id}"><td><span class="pill t-fault">${escapeHtml(fault.kind)}</span> ${escapeHtml(fault.description)}</td><td>${escapeHtml(fault.target)}</td><td>${leaseText}</td><td class="num">${left}</td></tr>`;

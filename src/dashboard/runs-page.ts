@@ -32,7 +32,7 @@ export function renderRunList(model: RunListModel): string {
   const link = (run: RunRecord) => `<a href="/runs/${encodeURIComponent(run.id)}">${escapeHtml(run.title)}</a><div class="data mono">${escapeHtml(run.id)}</div>`;
   const liveRows = live.map(
     (run) =>
-      `<tr data-run="${escapeHtml(run.id)}"><td>${link(run)}</td><td>${runStatus(run)}</td><td>${escapeHtml(model.phases.get(run.id) ?? 'starting')}</td><td>${when(run.startedAt)}</td><td class="num">${elapsed(Date.parse(run.startedAt), model.nowMs)}</td></tr>`,
+      `<tr data-run="${escapeHtml(run.id)}"><td>${link(run)}</td><td>${runStatus(run)}</td><td class="nowrap">${escapeHtml(model.phases.get(run.id) ?? 'starting')}</td><td>${when(run.startedAt)}</td><td class="num">${elapsed(Date.parse(run.startedAt), model.nowMs)}</td></tr>`,
   );
   const pastRows = past.map(
     (run) =>

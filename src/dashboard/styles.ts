@@ -21,5 +21,6 @@ details.halt summary { cursor: pointer; font-weight: 650; color: var(--aborted);
 details.halt form { margin-top: 10px; }
 .levers-form input[type="text"] { min-width: 16ch; }
 .uplot { font-family: inherit; }
+.u-legend { font-size: 12px; color: var(--muted); }
 @media (prefers-reduced-motion: reduce) { * { transition: none !important; } }
 `;

@@ -130,6 +130,15 @@ export class RunSampleStore {
     return rows.map(toSample);
   }
 
+  /** The newest sample of each series of run `runId`. */
+  async latestOfEachSeries(runId: string): Promise<StoredSample[]> {
+    const rows = await this.store.all<SampleRow>(
+      `SELECT ${COLUMNS} FROM run_samples r WHERE run_id = ? AND seq = (SELECT MAX(seq) FROM run_samples s WHERE s.run_id = r.run_id AND s.series = r.series) ORDER BY series`,
+      [runId],
+    );
+    return rows.map(toSample);
+  }
+
   /** The run's latest check of its hypothesis and guardrails, if it made one. */
   async latestChecks(runId: string): Promise<SloCheckSet | undefined> {
     const row = await this.store.get<{ seq: number; at_ms: number; at_epoch_ms: number | string; checks: string }>(

@@ -53,7 +53,10 @@ export function renderPage(options: PageOptions): string {
   return [
     '<!doctype html>',
     '<html lang="en"><head><meta charset="utf-8">',
-    `<meta http-equiv="Content-Security-Policy" content="${contentSecurityPolicy(options)}">`,
+    // frame-ancestors works only as a header (pageHeaders); in a <meta> it is ignored with a console error.
+    `<meta http-equiv="Content-Security-Policy" content="${contentSecurityPolicy(options).replace(/; frame-ancestors [^;]*/, '')}">`,
+    // An icon in the page, so that the browser does not ask the server for /favicon.ico.
+    `<link rel="icon" href="data:image/svg+xml,${encodeURIComponent('<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 16 16"><circle cx="8" cy="8" r="7" fill="#1f2328"/></svg>')}">`,
     '<meta name="viewport" content="width=device-width, initial-scale=1">',
     '<meta name="generator" content="GameDay">',
     `<title>${escapeHtml(options.title)} · GameDay</title>`,

@@ -161,6 +161,7 @@ export function storeSuite(engine: 'sqlite' | 'postgres', fresh: () => Promise<s
     assert.deepEqual(await live.drain(5000), { written: 101, unwritten: 0 });
     const samples = new RunSampleStore(reader);
     assert.deepEqual((await samples.samplesSince('slis', startedAt.getTime() + 19_000)).map((s) => s.seq), [95, 96, 97, 98, 99, 100]);
+    assert.deepEqual((await samples.latestOfEachSeries('slis')).map((s) => [s.load, s.seq]), [['browse', 99], ['checkout', 100]]);
     assert.deepEqual((await samples.latestChecks('slis'))?.checks.map((c) => [c.name, c.measured, c.ok]), [['errors', '9.1%', true]]);
     // A batch retried after a lost answer is stored once.
     await new RunSampleStore(writer).append('slis', 99, [99, 100, 101].map((i) => ({ ...sample(i), atEpochMs: startedAt.getTime() + i * 200 })));

@@ -157,7 +157,8 @@ class Charts {
           {
             width: this.width(),
             height: 200,
-            scales: { x: { time: false } },
+            scales: { x: { time: false }, y: { range: (_u: uPlot, _min: number, max: number) => [0, max > 0 ? max * 1.1 : 1] } },
+            legend: { live: false },
             axes: [{ label: 'run time (s)', stroke: '#5b6470' }, { stroke: '#5b6470', size: 56 }],
             series: [{ label: 's' }, ...spec.lines.map((line) => ({ label: line.label, stroke: line.color, width: 1.8, dash: (line as { dash?: number[] }).dash, points: { show: false } }))],
             cursor: { focus: { prox: 16 } },
