@@ -64,7 +64,7 @@ export function renderRunBody(model: RunPageModel, events: readonly StoredJourna
     notice ?? '',
     `<section class="card" aria-label="Now" aria-live="polite"><div id="run-now" data-fragment>${renderNow(model)}</div></section>`,
     live ? renderHalt(run, formToken) : '',
-    '<div class="grid-2">',
+    '<div class="grid-half">',
     section('faults', 'Faults in force'),
     section('checks', 'Hypothesis and guardrails'),
     '</div>',

@@ -13,7 +13,10 @@ export const DASHBOARD_CSS = `
 .state.ok { color: var(--held); } .state.fail { color: var(--aborted); } .state.none { color: var(--invalid); }
 .lever-pulled { color: #5b2a86; font-weight: 650; } .lever-reset { color: var(--muted); }
 .journal { max-height: 520px; overflow: auto; }
-.chart { min-height: 200px; margin-bottom: 14px; }
+.chart { min-height: 200px; margin: 0 0 14px; }
+.grid-half { display: grid; grid-template-columns: 1fr 1fr; gap: 18px; align-items: start; margin-top: 18px; }
+.grid-half > section.card { margin-top: 0; }
+@media (max-width: 860px) { .grid-half { grid-template-columns: 1fr; } }
 .chart-title { font-weight: 650; font-size: 14px; margin: 0 0 2px; }
 .notice { padding: 10px 14px; border-radius: 8px; border: 1px solid var(--line); background: #f6f8fa; margin-top: 14px; }
 .notice.fail { border-color: var(--aborted); background: var(--aborted-bg); }
