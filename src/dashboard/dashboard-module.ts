@@ -11,8 +11,9 @@ import { JournalEventStore } from '../store/journal-events.js';
 import { RunSampleStore } from '../store/run-samples.js';
 import { RunStore } from '../store/runs.js';
 import { compiledFile, serveAssets, UPLOT_ASSET, UPLOT_CSS } from '../web/assets.js';
-import { escapeHtml, pageHeaders, renderPage, type PageOptions } from '../web/page.js';
+import { escapeHtml } from '../web/page.js';
 import { PAGE } from '../web/page-route.js';
+import { sendPage, type SentPage } from '../web/send-page.js';
 import { fragmentSender, openEventStream } from '../web/sse.js';
 import { renderAudit, renderLeverBoard } from './levers-page.js';
 import { renderRunBody, type RunPageModel } from './run-page.js';
@@ -55,19 +56,9 @@ function routes(app: FastifyInstance, context: ControlRoomContext): void {
     app.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string' }, (_request, body, done) => done(null, Object.fromEntries(new URLSearchParams(body as string))));
   }
 
-  const page = (request: FastifyRequest, reply: FastifyReply, options: Omit<PageOptions, 'body'> & { body: (token: string) => string; stream?: string }, status = 200) => {
-    const issued = forms.issue(request.headers);
-    const shell: Omit<PageOptions, 'body'> = { ...options, modulePaths: [SCRIPT], connect: true, forms: true, css: `${DASHBOARD_CSS}${options.css ?? ''}` };
-    const head = [
-      `<meta name="gameday-form-token" content="${escapeHtml(issued.token)}">`,
-      `<meta name="gameday-now" content="${Date.now()}">`,
-      options.stream ? `<meta name="gameday-stream" content="${escapeHtml(options.stream)}">` : '',
-      options.head ?? '',
-    ].join('');
-    reply.code(status).headers(pageHeaders(shell));
-    if (issued.setCookie) reply.header('set-cookie', issued.setCookie);
-    return reply.send(renderPage({ ...shell, head, body: options.body(issued.token) }));
-  };
+  // Every dashboard page loads the one script (live parts) and the dashboard's CSS on top of the shell's.
+  const page = (request: FastifyRequest, reply: FastifyReply, options: SentPage, status = 200) =>
+    sendPage(request, reply, forms, { ...options, modulePaths: [SCRIPT], css: `${DASHBOARD_CSS}${options.css ?? ''}` }, status);
   const problem = (request: FastifyRequest, reply: FastifyReply, status: number, title: string, text: string) =>
     page(request, reply, { title, current: '/', body: () => `<h1>${escapeHtml(title)}</h1><p>${escapeHtml(text)}</p><p><a href="/">All runs</a></p>` }, status);
 

@@ -25,7 +25,7 @@ test("the guard lets a browser's same-origin change through only with its sessio
   assert.equal(guard({ method: 'POST', url: formAction('/runs/r/halt', token), headers: browser }), null);
   for (const [what, request] of [
     ['no token', { method: 'POST', url: '/runs/r/halt', headers: browser }],
-    ['a wrong token', { method: 'POST', url: formAction('/runs/r/halt', `${token.slice(0, -1)}A`), headers: browser }],
+    ['a wrong token', { method: 'POST', url: formAction('/runs/r/halt', `${token.slice(0, -1)}${token.endsWith('A') ? 'B' : 'A'}`), headers: browser }],
     ['a token of another session', { method: 'POST', url: formAction('/runs/r/halt', forms.issue({}).token), headers: browser }],
     ['no session cookie', { method: 'POST', url: formAction('/runs/r/halt', token), headers: { ...browser, cookie: '' } }],
   ] as const) {
