@@ -48,7 +48,8 @@ async function demoCommand(file: string | undefined, flags: DemoFlags): Promise<
     process.stderr.write(`gameday demo: --assembler-timeouts: expected on or off, got "${flags.assemblerTimeouts}"; nothing was started.\n`);
     return ExitCode.invalid;
   }
-  const db = await openStoreFor('demo', storeLocation(flags.store), 'nothing was started.\n');
+  const location = storeLocation(flags.store);
+  const db = await openStoreFor('demo', location, 'nothing was started.\n');
   if (!db) return ExitCode.invalid;
   const interrupt = new AbortController();
   // A persistent listener, not `once`: the fleet's process guard re-raises a signal nobody else listens to,
@@ -81,6 +82,7 @@ async function demoCommand(file: string | undefined, flags: DemoFlags): Promise<
       runLoad,
       writeReports,
       store: db,
+      storeLocation: location.engine === 'sqlite' ? location.path : location.url,
       signal: interrupt.signal,
       onLine: (line) => process.stderr.write(`${clear}${line}\n`),
       onEvent: (event) => {
@@ -154,6 +156,7 @@ async function keepRunning(world: World): Promise<void> {
       'the demo world keeps running (Ctrl-C stops it):',
       `  shop page (via the region gateway)  ${u.page}`,
       `  fault proxy API (Toxiproxy)         ${u.proxy}/proxies`,
+      `  dashboard (runs, live view, levers) ${u.dashboard}`,
       `  lever service                       ${u.levers}/levers`,
       `  fleet API                           ${u.fleet}/instances`,
       `  region gateway API                  ${u.gateway}/regions`,

@@ -49,7 +49,7 @@ export class SliSources {
       const errors = Object.values(sample.errors).reduce((sum, n) => sum + n, 0);
       series.add({ atMs, intervalMs: sample.intervalMs, ok: sample.ok, errors, dropped: sample.dropped, latency: latencyCounts(sample.histogram) });
       const attempts = sample.ok + errors + sample.dropped;
-      this.journal.samples.push({
+      this.journal.sample({
         atMs,
         load: name,
         rate: sample.achievedRate,
@@ -83,7 +83,7 @@ export class SliSources {
         series.add({ atMs, intervalMs, ok: result.ok ? 1 : 0, errors: result.ok ? 0 : 1, dropped: 0, latency });
         // The probe's checks go into the journal like a load's samples, so the report charts what it measured.
         const latencyMs = Math.round(result.latencyMs * 10) / 10;
-        this.journal.samples.push({
+        this.journal.sample({
           atMs,
           load: name,
           source: 'probe',

@@ -7,6 +7,7 @@ import type { ObjectiveResult, Verdict } from './outcome.js';
 // it happens.
 
 export type JournalListener = (event: JournalEvent) => void;
+export type SampleListener = (sample: SliSample) => void;
 
 export class JournalRecorder {
   readonly events: JournalEvent[] = [];
@@ -16,6 +17,7 @@ export class JournalRecorder {
   readonly startedAt = new Date();
   private readonly t0 = performance.now();
   private readonly listeners: JournalListener[] = [];
+  private readonly sampleListeners: SampleListener[] = [];
 
   /** Milliseconds since the run started, from a monotonic clock (wall-clock jumps do not bend the journal). */
   now(): number {
@@ -24,6 +26,16 @@ export class JournalRecorder {
 
   listen(listener: JournalListener): void {
     this.listeners.push(listener);
+  }
+
+  /** Listens to every SLI sample as it is recorded (the store publishes them live). */
+  listenSamples(listener: SampleListener): void {
+    this.sampleListeners.push(listener);
+  }
+
+  sample(sample: SliSample): void {
+    this.samples.push(sample);
+    for (const listener of this.sampleListeners) listener(sample);
   }
 
   /** Records an event of a type named in ./events.ts, with the data that type carries. */
