@@ -47,7 +47,7 @@ export interface ItemFilter {
   coeId?: string;
 }
 
-/** The items, by owner (items without one last), then due date, then COE and position. */
+/** The items by owner (items without one last), then due date; one COE's items (`coeId`) in file order. */
 export async function trackedItems(store: Store, filter: ItemFilter = {}, now = new Date()): Promise<TrackedItem[]> {
   const coes = new CoeStore(store);
   const [items, facts] = await Promise.all([coes.items(), coes.facts(filter.coeId)]);
@@ -57,7 +57,7 @@ export async function trackedItems(store: Store, filter: ItemFilter = {}, now = 
     .filter((item) => filter.coeId === undefined || item.coeId === filter.coeId)
     .map((item) => trackItem(item, facts, today))
     .filter((item) => (filter.all || item.open) && (!filter.overdue || item.overdue) && (owner === undefined || item.owner?.toLowerCase() === owner))
-    .sort((a, b) => byOwner(a, b) || (a.due ?? '9999').localeCompare(b.due ?? '9999'));
+    .sort((a, b) => (filter.coeId !== undefined ? 0 : byOwner(a, b) || (a.due ?? '9999').localeCompare(b.due ?? '9999')));
 }
 
 function byOwner(a: TrackedItem, b: TrackedItem): number {
