@@ -23,7 +23,7 @@ export function registerCoeNew(coe: Command): void {
       .command('new')
       .description('Draft a COE from a run: measured impact, timeline, charts; what people must write is marked')
       .requiredOption('--run <run>', 'a run id from `gameday runs`, a run folder, or a journal.json')
-      .option('--out <file.md>', 'where to write the COE (default: ./coe-<run id>.md); its charts go beside it')
+      .option('--out <file.md>', 'where to write the COE (when not given: coe-<run id>.md in the current folder); its charts go beside it')
       .option('--force', 'overwrite the COE and its charts if they are already there'),
   ).action(async (flags: NewFlags) => {
     process.exitCode = await coeNew(flags);
