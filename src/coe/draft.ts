@@ -143,8 +143,12 @@ function clock(iso: string): string {
 function timelineSection(facts: CoeFacts): string[] {
   const lines = [`All times UTC, from ${escapeMarkdown(facts.recordedBy)}.`, ''];
   if (facts.timeline.length === 0) return [...lines, 'The record holds no events.', ''];
-  lines.push('| time | source | what happened |', '| --- | --- | --- |');
-  for (const entry of facts.timeline) lines.push(`| ${clock(entry.at)} | ${escapeMarkdown(entry.source)} | ${markdownCode(entry.kind, true)} ${escapeMarkdown(entry.text)} |`);
+  // A source column only when the entries come from more than one (an incident's: a run, a monitor, people).
+  const sourced = new Set(facts.timeline.map((entry) => entry.source)).size > 1;
+  lines.push(sourced ? '| time | source | what happened |' : '| time | what happened |', sourced ? '| --- | --- | --- |' : '| --- | --- |');
+  for (const entry of facts.timeline) {
+    lines.push(`| ${clock(entry.at)} |${sourced ? ` ${escapeMarkdown(entry.source)} |` : ''} ${markdownCode(entry.kind, true)} ${escapeMarkdown(entry.text)} |`);
+  }
   lines.push('');
   if (facts.timelineOmitted > 0) lines.push(`${formatCount(facts.timelineOmitted)} routine events are left out; the record has them.`, '');
   lines.push(toWrite('what people did and decided, as rows of their own (time, who, what): a person may act in the timeline'));

@@ -125,7 +125,7 @@ export function renderCoeArticle(view: CoeView): string {
 
 export const COE_CSS = `
 .coe-document h1 { font-size: 22px; } .coe-document h2 { font-size: 18px; margin-top: 22px; } .coe-document h3 { font-size: 15px; }
-.coe-document table { margin: 8px 0 14px; } .coe-document img.coe-chart { display: block; width: 100%; max-width: 1040px; height: auto; margin: 8px 0 14px; }
+.coe-document table { margin: 8px 0 14px; } .coe-document td:first-child { white-space: nowrap; } .coe-document img.coe-chart { display: block; width: 100%; max-width: 1040px; height: auto; margin: 8px 0 14px; }
 .coe-missing-image { color: var(--muted); font-style: italic; }
 .state { font-weight: 650; } .state-verified, .state-done { color: var(--held); } .state-reopened { color: var(--aborted); }
 .state-open, .state-in-progress { color: var(--violated); } .state-wont-do { color: var(--muted); }
