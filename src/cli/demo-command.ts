@@ -18,6 +18,7 @@ import { createLogger } from '../observe/log.js';
 import { writeReports } from '../report/write-reports.js';
 import { storeLocation } from '../store/database.js';
 import { ExitCode, type CommandRegistration } from './command.js';
+import { afterRun } from './run-end-hooks.js';
 import { openStoreFor, STORE_FLAG, STORE_HELP } from './store-option.js';
 
 interface DemoFlags {
@@ -108,6 +109,8 @@ async function demoCommand(file: string | undefined, flags: DemoFlags): Promise<
     }
     process.stdout.write(`\n${formatSummary(outcome.run!)}\n${formatSegments(outcome)}\n`);
     if (outcome.busyMachine) process.stdout.write(`${outcome.busyMachine}\n`);
+    // A --quick run is the experiment on a compressed clock, not the experiment as written: it verifies nothing.
+    if (!flags.quick) for (const line of await afterRun(db, { outcome: outcome.run!, cwd: process.cwd() })) process.stdout.write(`${line}\n`);
     if (outcome.world) await keepRunning(outcome.world);
     else process.stdout.write('the demo world is stopped; every fault was reverted.\n');
     return outcome.run!.exitCode;

@@ -1,4 +1,5 @@
 import { existsSync } from 'node:fs';
+import { coeModule } from '../coe/coe-module.js';
 import { ControlRoomError, startControlRoom, type ControlRoomServer } from '../control-room/control-room.js';
 import { DEFAULT_CONTROL_ROOM_LISTEN } from '../control-room/listen.js';
 import type { ModuleFactory } from '../control-room/module.js';
@@ -26,7 +27,7 @@ interface ServeOptions {
 export const registerServeCommand: CommandRegistration = (program) => {
   program
     .command('serve')
-    .description('Run the control room (the web dashboard; levers with their API, push channel and metrics) until interrupted')
+    .description('Run the control room (the web dashboard; levers with their API, push channel and metrics; COE pages) until interrupted')
     .option('--listen <host:port>', 'where the control room listens', DEFAULT_CONTROL_ROOM_LISTEN)
     .option('--token <token>', 'access token; required to listen beyond 127.0.0.1 (default: GAMEDAY_LEVERS_TOKEN)')
     .option('--levers <file>', 'lever declarations (YAML or JSON; default: ./levers.yaml if present)')
@@ -53,7 +54,7 @@ export const registerServeCommand: CommandRegistration = (program) => {
         );
       };
       // The dashboard comes last: it shows what the modules before it serve.
-      const modules: ModuleFactory[] = [leverModule({ levers, onExpiryWork }), dashboardModule()];
+      const modules: ModuleFactory[] = [leverModule({ levers, onExpiryWork }), coeModule(), dashboardModule()];
       let server: ControlRoomServer;
       try {
         server = await startControlRoom({ listen: options.listen, token: options.token ?? process.env.GAMEDAY_LEVERS_TOKEN, store: options.store, allowedHosts: options.allowHost, modules });
