@@ -48,6 +48,7 @@ const UNIT_TESTS = [
   'test/report/html.test.ts',
   'test/report/markdown.test.ts',
   'test/report/write-reports.test.ts',
+  'test/status/status-file.test.ts',
 ];
 
 /**
@@ -64,6 +65,8 @@ const TIME_LIMITS = [
   { prefix: 'test/experiment/', limit: '3m' },
   // Each file runs the gameday CLI a few dozen times; under a loaded machine one start takes seconds.
   { prefix: 'test/coe/', limit: '4m' },
+  // The status page's tests start a real Prometheus, Chromium or gameday processes.
+  { prefix: 'test/status/', limit: '3m' },
   { prefix: '', limit: '2m' },
 ];
 

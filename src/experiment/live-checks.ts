@@ -1,14 +1,14 @@
 import type { SloCheck } from '../store/run-samples.js';
 import { DEFAULT_GUARDRAIL_WINDOW_MS } from './guardrails.js';
 import type { Experiment, Guardrail, Objective } from './schema.js';
-import { expectedText, formatValue, meets, measure, sloName, type SliSeries } from './sli.js';
+import { expectedText, formatValue, meets, measure, sloName, type SliWindowSource } from './sli.js';
 
 // What a person watching a run wants to know at every moment: does each objective of the hypothesis hold
 // over its trailing window right now, and how close is each guardrail to tripping. Measured exactly as the
 // checks that decide the run (merged histograms, never averaged percentiles), but only published: the
 // verdict still comes from the phase checks and the guardrail watch.
 
-export function liveChecks(experiment: Experiment, series: ReadonlyMap<string, SliSeries>, nowMs: number): SloCheck[] {
+export function liveChecks(experiment: Experiment, series: ReadonlyMap<string, SliWindowSource>, nowMs: number): SloCheck[] {
   const check = (kind: SloCheck['kind'], slo: Objective | Guardrail, windowMs: number): SloCheck => {
     const source = series.get(slo.source);
     const value = source ? measure(slo, source.trailing(nowMs, windowMs)) : null;

@@ -88,6 +88,7 @@ export class RunContext {
   methodWindow = { fromMs: 0, toMs: 0 };
   readonly runs?: RunStore;
   private readonly journalWriter?: JournalWriter;
+  /** The run's SLI samples and SLO checks, live in the store for the dashboard and the status page (src/store/run-samples.ts). */
   private readonly sampleWriter?: RunSampleWriter;
   private checkTimer?: NodeJS.Timeout;
 
@@ -106,14 +107,13 @@ export class RunContext {
       this.sampleWriter = new RunSampleWriter(options.store, this.runId, this.journal.startedAt, (error) =>
         options.log.warn({ err: error }, `the store did not take the run's live SLI samples (${error.message}); retrying — journal.json keeps every sample`),
       );
-      this.journal.listenSamples(this.sampleWriter.addSample);
     }
     if (options.onEvent) this.journal.listen(options.onEvent);
     this.journal.listen((event) => {
       if (event.type === 'phase.start') this.phase = event.data.phase;
       if (event.type === 'step.start') this.step = event.message;
     });
-    this.sources = new SliSources(this.experiment, this.journal, options.runLoad);
+    this.sources = new SliSources(this.experiment, this.journal, options.runLoad, this.sampleWriter?.addSample);
     this.guardrails = new GuardrailWatch(this.experiment.guardrails, this.sources.series);
     this.leases = new LeaseKeeper({
       runId: this.runId,
@@ -186,6 +186,8 @@ export class RunContext {
     } catch (error) {
       this.options.log.error({ err: error }, `the end of run ${this.runId} could not be recorded in the store; journal.json in ${this.folder} has it`);
     }
+    // Its windows were for live readers only; a store that refuses now has them pruned within a day.
+    await this.sampleWriter!.ended().catch(() => undefined);
   }
 
   private haltCheck?: Promise<boolean>;

@@ -7,7 +7,6 @@ import type { ObjectiveResult, Verdict } from './outcome.js';
 // it happens.
 
 export type JournalListener = (event: JournalEvent) => void;
-export type SampleListener = (sample: SliSample) => void;
 
 export class JournalRecorder {
   readonly events: JournalEvent[] = [];
@@ -17,7 +16,6 @@ export class JournalRecorder {
   readonly startedAt = new Date();
   private readonly t0 = performance.now();
   private readonly listeners: JournalListener[] = [];
-  private readonly sampleListeners: SampleListener[] = [];
 
   /** Milliseconds since the run started, from a monotonic clock (wall-clock jumps do not bend the journal). */
   now(): number {
@@ -28,14 +26,8 @@ export class JournalRecorder {
     this.listeners.push(listener);
   }
 
-  /** Listens to every SLI sample as it is recorded (the store publishes them live). */
-  listenSamples(listener: SampleListener): void {
-    this.sampleListeners.push(listener);
-  }
-
   sample(sample: SliSample): void {
     this.samples.push(sample);
-    for (const listener of this.sampleListeners) listener(sample);
   }
 
   /** Records an event of a type named in ./events.ts, with the data that type carries. */
