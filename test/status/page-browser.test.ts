@@ -34,14 +34,15 @@ test('the status page renders in Chromium from gameday serve, and its static cop
   t.after(() => shop.close());
   const home = tempHome('gameday-status-page-');
   t.after(() => home.remove());
-  const file = home.write('status.yaml', httpStatusYaml(shop.url, `  - { id: reviews, name: Reviews, description: "star rating and review count", group: Non-critical, slis: [{ monitor: shop, sli: latency, percentile: p99, window: 2s, operational: 250ms, degraded_performance: 1s }] }\n`));
+  const file = home.write('status.yaml', httpStatusYaml(shop.url, `  - { id: reviews, name: Reviews, description: "star rating and review count", group: Non-critical, slis: [{ monitor: shop, sli: latency, percentile: p99, window: 2s, operational: 3s, degraded_performance: 5s }] }\n`));
   const exported = join(home.dir, 'public');
   const serve = spawnGameday(['serve', '--status', file, '--status-dir', exported, '--listen', '127.0.0.1:0', '--store', join(home.dir, 'store.db')], home.dir);
   t.after(() => void serve.child.kill('SIGKILL'));
   await waitFor('the banner', async () => /control room on (http:\/\/\S+);/.exec(serve.stderr())?.[1], Boolean, 30_000);
   const url = /control room on (http:\/\/\S+);/.exec(serve.stderr())![1];
   assert.match(serve.stderr(), /status +\/status: 2 components/);
-  await waitFor('operational', async () => (await component(url, 'shop'))?.gameday_status, (s) => s === 'operational');
+  // Generous latency objectives: this test is about rendering, and a busy CI machine must not turn it yellow.
+  for (const id of ['shop', 'reviews']) await waitFor(`${id} operational`, async () => (await component(url, id))?.gameday_status, (s) => s === 'operational');
 
   const browser: Browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
   t.after(() => browser.close());
