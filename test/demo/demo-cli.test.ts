@@ -1,4 +1,4 @@
-// `gameday demo` end to end with real processes: the whole world (about twenty-three processes), the engine,
+// `gameday demo` end to end with real processes: the whole world (nine processes), the engine,
 // real load, and the reports, on the demo's fixed ports. Each test leaves nothing behind, and checks it.
 // Every journal.json read here (readJournal) is validated against the published journal schema,
 // examples/journal.schema.json, by a JSON Schema validator.
@@ -89,7 +89,8 @@ test('the flagship GameDay holds: degraded pages but no failed ones under slow r
   assert.equal(journal.events.filter((e) => e.type === 'fault.reverted').length, injected, 'every fault was reverted');
 
   const pids = journaledPids(journal);
-  assert.ok(pids.length >= 23, `the journal names the world's processes (${pids.length})`);
+  // The demo, the fault proxy, the gateway, six service processes, and the assembler that replaced the killed one.
+  assert.ok(pids.length >= 10, `the journal names the world's processes (${pids.length})`);
   await assertWorldGone(run.child.pid!, pids);
 
   const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
