@@ -148,9 +148,11 @@ test('a SIGKILL of the demo mid-fault leaves no process and no open port behind'
   const run = demo(['demo']);
   await run.waitFor(/fault\.injected/, 90_000);
   const pid = run.child.pid!;
-  assert.ok(worldProcesses(pid).length >= 22, 'the world runs: the fault proxy, the gateway and twenty services');
+  const running = worldProcesses(pid).length;
   run.child.kill('SIGKILL');
   const result = await run.done;
+  // Asserted after the kill, so that a world smaller than expected is still stopped by the test.
+  assert.ok(running >= 8, `the world runs: the fault proxy, the gateway and six service processes (${running} processes)`);
   assert.equal(result.signal, 'SIGKILL');
   await assertWorldGone(pid, []);
 });
