@@ -6,6 +6,7 @@ import { isAbsolute, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { loadExperimentFile, type LoadedExperiment } from '../experiment/load-file.js';
 import type { JournalEvent } from '../journal/events.js';
+import type { Experiment } from '../experiment/schema.js';
 import { runExperiment, type RunOutcome, type RunProgress } from '../experiment/run.js';
 import type { LoadRunner } from '../experiment/sources.js';
 import type { Journal } from '../journal/format.js';
@@ -46,6 +47,8 @@ export interface DemoOptions {
 
 export interface DemoOutcome {
   run?: RunOutcome;
+  /** The experiment as it ran (compressed by --quick), for what it declared: the JUnit report lists every check. */
+  experiment?: Experiment;
   /** Present when the world was kept running (`--keep`); the caller stops it. */
   world?: World;
   segments: SegmentSummary[];
@@ -145,7 +148,7 @@ ${describeMachine(load, 'while the world started')}.`);
     keepWorld = options.keep === true && !options.signal.aborted;
     const busy = machineLoad && (run.verdict === 'violated' || run.verdict === 'aborted') && machineWasBusy(machineLoad);
     const busyMachine = busy ? `${describeMachine(machineLoad!, 'during the run')}. This verdict may say more about the machine than about the shop: run it again when the machine is quieter.` : undefined;
-    return { run, world: keepWorld ? world : undefined, segments, naiveAssembler, machine: machineLoad, busyMachine };
+    return { run, experiment: loaded.experiment, world: keepWorld ? world : undefined, segments, naiveAssembler, machine: machineLoad, busyMachine };
   } finally {
     machine.stop();
     if (!keepWorld) await world.stop();

@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { after, before, test } from 'node:test';
 import { chromium } from 'playwright-core';
+import { assertValidJUnit, xpath } from '../report/junit-schemas.js';
 import {
   assertDemoPortsFree,
   eventually,
@@ -57,12 +58,16 @@ async function assertWorldGone(demoPid: number, pids: number[]): Promise<void> {
 
 test('the flagship GameDay holds: degraded pages but no failed ones under slow recommendations, no failed request during the evacuation, a report that renders, and nothing left', { timeout: 240_000 }, async (t) => {
   const out = join(home.dir, 'flagship');
-  const run = demo(['demo', '--quick', '--out', out]);
+  const junit = join(home.dir, 'flagship.xml');
+  const run = demo(['demo', '--quick', '--out', out, '--junit', junit]);
   const result = await run.done;
   t.diagnostic(`gameday demo --quick took ${(result.wallMs / 1000).toFixed(1)} s`);
   assert.equal(result.code, 0, `exit code\n${result.stdout}\n${result.stderr.slice(-4000)}`);
   assert.match(result.stdout, /verdict: HELD \(exit 0\)/);
   assert.match(result.stdout, /what the shop did, step by step/);
+  // The flagship's seven objective checks, its guardrail and the run: all pass, in a file CI servers accept.
+  assertValidJUnit(junit);
+  assert.deepEqual(['tests', 'failures', 'errors', 'skipped'].map((a) => xpath(junit, `string(//testsuite/@${a})`)), ['9', '0', '0', '0']);
 
   const journal = readJournal(out);
   assert.equal(journal.verdict, 'held');
@@ -132,13 +137,18 @@ test('the no-timeouts example trips its guardrail: exit 2, aborted, every fault 
 
 test('the flagship against the naive assembler violates its hypothesis: exit 1, slow pages named in the verdict', { timeout: 180_000 }, async (t) => {
   const out = join(home.dir, 'naive-flagship');
-  const run = demo(['demo', '--quick', '--assembler-timeouts', 'off', '--out', out]);
+  const junit = join(home.dir, 'naive-flagship.xml');
+  const run = demo(['demo', '--quick', '--assembler-timeouts', 'off', '--out', out, '--junit', junit]);
   const result = await run.done;
   t.diagnostic(`gameday demo --quick --assembler-timeouts off took ${(result.wallMs / 1000).toFixed(1)} s`);
   assert.equal(result.code, 1, `exit code\n${result.stdout}\n${result.stderr.slice(-4000)}`);
   const journal = readJournal(out);
   assert.equal(journal.verdict, 'violated');
   assert.match(journal.verdictReason, /product page p99 \(during\)/);
+  // What a CI page shows for this run: the missed objective by name, with the objective and the measurement.
+  assertValidJUnit(junit);
+  const p99 = journal.objectives.find((o) => o.name === 'product page p99' && o.phase === 'during')!;
+  assert.equal(xpath(junit, 'string(//testcase[@name="product page p99 (during)"]/failure/@message)'), `product page p99 (during): ${p99.sli} expected <= 1s, measured ${p99.measured}`);
   const slowRecommendations = segments(journal).find((s) => s.label === 'slow recommendations in us-east')!;
   assert.equal(slowRecommendations.pages.degraded, 0, 'the naive assembler never drops the slow section: it waits for it');
   await assertWorldGone(run.child.pid!, journaledPids(journal));
