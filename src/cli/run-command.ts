@@ -13,6 +13,7 @@ import { writeReports } from '../report/write-reports.js';
 import { storeLocation } from '../store/database.js';
 import type { Store } from '../store/engine.js';
 import { ExitCode, type CommandRegistration } from './command.js';
+import { afterRun } from './run-end-hooks.js';
 import { openStoreFor, storeOption } from './store-option.js';
 import { ROLLBACK_STRATEGIES, type RollbackStrategy } from '../experiment/chaostoolkit/document.js';
 import { JUNIT_FLAG, JUNIT_HELP, JUnitOutput, REACHABLE, VALID } from './junit-option.js';
@@ -115,6 +116,7 @@ async function runCommand(file: string, flags: RunFlags, junit: JUnitOutput): Pr
       process.stdout.write(`${formatPlan(outcome.blastRadius, outcome.plan)}\n\ndry run: nothing was touched.\n`);
     } else {
       process.stdout.write(`\n${formatSummary(outcome)}\n`);
+      for (const line of db ? await afterRun(db, { outcome, cwd: process.cwd() }) : []) process.stdout.write(`${line}\n`);
     }
     if (outcome.journal) junit.ran(outcome.journal, loaded.experiment, outcome.folder);
     return outcome.exitCode;

@@ -183,7 +183,14 @@ const catalog = {
   // Faults, as the engine sees them
   'fault.injected': event(
     'A fault was injected on one target; the component holds it under the run\'s lease',
-    z.object({ faultId, kind: z.string().describe('The fault kind, e.g. latency, terminate, lever'), target, selector: z.string(), controlUrl }),
+    z.object({
+      faultId,
+      kind: z.string().describe('The fault kind, e.g. latency, terminate, lever'),
+      target,
+      selector: z.string(),
+      controlUrl,
+      durationMs: z.number().min(0).optional().describe('How long the step keeps the fault before reverting it; absent when it stays until the run reverts it'),
+    }),
   ),
   'fault.reverted': event('An injected fault was reverted', z.object({ faultId })),
 
@@ -210,7 +217,10 @@ const catalog = {
   ),
 
   // Leases
-  'lease.taken': event('The run took a lease on a component', z.object({ controlUrl, leaseId: z.string() })),
+  'lease.taken': event(
+    'The run took a lease on a component',
+    z.object({ controlUrl, leaseId: z.string(), ttlMs: z.number().min(0).optional().describe('The lease\'s time to live: the component reverts its faults this long after the last renewal') }),
+  ),
   'lease.renew-failed': event('A lease renewal failed; the next one may succeed', z.object({ controlUrl })),
   'lease.lost': event('A lease is gone (expired or halted): the run aborts', z.object({ controlUrl })),
   'lease.released': event('The run released a lease at its end', z.object({ controlUrl })),
@@ -221,7 +231,16 @@ const catalog = {
     'The demo world that served the run: every process it ran and its addresses',
     z.object({
       pids: z.array(z.number().int()),
-      urls: z.object({ shop: z.string(), page: z.string(), proxy: z.string(), levers: z.string(), fleet: z.string(), gateway: z.string(), metrics: z.array(z.string()) }),
+      urls: z.object({
+        shop: z.string(),
+        page: z.string(),
+        proxy: z.string(),
+        levers: z.string(),
+        dashboard: z.string().optional().describe("The world's control room: the dashboard where the run showed live"),
+        fleet: z.string(),
+        gateway: z.string(),
+        metrics: z.array(z.string()),
+      }),
       naiveAssembler: z.boolean(),
     }),
   ),
