@@ -173,6 +173,7 @@ async function keepRunning(world: World): Promise<void> {
       `  shop page (via the region gateway)  ${u.page}`,
       `  fault proxy API (Toxiproxy)         ${u.proxy}/proxies`,
       `  dashboard (runs, live view, levers) ${u.dashboard}`,
+      ...(u.status ? [`  the shop's status page              ${u.status}`] : []),
       `  lever service                       ${u.levers}/levers`,
       `  fleet API                           ${u.fleet}/instances`,
       `  region gateway API                  ${u.gateway}/regions`,

@@ -20,9 +20,12 @@ import { compressExperiment } from './quick.js';
 import { WorldRecord, type SegmentSummary } from './world-record.js';
 import { readWorldVariant } from './world-variant.js';
 import { startWorld, type World } from './world.js';
+import { loadStatusFile } from '../status/config.js';
 
 const PACKAGE_ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 export const FLAGSHIP = join(PACKAGE_ROOT, 'examples/peak-gameday.yaml');
+/** The shop's status page, which the world's control room measures and serves while the world runs. */
+export const SHOP_STATUS = join(PACKAGE_ROOT, 'examples/status/shop.yaml');
 
 /** `--quick` runs the experiment on a clock this much faster (see quick.ts). */
 export const QUICK_FACTOR = 0.5;
@@ -85,6 +88,7 @@ export async function runDemo(options: DemoOptions): Promise<DemoOutcome> {
       naiveAssembler,
       log: options.log,
       store: options.storeLocation,
+      status: loadStatusFile(SHOP_STATUS),
       onStage: (message) => options.onLine(`world: ${message}`),
       onProcesses: (pids) => machine.watch(pids),
       signal: options.signal,

@@ -13,6 +13,8 @@ import { InstanceStartError } from '../fleet/instance.js';
 import { startControlRoom } from '../control-room/control-room.js';
 import { dashboardModule } from '../dashboard/dashboard-module.js';
 import { leverModule, type LeverModule } from '../levers/lever-module.js';
+import type { LoadedStatusFile } from '../status/config.js';
+import { statusModule, type StatusModule } from '../status/status-module.js';
 import type { Logger } from '../observe/log.js';
 import { connectProxy } from '../proxy/client.js';
 import { startSidecar } from './sidecar.js';
@@ -53,6 +55,11 @@ export interface WorldStartOptions {
    * their own and the dashboard shows no run.
    */
   store?: string;
+  /**
+   * The shop's status page (examples/status/shop.yaml): the control room measures it and serves it at
+   * /status while the world runs. Without it the world has no status page (the world's own tests).
+   */
+  status?: LoadedStatusFile;
 }
 
 /** Time for every region to serve on its own after the processes are up: seconds on a quiet machine. */
@@ -65,6 +72,8 @@ export interface WorldUrls {
   levers: string;
   /** The control room's dashboard (the world's levers are served by the same control room). */
   dashboard: string;
+  /** The shop's status page, when the world runs one. */
+  status?: string;
   fleet: string;
   gateway: string;
   metrics: string[];
@@ -78,6 +87,8 @@ export interface World {
   assemblerMetricsUrls(): string[];
   /** Every process the world runs: this one and each live service instance. */
   pids(): number[];
+  /** Writes the status page as it is now, with its API and feeds, into `dir` (it outlives the world); false without a status page. */
+  exportStatus(dir: string): Promise<boolean>;
   stop(): Promise<void>;
 }
 
@@ -96,17 +107,22 @@ export async function startWorld(options: WorldStartOptions): Promise<World> {
   const stage = options.onStage ?? (() => undefined);
   const undo: (() => Promise<unknown>)[] = [];
   const storeDir = mkdtempSync(join(tmpdir(), 'gameday-demo-'));
+  // The status page measures the shop from the moment every region serves on its own, not while it starts.
+  let shopIsReady!: (ready: boolean) => void;
+  const shopReady = new Promise<void>((resolve, reject) => (shopIsReady = (ready) => (ready ? resolve() : reject(new Error('the world did not start')))));
+  shopReady.catch(() => undefined);
   undo.push(async () => rmSync(storeDir, { recursive: true, force: true }));
   try {
     const levers = await startControlRoom({
       listen: `127.0.0.1:${ports.levers}`,
       store: options.store ?? join(storeDir, 'levers.db'),
-      modules: [leverModule({ levers: planWorld().levers }), dashboardModule()],
+      modules: [leverModule({ levers: planWorld().levers }), dashboardModule(), ...(options.status ? [statusModule({ loaded: options.status, measureFrom: shopReady })] : [])],
       logger: options.log,
     });
     undo.push(() => levers.close());
     await resetWorldLevers(levers.module<LeverModule>('levers')!);
-    stage(`control room on ${levers.url}: the levers, and the dashboard ${levers.url}/ where the run shows live`);
+    const statusPage = options.status ? ` and the shop's status page ${levers.url}/status,` : ',';
+    stage(`control room on ${levers.url}: the levers${statusPage} and the dashboard ${levers.url}/ where the run shows live`);
 
     // The links listen before anything else starts, so the assemblers can be told where they are and no
     // port picked for a link can be handed to a backend or an instance in the meantime.
@@ -165,6 +181,7 @@ export async function startWorld(options: WorldStartOptions): Promise<World> {
       onStatus: stage,
       signal: options.signal,
     });
+    shopIsReady(true);
     const assemblerMetricsUrls = () => fleet.instances({ service: plan.assembler.name }).map((i) => `${i.url}/metrics`);
     let stopped: Promise<void> | undefined;
     return {
@@ -176,15 +193,23 @@ export async function startWorld(options: WorldStartOptions): Promise<World> {
         proxy: proxy.controlUrl,
         levers: levers.url,
         dashboard: `${levers.url}/`,
+        status: options.status ? `${levers.url}/status` : undefined,
         fleet: fleetControl.url,
         gateway: gatewayUrl,
         metrics: [`${proxy.controlUrl}/metrics`, `${levers.url}/metrics`, `${gatewayUrl}/metrics`, ...assemblerMetricsUrls()],
       },
       assemblerMetricsUrls,
       pids,
+      exportStatus: async (dir) => {
+        const status = levers.module<StatusModule>('status');
+        if (!status) return false;
+        await status.exportNow(dir);
+        return true;
+      },
       stop: () => (stopped ??= unwind(undo)),
     };
   } catch (error) {
+    shopIsReady(false);
     await unwind(undo);
     // A process of the world that does not come up (too slow on a busy machine, or crashed) is the same
     // failure as a world that does not serve: nothing was touched, and the message says which one.

@@ -25,6 +25,65 @@ import {
 } from './demo-helpers.js';
 import { spawnGameday } from '../cli-process.js';
 import { assertDraftMatchesJournal } from '../coe/draft-expectations.js';
+import type { Journal } from '../../src/journal/format.js';
+
+interface StatusSample {
+  atMs: number;
+  status: Record<string, string>;
+}
+
+/** Reads the status page's components every 250 ms while the demo runs (nothing answers before and after the world). */
+function followStatus(url: string): { samples: StatusSample[]; stop(): void } {
+  const samples: StatusSample[] = [];
+  let stopped = false;
+  void (async () => {
+    while (!stopped) {
+      try {
+        const body = (await (await fetch(url, { signal: AbortSignal.timeout(2000) })).json()) as { components: { id: string; gameday_status: string }[] };
+        samples.push({ atMs: Date.now(), status: Object.fromEntries(body.components.map((c) => [c.id, c.gameday_status])) });
+      } catch {
+        // the world is not up yet, or stopped
+      }
+      await new Promise((resolve) => setTimeout(resolve, 250));
+    }
+  })();
+  return { samples, stop: () => (stopped = true) };
+}
+
+/** When a fault of `kind` was in force, by the journal's clock: [injected, reverted] in epoch ms. */
+function faultSpan(journal: Journal, kind: string): [number, number] {
+  const injected = journal.events.find((e) => e.type === 'fault.injected' && e.data.kind === kind);
+  assert.ok(injected && injected.type === 'fault.injected', `a ${kind} fault in the journal`);
+  const reverted = journal.events.find((e) => e.type === 'fault.reverted' && e.data.faultId === injected.data.faultId)!;
+  return [Date.parse(injected.at), Date.parse(reverted.at)];
+}
+
+/**
+ * The shop's status page, as /api/v2/components.json gave it during the run: recommendations degraded
+ * while they were slow (the page dropped them in us-east) and operational again after; us-east out during
+ * the evacuation while the product page stayed operational. The windows (examples/status/shop.yaml) are
+ * seconds, so the page lags a fault by up to a window: the spans are read with that slack.
+ */
+function assertStatusFollowedTheFaults(journal: Journal, samples: StatusSample[], say: (line: string) => void): void {
+  const between = (from: number, to: number) => samples.filter((s) => s.atMs >= from && s.atMs <= to);
+  const seen = (list: StatusSample[], id: string) => [...new Set(list.map((s) => s.status[id]))].join(', ');
+  const [slowFrom, slowTo] = faultSpan(journal, 'latency');
+  const slow = between(slowFrom, slowTo + 5000);
+  say(`recommendations while slow: ${seen(slow, 'recommendations')}; product page: ${seen(slow, 'product-page')}`);
+  assert.ok(slow.some((s) => s.status.recommendations === 'degraded_performance'), `recommendations degraded while slow (seen: ${seen(slow, 'recommendations')})`);
+  const later = samples.filter((s) => s.atMs > slowTo);
+  const back = later.find((s) => s.status.recommendations === 'operational');
+  assert.ok(back, `recommendations operational again after the fault (seen: ${seen(later, 'recommendations')})`);
+  say(`recommendations operational again ${((back.atMs - slowTo) / 1000).toFixed(1)} s after the fault was reverted`);
+
+  const [evacuatedFrom, evacuatedTo] = faultSpan(journal, 'evacuate-region');
+  const evacuation = between(evacuatedFrom, evacuatedTo + 1000);
+  const out = evacuation.filter((s) => ['partial_outage', 'major_outage'].includes(s.status['us-east']));
+  say(`us-east during the evacuation: ${seen(evacuation, 'us-east')}; product page: ${seen(evacuation, 'product-page')}`);
+  assert.ok(out.length > 0, `us-east out during the evacuation (seen: ${seen(evacuation, 'us-east')})`);
+  assert.deepEqual([...new Set(out.map((s) => s.status['product-page']))], ['operational'], 'the product page stayed operational while us-east was out');
+  assert.ok(samples.filter((s) => s.atMs > evacuatedTo).some((s) => s.status['us-east'] === 'operational'), 'us-east operational again after the evacuation');
+}
 
 const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
 
@@ -62,7 +121,9 @@ test('the flagship GameDay holds: degraded pages but no failed ones under slow r
   const out = join(home.dir, 'flagship');
   const junit = join(home.dir, 'flagship.xml');
   const run = demo(['demo', '--quick', '--out', out, '--junit', junit]);
+  const status = followStatus('http://127.0.0.1:8475/api/v2/components.json');
   const result = await run.done;
+  status.stop();
   t.diagnostic(`gameday demo --quick took ${(result.wallMs / 1000).toFixed(1)} s`);
   assert.equal(result.code, 0, `exit code\n${result.stdout}\n${result.stderr.slice(-4000)}`);
   assert.match(result.stdout, /verdict: HELD \(exit 0\)/);
@@ -94,6 +155,8 @@ test('the flagship GameDay holds: degraded pages but no failed ones under slow r
   const injected = journal.events.filter((e) => e.type === 'fault.injected').length;
   assert.ok(injected >= 4, `faults and the lever were injected (${injected})`);
   assert.equal(journal.events.filter((e) => e.type === 'fault.reverted').length, injected, 'every fault was reverted');
+
+  assertStatusFollowedTheFaults(journal, status.samples, (line) => t.diagnostic(line));
 
   const pids = journaledPids(journal);
   // The demo, the fault proxy, the gateway, six service processes, and the assembler that replaced the killed one.
