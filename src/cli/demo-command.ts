@@ -3,6 +3,7 @@
 // summary on stdout, and stop the world. Exit codes as `gameday run` (DESIGN.md): 0 held, 1 violated,
 // 2 aborted (a guardrail, or Ctrl-C), 3 invalid experiment, a port of the world taken or a world that did
 // not become ready (nothing was touched), 4 internal error.
+import { join } from 'node:path';
 import type { Command } from 'commander';
 import { formatDuration } from '../units/units.js';
 import { WorldNotReadyError } from '../demo/readiness.js';
@@ -19,6 +20,7 @@ import { writeReports } from '../report/write-reports.js';
 import { storeLocation } from '../store/database.js';
 import { ExitCode, type CommandRegistration } from './command.js';
 import { afterRun } from './run-end-hooks.js';
+import { formatDebrief } from '../demo/debrief.js';
 import { openStoreFor, STORE_FLAG, STORE_HELP } from './store-option.js';
 import { JUNIT_FLAG, JUNIT_HELP, JUnitOutput, REACHABLE, VALID } from './junit-option.js';
 
@@ -128,6 +130,16 @@ async function demoCommand(file: string | undefined, flags: DemoFlags, junit: JU
     junit.write(outcome.run!.exitCode);
     // A --quick run is the experiment on a compressed clock, not the experiment as written: it verifies nothing.
     if (!flags.quick) for (const line of await afterRun(db, { outcome: outcome.run!, cwd: process.cwd() })) process.stdout.write(`${line}\n`);
+    if (outcome.run?.journal) {
+      const where = {
+        report: outcome.run.folder ? join(outcome.run.folder, 'report.html') : undefined,
+        statusPage: outcome.world?.urls.status,
+        statusCopy: outcome.statusCopy,
+        coe: outcome.coe,
+        coeProblem: outcome.coeProblem,
+      };
+      process.stdout.write(`${formatDebrief(outcome.run.journal, where).join('\n')}\n`);
+    }
     if (outcome.world) await keepRunning(outcome.world);
     else process.stdout.write('the demo world is stopped; every fault was reverted.\n');
     return outcome.run!.exitCode;

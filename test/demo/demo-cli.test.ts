@@ -85,6 +85,10 @@ function assertStatusFollowedTheFaults(journal: Journal, samples: StatusSample[]
   assert.ok(samples.filter((s) => s.atMs > evacuatedTo).some((s) => s.status['us-east'] === 'operational'), 'us-east operational again after the evacuation');
 }
 
+function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
 const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
 
 let home: ReturnType<typeof tempHome>;
@@ -158,6 +162,14 @@ test('the flagship GameDay holds: degraded pages but no failed ones under slow r
 
   assertStatusFollowedTheFaults(journal, status.samples, (line) => t.diagnostic(line));
 
+  // The end of the GameDay: a COE drafted from this run in its folder, a debrief, and where to look.
+  const coeFile = join(out, `coe-${journal.runId}.md`);
+  const checkedLoads = assertDraftMatchesJournal(readFileSync(coeFile, 'utf8'), journal);
+  assert.ok(checkedLoads.includes('shoppers'), `the draft's measured numbers are the journal's (loads checked: ${checkedLoads.join(', ')})`);
+  assert.match(result.stdout, /debrief:\n  held: +product page availability \(before, during, after\); product page p99 \(before, during, after\); peak availability \(during\)\n  did not hold: nothing\n  open questions for people in the COE draft: [1-9]\d*\n/);
+  assert.match(result.stdout, new RegExp(`where to look:\\n  report +${escapeRegExp(join(out, 'report.html'))}\\n  status page +${escapeRegExp(join(out, 'status', 'index.html'))} \\(as the run ended\\)\\n  COE draft +${escapeRegExp(coeFile)} \\(COE coe-${journal.runId}; gameday coe show coe-${journal.runId}\\)\\n`));
+  assert.match(readFileSync(join(out, 'status', 'index.html'), 'utf8'), /US East/, 'the status page as the run ended is in the run folder');
+
   const pids = journaledPids(journal);
   // The demo, the fault proxy, the gateway, six service processes, and the assembler that replaced the killed one.
   assert.ok(pids.length >= 10, `the journal names the world's processes (${pids.length})`);
@@ -221,6 +233,8 @@ test('the flagship against the naive assembler violates its hypothesis: exit 1, 
   const journal = readJournal(out);
   assert.equal(journal.verdict, 'violated');
   assert.match(journal.verdictReason, /product page p99 \(during\)/);
+  assert.match(result.stdout, /\n  did not hold: (.*; )?product page p99 \(during\): expected <= 1s, measured [\d.]+m?s/, 'the debrief names what did not hold');
+  assert.ok(existsSync(join(out, `coe-${journal.runId}.md`)), 'a violated run gets its COE draft too');
   // What a CI page shows for this run: the missed objective by name, with the objective and the measurement.
   assertValidJUnit(junit);
   const p99 = journal.objectives.find((o) => o.name === 'product page p99' && o.phase === 'during')!;
