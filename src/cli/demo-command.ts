@@ -1,12 +1,13 @@
-// `gameday demo [experiment] [--keep] [--quick] [--assembler-timeouts on|off] [--out dir]`: start the demo
+// `gameday demo [experiment] [--keep] [--quick] [--assembler-timeouts on|off] [--out dir] [--junit file]`: start the demo
 // world, run the flagship GameDay (or the given experiment) against it, show progress on stderr and the
 // summary on stdout, and stop the world. Exit codes as `gameday run` (DESIGN.md): 0 held, 1 violated,
 // 2 aborted (a guardrail, or Ctrl-C), 3 invalid experiment, a port of the world taken or a world that did
 // not become ready (nothing was touched), 4 internal error.
+import { join } from 'node:path';
 import type { Command } from 'commander';
 import { formatDuration } from '../units/units.js';
 import { WorldNotReadyError } from '../demo/readiness.js';
-import { runDemo, type DemoOutcome } from '../demo/run-demo.js';
+import { FLAGSHIP, runDemo, type DemoOutcome } from '../demo/run-demo.js';
 import { WorldVariantError } from '../demo/world-variant.js';
 import { PortInUseError, type World } from '../demo/world.js';
 import { describePages } from '../demo/page-tally.js';
@@ -19,35 +20,49 @@ import { writeReports } from '../report/write-reports.js';
 import { storeLocation } from '../store/database.js';
 import { ExitCode, type CommandRegistration } from './command.js';
 import { afterRun } from './run-end-hooks.js';
+import { formatDebrief } from '../demo/debrief.js';
 import { openStoreFor, STORE_FLAG, STORE_HELP } from './store-option.js';
+import { JUNIT_FLAG, JUNIT_HELP, JUnitOutput, REACHABLE, VALID } from './junit-option.js';
+
+/** The test case a demo reports in its JUnit file when its world did not start (exit 3). */
+const WORLD_STARTED = 'the demo world started and every region served on its own';
 
 interface DemoFlags {
   keep?: boolean;
   quick?: boolean;
   assemblerTimeouts?: string;
   out?: string;
+  junit?: string;
   store?: string;
 }
 
 export const registerDemoCommand: CommandRegistration = (program: Command) => {
   program
     .command('demo')
-    .description('Start the demo shop (two regions, ~20 processes), run a GameDay against it, show the verdict, stop it')
+    .description('Start the demo shop (two regions, nine processes), run a GameDay against it, show the verdict, stop it')
     .argument('[experiment]', 'the experiment to run against the world (default: the flagship, examples/peak-gameday.yaml)')
     .option('--keep', 'leave the world running after the run and print its URLs (Ctrl-C stops it)')
     .option('--quick', 'run the experiment on a compressed clock (waits and durations halved; for CI)')
     .option('--assembler-timeouts <on|off>', 'off: the naive assembler without timeouts or circuit breakers (default: what the file\'s "# gameday-demo:" line says, else on)')
     .option('--out <dir>', 'the run folder (default <GAMEDAY_HOME>/runs/<runId>, GAMEDAY_HOME being $GAMEDAY_HOME, $XDG_STATE_HOME/gameday or ~/.gameday)')
+    .option(JUNIT_FLAG, JUNIT_HELP)
     .option(STORE_FLAG, STORE_HELP)
     .action(async (file: string | undefined, flags: DemoFlags) => {
-      process.exitCode = await demoCommand(file, flags);
+      const junit = new JUnitOutput(flags.junit, file ?? FLAGSHIP);
+      process.exitCode = junit.write(await demoCommand(file, flags, junit));
     });
 };
 
-async function demoCommand(file: string | undefined, flags: DemoFlags): Promise<number> {
+async function demoCommand(file: string | undefined, flags: DemoFlags, junit: JUnitOutput): Promise<number> {
+  const refuse = (check: string, message: string, exitCode: number = ExitCode.invalid) => {
+    process.stderr.write(`${message}\n`);
+    junit.refused(check, message, exitCode);
+    return exitCode;
+  };
+  const unwritable = junit.problem();
+  if (unwritable) return refuse(VALID, `gameday demo: ${unwritable}; nothing was started.`);
   if (flags.assemblerTimeouts !== undefined && !['on', 'off'].includes(flags.assemblerTimeouts)) {
-    process.stderr.write(`gameday demo: --assembler-timeouts: expected on or off, got "${flags.assemblerTimeouts}"; nothing was started.\n`);
-    return ExitCode.invalid;
+    return refuse(VALID, `gameday demo: --assembler-timeouts: expected on or off, got "${flags.assemblerTimeouts}"; nothing was started.`);
   }
   const location = storeLocation(flags.store);
   const db = await openStoreFor('demo', location, 'nothing was started.\n');
@@ -105,25 +120,35 @@ async function demoCommand(file: string | undefined, flags: DemoFlags): Promise<
     process.off('SIGTERM', onSignal);
     if (outcome.interrupted) {
       process.stdout.write('interrupted before the run started: nothing was injected; the world is stopped.\n');
+      junit.refused('the run started', 'interrupted before the run started: nothing was injected', ExitCode.aborted);
       return ExitCode.aborted;
     }
     process.stdout.write(`\n${formatSummary(outcome.run!)}\n${formatSegments(outcome)}\n`);
     if (outcome.busyMachine) process.stdout.write(`${outcome.busyMachine}\n`);
+    if (outcome.run?.journal && outcome.experiment) junit.ran(outcome.run.journal, outcome.experiment, outcome.run.folder);
+    // Written when the run ends, not when a kept world stops.
+    junit.write(outcome.run!.exitCode);
     // A --quick run is the experiment on a compressed clock, not the experiment as written: it verifies nothing.
     if (!flags.quick) for (const line of await afterRun(db, { outcome: outcome.run!, cwd: process.cwd() })) process.stdout.write(`${line}\n`);
+    if (outcome.run?.journal) {
+      const where = {
+        report: outcome.run.folder ? join(outcome.run.folder, 'report.html') : undefined,
+        statusPage: outcome.world?.urls.status,
+        statusCopy: outcome.statusCopy,
+        coe: outcome.coe,
+        coeProblem: outcome.coeProblem,
+      };
+      process.stdout.write(`${formatDebrief(outcome.run.journal, where).join('\n')}\n`);
+    }
     if (outcome.world) await keepRunning(outcome.world);
     else process.stdout.write('the demo world is stopped; every fault was reverted.\n');
     return outcome.run!.exitCode;
   } catch (error) {
-    if (error instanceof ExperimentFileError || error instanceof WorldVariantError) {
-      process.stderr.write(`${error.message}\nnothing was started.\n`);
-      return ExitCode.invalid;
-    }
-    if (error instanceof PortInUseError || error instanceof TargetError || error instanceof WorldNotReadyError) {
-      process.stderr.write(`gameday demo: ${error.message}\n`);
-      return ExitCode.invalid;
-    }
+    if (error instanceof ExperimentFileError || error instanceof WorldVariantError) return refuse(VALID, `${error.message}\nnothing was started.`);
+    if (error instanceof TargetError) return refuse(REACHABLE, `gameday demo: ${error.message}`);
+    if (error instanceof PortInUseError || error instanceof WorldNotReadyError) return refuse(WORLD_STARTED, `gameday demo: ${error.message}`);
     process.stderr.write(`gameday demo: internal error: ${(error as Error).stack ?? error}\nevery process the demo started was stopped.\n`);
+    junit.refused('no internal error', `gameday demo: internal error: ${(error as Error).message ?? error}; every process the demo started was stopped`, ExitCode.internal);
     return ExitCode.internal;
   } finally {
     process.off('SIGINT', onSignal);
@@ -160,6 +185,7 @@ async function keepRunning(world: World): Promise<void> {
       `  shop page (via the region gateway)  ${u.page}`,
       `  fault proxy API (Toxiproxy)         ${u.proxy}/proxies`,
       `  dashboard (runs, live view, levers) ${u.dashboard}`,
+      ...(u.status ? [`  the shop's status page              ${u.status}`] : []),
       `  lever service                       ${u.levers}/levers`,
       `  fleet API                           ${u.fleet}/instances`,
       `  region gateway API                  ${u.gateway}/regions`,

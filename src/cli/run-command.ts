@@ -1,5 +1,5 @@
-// `gameday run <file> [--dry-run] [--out dir] [--rollback-strategy s] [--skip-unsupported]`: load and
-// validate the experiment, run it, show progress on stderr and a summary on stdout. Exit codes
+// `gameday run <file> [--dry-run] [--out dir] [--junit file] [--rollback-strategy s] [--skip-unsupported]`:
+// load and validate the experiment, run it, show progress on stderr and a summary on stdout. Exit codes
 // (DESIGN.md): 0 held, 1 violated, 2 aborted (a guardrail, or an interruption), 3 invalid or unreachable
 // (nothing touched), 4 internal error.
 import type { Command } from 'commander';
@@ -16,6 +16,7 @@ import { ExitCode, type CommandRegistration } from './command.js';
 import { afterRun } from './run-end-hooks.js';
 import { openStoreFor, storeOption } from './store-option.js';
 import { ROLLBACK_STRATEGIES, type RollbackStrategy } from '../experiment/chaostoolkit/document.js';
+import { JUNIT_FLAG, JUNIT_HELP, JUnitOutput, REACHABLE, VALID } from './junit-option.js';
 
 export const registerRun: CommandRegistration = (program: Command) => {
   storeOption(
@@ -25,10 +26,12 @@ export const registerRun: CommandRegistration = (program: Command) => {
       .argument('<file>', 'the experiment file')
       .option('--dry-run', 'print what would be touched, in which order, for how long; touch nothing')
       .option('--out <dir>', 'the run folder (default <GAMEDAY_HOME>/runs/<runId>, GAMEDAY_HOME being $GAMEDAY_HOME, $XDG_STATE_HOME/gameday or ~/.gameday)')
+      .option(JUNIT_FLAG, JUNIT_HELP)
       .option('--rollback-strategy <strategy>', `Chaos Toolkit experiments: when rollbacks run (${ROLLBACK_STRATEGIES.join(', ')}); as \`chaos run --rollback-strategy\``)
       .option('--skip-unsupported', 'Chaos Toolkit experiments: run what can run, skip the Python providers and controls (marked in the journal and the report)'),
   ).action(async (file: string, flags: RunFlags) => {
-      process.exitCode = await runCommand(file, flags);
+      const junit = new JUnitOutput(flags.junit, file);
+      process.exitCode = junit.write(await runCommand(file, flags, junit));
       // Everything is reverted and recorded by now; a socket to a wedged component must not keep the
       // process (and a CI job) alive, so exit shortly if nothing else lets the event loop drain.
       setTimeout(() => process.exit(), 1000).unref();
@@ -38,30 +41,35 @@ export const registerRun: CommandRegistration = (program: Command) => {
 interface RunFlags {
   dryRun?: boolean;
   out?: string;
+  junit?: string;
   store?: string;
   rollbackStrategy?: string;
   skipUnsupported?: boolean;
 }
 
-async function runCommand(file: string, flags: RunFlags): Promise<number> {
+async function runCommand(file: string, flags: RunFlags, junit: JUnitOutput): Promise<number> {
+  const refuse = (check: string, reason: string, exitCode: number = ExitCode.invalid) => {
+    process.stderr.write(`${reason}\nnothing was touched.\n`);
+    junit.refused(check, reason, exitCode);
+    return exitCode;
+  };
+  const unwritable = junit.problem();
+  if (unwritable) {
+    process.stderr.write(`${unwritable}\nnothing was touched.\n`);
+    return ExitCode.invalid;
+  }
+  if (flags.dryRun && junit.file) return refuse('the run started', '--junit: a dry run checks nothing, so there is nothing to report; drop --dry-run or --junit');
   let loaded;
   try {
     loaded = await loadExperimentFile(file, { skipUnsupported: flags.skipUnsupported });
   } catch (error) {
-    if (error instanceof ExperimentFileError) {
-      process.stderr.write(`${error.message}\nnothing was touched.\n`);
-      return ExitCode.invalid;
-    }
+    if (error instanceof ExperimentFileError) return refuse(VALID, error.message);
     throw error;
   }
   if (flags.rollbackStrategy !== undefined) {
-    if (!loaded.chaostoolkit) {
-      process.stderr.write(`${file}: --rollback-strategy applies to Chaos Toolkit experiments; a GameDay experiment always runs its rollbacks\nnothing was touched.\n`);
-      return ExitCode.invalid;
-    }
+    if (!loaded.chaostoolkit) return refuse(VALID, `${file}: --rollback-strategy applies to Chaos Toolkit experiments; a GameDay experiment always runs its rollbacks`);
     if (!ROLLBACK_STRATEGIES.includes(flags.rollbackStrategy as RollbackStrategy)) {
-      process.stderr.write(`--rollback-strategy: expected one of ${ROLLBACK_STRATEGIES.join(', ')}, got "${flags.rollbackStrategy}"\nnothing was touched.\n`);
-      return ExitCode.invalid;
+      return refuse(VALID, `--rollback-strategy: expected one of ${ROLLBACK_STRATEGIES.join(', ')}, got "${flags.rollbackStrategy}"`);
     }
   }
   // Named once, before anything runs; warnings reach the console through the run's journal (or here, in a dry run).
@@ -110,13 +118,12 @@ async function runCommand(file: string, flags: RunFlags): Promise<number> {
       process.stdout.write(`\n${formatSummary(outcome)}\n`);
       for (const line of db ? await afterRun(db, { outcome, cwd: process.cwd() }) : []) process.stdout.write(`${line}\n`);
     }
+    if (outcome.journal) junit.ran(outcome.journal, loaded.experiment, outcome.folder);
     return outcome.exitCode;
   } catch (error) {
-    if (error instanceof TargetError) {
-      process.stderr.write(`${loaded.file}: ${error.message}\nnothing was touched.\n`);
-      return ExitCode.invalid;
-    }
+    if (error instanceof TargetError) return refuse(REACHABLE, `${loaded.file}: ${error.message}`);
     process.stderr.write(`gameday run: internal error: ${(error as Error).stack ?? error}\n`);
+    junit.refused('no internal error', `gameday run: internal error: ${(error as Error).message ?? error}`, ExitCode.internal);
     return ExitCode.internal;
   } finally {
     process.off('SIGINT', onSigint);

@@ -5,11 +5,12 @@ import { coresPhrase, type MachineLoad } from '../observe/machine-load.js';
 
 /**
  * Cores the demo world needs for itself. The flagship's load is open-model (its work does not shrink when
- * the machine is slow), and the world (twenty-three processes and the load) used 0.6–0.8 of a core over
- * the whole flagship and about 1.1 at the 3.5× peak on the two-core development machine; it needs
- * headroom for the bursts in between (a restarted instance, garbage collection, compilation).
+ * the machine is slow). The world (nine processes and the load) used 0.55–0.57 of a core over the whole
+ * flagship and 0.9–1.2 in its busiest second on the two-core development machine (the world of 25
+ * processes before it: 0.75–0.8 and 1.15–1.3, when this was 1.5); it needs headroom for the bursts in
+ * between (a restarted instance, garbage collection, compilation).
  */
-export const DEMO_NEEDS_CORES = 1.5;
+export const DEMO_NEEDS_CORES = 1.25;
 
 /** Busy: other programs left less than DEMO_NEEDS_CORES free for at least this share of the seconds. */
 const BUSY_SHARE = 0.2;

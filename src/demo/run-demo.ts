@@ -6,6 +6,7 @@ import { isAbsolute, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { loadExperimentFile, type LoadedExperiment } from '../experiment/load-file.js';
 import type { JournalEvent } from '../journal/events.js';
+import type { Experiment } from '../experiment/schema.js';
 import { runExperiment, type RunOutcome, type RunProgress } from '../experiment/run.js';
 import type { LoadRunner } from '../experiment/sources.js';
 import type { Journal } from '../journal/format.js';
@@ -19,9 +20,13 @@ import { compressExperiment } from './quick.js';
 import { WorldRecord, type SegmentSummary } from './world-record.js';
 import { readWorldVariant } from './world-variant.js';
 import { startWorld, type World } from './world.js';
+import { draftRunCoe, type CoeDraft } from './debrief.js';
+import { loadStatusFile } from '../status/config.js';
 
 const PACKAGE_ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 export const FLAGSHIP = join(PACKAGE_ROOT, 'examples/peak-gameday.yaml');
+/** The shop's status page, which the world's control room measures and serves while the world runs. */
+export const SHOP_STATUS = join(PACKAGE_ROOT, 'examples/status/shop.yaml');
 
 /** `--quick` runs the experiment on a clock this much faster (see quick.ts). */
 export const QUICK_FACTOR = 0.5;
@@ -48,6 +53,8 @@ export interface DemoOptions {
 
 export interface DemoOutcome {
   run?: RunOutcome;
+  /** The experiment as it ran (compressed by --quick), for what it declared: the JUnit report lists every check. */
+  experiment?: Experiment;
   /** Present when the world was kept running (`--keep`); the caller stops it. */
   world?: World;
   segments: SegmentSummary[];
@@ -58,6 +65,11 @@ export interface DemoOutcome {
   machine?: MachineLoad;
   /** Said when the run did not hold on a busy machine: the figures, and what the demo needs. */
   busyMachine?: string;
+  /** The status page copied into the run folder as the run ended. */
+  statusCopy?: string;
+  /** The COE drafted from the run, in its folder; or why there is none (the verdict stands either way). */
+  coe?: CoeDraft;
+  coeProblem?: string;
 }
 
 /** Loads and validates the experiment before anything starts (ExperimentFileError / WorldVariantError: exit 3). */
@@ -82,6 +94,7 @@ export async function runDemo(options: DemoOptions): Promise<DemoOutcome> {
       naiveAssembler,
       log: options.log,
       store: options.storeLocation,
+      status: loadStatusFile(SHOP_STATUS),
       onStage: (message) => options.onLine(`world: ${message}`),
       onProcesses: (pids) => machine.watch(pids),
       signal: options.signal,
@@ -145,12 +158,26 @@ ${describeMachine(load, 'while the world started')}.`);
     } finally {
       clearInterval(ticker);
     }
+    // The drill incident (issue 16 part 1) is closed here, before the COE is drafted from the run, once
+    // incidents are in the control room.
+    const statusCopy = run.folder && (await world.exportStatus(join(run.folder, 'status'))) ? join(run.folder, 'status', 'index.html') : undefined;
+    const drafted = await draftCoe(options.store, run.folder);
     keepWorld = options.keep === true && !options.signal.aborted;
     const busy = machineLoad && (run.verdict === 'violated' || run.verdict === 'aborted') && machineWasBusy(machineLoad);
     const busyMachine = busy ? `${describeMachine(machineLoad!, 'during the run')}. This verdict may say more about the machine than about the shop: run it again when the machine is quieter.` : undefined;
-    return { run, world: keepWorld ? world : undefined, segments, naiveAssembler, machine: machineLoad, busyMachine };
+    return { run, experiment: loaded.experiment, world: keepWorld ? world : undefined, segments, naiveAssembler, machine: machineLoad, busyMachine, statusCopy, ...drafted };
   } finally {
     machine.stop();
     if (!keepWorld) await world.stop();
+  }
+}
+
+/** A COE that cannot be drafted is said, never fatal: the run is recorded and its verdict stands. */
+async function draftCoe(store: Store | undefined, folder: string | undefined): Promise<Pick<DemoOutcome, 'coe' | 'coeProblem'>> {
+  if (!store || !folder) return { coeProblem: 'the run has no store or no run folder' };
+  try {
+    return { coe: await draftRunCoe(store, folder) };
+  } catch (error) {
+    return { coeProblem: (error as Error).message };
   }
 }

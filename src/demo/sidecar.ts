@@ -17,8 +17,9 @@ export interface Sidecar {
   stop(graceMs?: number): Promise<void>;
 }
 
-export async function startSidecar(entry: string, env: Record<string, string>, startLimitMs = 15_000): Promise<Sidecar> {
-  const [file, ...args] = guardedArgv([process.execPath, entry]);
+export async function startSidecar(entry: string, env: Record<string, string>, options: { nodeFlags?: string[]; startLimitMs?: number } = {}): Promise<Sidecar> {
+  const startLimitMs = options.startLimitMs ?? 15_000;
+  const [file, ...args] = guardedArgv([process.execPath, ...(options.nodeFlags ?? []), entry]);
   const child = spawn(file, args, { detached: true, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...env } });
   if (child.pid !== undefined) live.add(child.pid);
   child.once('exit', () => child.pid !== undefined && live.delete(child.pid));

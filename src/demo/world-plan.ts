@@ -2,12 +2,12 @@
 // routes to. Pure functions only, so the wiring step (fleet + proxy + gateway + levers) is short, and the
 // plan can be printed for --dry-run before anything starts.
 //
-// The fleet picks each instance's port when it starts it, so the wiring runs in stages:
-//   1. start `plan.backends` (Fleet)             → backend instances with their URLs
-//   2. create `proxySpecs(plan, backends)`        → proxies, with their listen addresses
-//   3. start `assemblerService(plan, proxies)`    → assembler instances → `gatewayRegions(plan, assemblers)`
-// Or, with every proxy port allocated up front (`proxyPorts`), one fleet for everything:
-//   `fleetServices(plan)` → start the fleet → `proxySpecs(plan, fleet.instances())` → create the proxies.
+// Each region's eight backends share one process (backends.ts), each on a port of its own that the world
+// picks in advance (`backendPorts`), so every backend keeps its own fault-proxy link. The wiring:
+//   1. create the proxy links (`plan.proxyListen`, port 0: the proxy picks) → their listen addresses
+//   2. pick the backends' ports → `planWorld({ backendPorts, proxyPorts })`
+//   3. point the links at `proxySpecs(plan)`, start `fleetServices(plan)` (backends and assemblers) in one fleet
+//      (reserving the backends' ports), and the gateway at `gatewayRegions(plan, assemblers)` or the fleet.
 import { fileURLToPath } from 'node:url';
 import type { ProxySpec } from '../proxy/types.js';
 import { BACKEND_SERVICES, SHOP_LEVERS } from './services/catalog-of-services.js';
@@ -49,20 +49,25 @@ export interface WorldOptions {
   leversToken?: string;
   /** Fixed proxy listen ports by proxy name; absent names get port 0 (the proxy picks one). */
   proxyPorts?: Record<string, number>;
+  /** Every backend's port, by region and backend name; absent ones get port 0 (the process picks one). */
+  backendPorts?: Record<string, Record<string, number>>;
   /** node and the compiled service entries; defaults are this installation's. */
   node?: string;
-  entries?: { backend: string; assembler: string };
+  entries?: { backends: string; assembler: string };
 }
 
 export interface WorldPlan {
   regions: string[];
-  backends: ServiceLaunch[];
+  /** The backends of a region in one process per region (backends.ts), each on its own port. */
+  backends: ServiceLaunch;
+  /** Where each backend listens, by region and backend name (port 0: not picked yet). */
+  backendListen: Record<string, Record<string, string>>;
   /** The assembler service before its links are known; assemblerService() completes it. */
   assembler: Omit<ServiceLaunch, 'env'> & { env: Record<string, string> };
   /** Every fault-proxy link, `<region>.<backend>`, with its listen address (port 0: the proxy picks). */
   proxyListen: Record<string, string>;
   levers: { name: string; description: string }[];
-  /** Service processes the plan starts (backends and assemblers; not proxy, gateway or lever service). */
+  /** Service processes the plan starts (backend processes and assemblers; not proxy, gateway or lever service). */
   processCount: number;
 }
 
@@ -73,9 +78,19 @@ const REGION = /^[a-z0-9][a-z0-9-]{0,30}$/;
 const MAX_PROCESSES = 40;
 
 export const DEFAULT_ENTRIES = {
-  backend: fileURLToPath(new URL('./services/backend.js', import.meta.url)),
+  backends: fileURLToPath(new URL('./services/backends.js', import.meta.url)),
   assembler: fileURLToPath(new URL('./services/assembler.js', import.meta.url)),
 };
+
+/**
+ * V8 flags of every service process. --optimize-for-size keeps the young generation small and grows the
+ * heap slowly: under the flagship's peak an assembler stays near 95 MB instead of 135 MB, and the world
+ * within a gigabyte, for a little more CPU spent collecting garbage (docs/demo.md, "What it costs").
+ */
+export const SERVICE_NODE_FLAGS = ['--optimize-for-size'];
+
+/** The name of the fleet service that runs each region's backends. */
+export const BACKENDS_SERVICE = 'backends';
 
 export function planWorld(options: WorldOptions = {}): WorldPlan {
   const regions = options.regions ?? ['us-east', 'us-west'];
@@ -88,14 +103,14 @@ export function planWorld(options: WorldOptions = {}): WorldPlan {
   if (!Number.isInteger(assemblersPerRegion) || assemblersPerRegion < 1) {
     throw new WorldPlanError(`assemblersPerRegion: expected an integer >= 1, got ${assemblersPerRegion}`);
   }
-  const processCount = regions.length * (BACKEND_SERVICES.length + assemblersPerRegion);
+  const processCount = regions.length * (1 + assemblersPerRegion);
   if (processCount > MAX_PROCESSES) {
     throw new WorldPlanError(`the plan would start ${processCount} service processes; at most ${MAX_PROCESSES} fit on a small machine (fewer regions or assemblers)`);
   }
   const node = options.node ?? process.execPath;
   const entries = options.entries ?? DEFAULT_ENTRIES;
   const everywhere = (count: number) => Object.fromEntries(regions.map((region) => [region, count]));
-  // Twenty cold starts at once on two cores shared with other programs can take well over 15 s.
+  // Cold starts at once on two cores shared with other programs can take well over 15 s.
   const common = { health: { path: '/healthz' }, restart: 'on-failure' as const, startTimeoutMs: 30_000, stopGraceMs: 6_000 };
 
   const assemblerEnv: Record<string, string> = {};
@@ -103,11 +118,22 @@ export function planWorld(options: WorldOptions = {}): WorldPlan {
   if (options.leversUrl) assemblerEnv.GAMEDAY_LEVERS_URL = options.leversUrl;
   if (options.leversToken) assemblerEnv.GAMEDAY_LEVERS_TOKEN = options.leversToken;
 
+  const backendPorts = Object.fromEntries(
+    regions.map((region) => [region, Object.fromEntries(BACKEND_SERVICES.map((b) => [b.name, options.backendPorts?.[region]?.[b.name] ?? 0]))]),
+  );
   return {
     regions,
-    // One process per backend per region: a fault-proxy link has exactly one upstream.
-    backends: BACKEND_SERVICES.map((service) => ({ name: service.name, command: [node, entries.backend], env: {}, regions: everywhere(1), ...common })),
-    assembler: { name: 'assembler', command: [node, entries.assembler], env: assemblerEnv, regions: everywhere(assemblersPerRegion), ...common },
+    backends: {
+      name: BACKENDS_SERVICE,
+      command: [node, ...SERVICE_NODE_FLAGS, entries.backends],
+      env: { GAMEDAY_BACKENDS: JSON.stringify(backendPorts) },
+      regions: everywhere(1),
+      ...common,
+    },
+    backendListen: Object.fromEntries(
+      Object.entries(backendPorts).map(([region, ports]) => [region, Object.fromEntries(Object.entries(ports).map(([name, port]) => [name, `127.0.0.1:${port}`]))]),
+    ),
+    assembler: { name: 'assembler', command: [node, ...SERVICE_NODE_FLAGS, entries.assembler], env: assemblerEnv, regions: everywhere(assemblersPerRegion), ...common },
     proxyListen: Object.fromEntries(
       regions.flatMap((region) => BACKEND_SERVICES.map((service) => proxyName(region, service.name)))
         .map((name) => [name, `127.0.0.1:${options.proxyPorts?.[name] ?? 0}`]),
@@ -121,16 +147,13 @@ export function proxyName(region: string, backend: string): string {
   return `${region}.${backend}`;
 }
 
-/** One HTTP-aware proxy per backend per region, in front of that region's backend instance. */
-export function proxySpecs(plan: WorldPlan, backends: Located[]): ProxySpec[] {
+/** One HTTP-aware proxy per backend per region, in front of that backend's own port. */
+export function proxySpecs(plan: WorldPlan): ProxySpec[] {
   return plan.regions.flatMap((region) =>
-    plan.backends.map((backend): ProxySpec => {
-      const instances = backends.filter((b) => b.service === backend.name && b.region === region);
-      if (instances.length !== 1) {
-        throw new WorldPlanError(`expected one running ${backend.name} instance in ${region}, found ${instances.length}`);
-      }
-      const name = proxyName(region, backend.name);
-      return { name, listen: plan.proxyListen[name], upstream: new URL(instances[0].url).host, enabled: true, protocol: 'http' };
+    Object.entries(plan.backendListen[region]).map(([backend, upstream]): ProxySpec => {
+      if (upstream.endsWith(':0')) throw new WorldPlanError(`backendPorts: no port for ${backend} in ${region}; pick every backend's port first`);
+      const name = proxyName(region, backend);
+      return { name, listen: plan.proxyListen[name], upstream, enabled: true, protocol: 'http' };
     }),
   );
 }
@@ -141,18 +164,18 @@ export function assemblerService(plan: WorldPlan, proxies: { name: string; liste
   const deps: Record<string, Record<string, string>> = {};
   for (const region of plan.regions) {
     deps[region] = {};
-    for (const backend of plan.backends) {
-      const listen = byName.get(proxyName(region, backend.name));
-      if (!listen || listen.endsWith(':0')) throw new WorldPlanError(`no listening proxy "${proxyName(region, backend.name)}" (create the proxies first)`);
-      deps[region][backend.name] = `http://${listen}`;
+    for (const backend of Object.keys(plan.backendListen[region])) {
+      const listen = byName.get(proxyName(region, backend));
+      if (!listen || listen.endsWith(':0')) throw new WorldPlanError(`no listening proxy "${proxyName(region, backend)}" (create the proxies first)`);
+      deps[region][backend] = `http://${listen}`;
     }
   }
   return { ...plan.assembler, env: { ...plan.assembler.env, GAMEDAY_DEPS: JSON.stringify(deps) } };
 }
 
 /**
- * Every service of the world as one fleet declaration; possible when each proxy's listen port was fixed
- * in advance (planWorld's `proxyPorts`), because then the assemblers' links are known before anything runs.
+ * Every service of the world as one fleet declaration, once each proxy's listen port is known
+ * (planWorld's `proxyPorts`): the assemblers are told their links before anything runs.
  */
 export function fleetServices(plan: WorldPlan): ServiceLaunch[] {
   const unallocated = Object.entries(plan.proxyListen).filter(([, listen]) => listen.endsWith(':0')).map(([name]) => name);
@@ -160,7 +183,7 @@ export function fleetServices(plan: WorldPlan): ServiceLaunch[] {
     throw new WorldPlanError(`proxyPorts: no port for ${unallocated.join(', ')}; allocate every proxy port first, or start in stages (see world-plan.ts)`);
   }
   const links = Object.entries(plan.proxyListen).map(([name, listen]) => ({ name, listen }));
-  return [...plan.backends, assemblerService(plan, links)];
+  return [plan.backends, assemblerService(plan, links)];
 }
 
 /**

@@ -8,17 +8,19 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startFleetControl } from '../fleet/control-api.js';
-import { Fleet } from '../fleet/fleet.js';
+import { Fleet, freePorts } from '../fleet/fleet.js';
 import { InstanceStartError } from '../fleet/instance.js';
 import { startControlRoom } from '../control-room/control-room.js';
 import { dashboardModule } from '../dashboard/dashboard-module.js';
 import { leverModule, type LeverModule } from '../levers/lever-module.js';
+import type { LoadedStatusFile } from '../status/config.js';
+import { statusModule, type StatusModule } from '../status/status-module.js';
 import type { Logger } from '../observe/log.js';
 import { connectProxy } from '../proxy/client.js';
 import { startSidecar } from './sidecar.js';
 import { describePortOwner, portIsFree } from './port-owner.js';
 import { waitUntilReady, WorldNotReadyError } from './readiness.js';
-import { assemblerService, planWorld, proxySpecs, type WorldPlan } from './world-plan.js';
+import { BACKENDS_SERVICE, fleetServices, planWorld, proxySpecs, SERVICE_NODE_FLAGS, type WorldPlan } from './world-plan.js';
 
 /** The world's fixed loopback ports (docs/demo.md). The proxy's and the levers' are their own defaults. */
 export const DEMO_PORTS = {
@@ -53,6 +55,11 @@ export interface WorldStartOptions {
    * their own and the dashboard shows no run.
    */
   store?: string;
+  /**
+   * The shop's status page (examples/status/shop.yaml): the control room measures it and serves it at
+   * /status while the world runs. Without it the world has no status page (the world's own tests).
+   */
+  status?: LoadedStatusFile;
 }
 
 /** Time for every region to serve on its own after the processes are up: seconds on a quiet machine. */
@@ -65,6 +72,8 @@ export interface WorldUrls {
   levers: string;
   /** The control room's dashboard (the world's levers are served by the same control room). */
   dashboard: string;
+  /** The shop's status page, when the world runs one. */
+  status?: string;
   fleet: string;
   gateway: string;
   metrics: string[];
@@ -78,6 +87,8 @@ export interface World {
   assemblerMetricsUrls(): string[];
   /** Every process the world runs: this one and each live service instance. */
   pids(): number[];
+  /** Writes the status page as it is now, with its API and feeds, into `dir` (it outlives the world); false without a status page. */
+  exportStatus(dir: string): Promise<boolean>;
   stop(): Promise<void>;
 }
 
@@ -87,7 +98,7 @@ export class PortInUseError extends Error {}
 const PROXY_ENTRY = fileURLToPath(new URL('./proxy-sidecar.js', import.meta.url));
 const GATEWAY_ENTRY = fileURLToPath(new URL('./gateway-sidecar.js', import.meta.url));
 
-/** A closed port (the discard service): links point here until their backend runs, so nothing leaks upstream. */
+/** A closed port (the discard service): links point here until their backend has a port, so nothing leaks upstream. */
 const NOWHERE = '127.0.0.1:9';
 
 export async function startWorld(options: WorldStartOptions): Promise<World> {
@@ -96,20 +107,25 @@ export async function startWorld(options: WorldStartOptions): Promise<World> {
   const stage = options.onStage ?? (() => undefined);
   const undo: (() => Promise<unknown>)[] = [];
   const storeDir = mkdtempSync(join(tmpdir(), 'gameday-demo-'));
+  // The status page measures the shop from the moment every region serves on its own, not while it starts.
+  let shopIsReady!: (ready: boolean) => void;
+  const shopReady = new Promise<void>((resolve, reject) => (shopIsReady = (ready) => (ready ? resolve() : reject(new Error('the world did not start')))));
+  shopReady.catch(() => undefined);
   undo.push(async () => rmSync(storeDir, { recursive: true, force: true }));
   try {
     const levers = await startControlRoom({
       listen: `127.0.0.1:${ports.levers}`,
       store: options.store ?? join(storeDir, 'levers.db'),
-      modules: [leverModule({ levers: planWorld().levers }), dashboardModule()],
+      modules: [leverModule({ levers: planWorld().levers }), dashboardModule(), ...(options.status ? [statusModule({ loaded: options.status, measureFrom: shopReady })] : [])],
       logger: options.log,
     });
     undo.push(() => levers.close());
     await resetWorldLevers(levers.module<LeverModule>('levers')!);
-    stage(`control room on ${levers.url}: the levers, and the dashboard ${levers.url}/ where the run shows live`);
+    const statusPage = options.status ? ` and the shop's status page ${levers.url}/status,` : ',';
+    stage(`control room on ${levers.url}: the levers${statusPage} and the dashboard ${levers.url}/ where the run shows live`);
 
     // The links listen before anything else starts, so the assemblers can be told where they are and no
-    // port picked for a link can be handed to an instance in the meantime.
+    // port picked for a link can be handed to a backend or an instance in the meantime.
     const sidecar = await startSidecar(PROXY_ENTRY, { GAMEDAY_PROXY_LISTEN: `127.0.0.1:${ports.proxy}`, [WORLD_MARKER]: String(process.pid) });
     undo.push(() => sidecar.stop());
     const proxy = Object.assign(connectProxy(`http://127.0.0.1:${ports.proxy}`), { controlUrl: `http://127.0.0.1:${ports.proxy}` });
@@ -118,29 +134,35 @@ export async function startWorld(options: WorldStartOptions): Promise<World> {
     const links = await Promise.all(
       Object.keys(draft.proxyListen).map((name) => proxy.createProxy({ name, listen: '127.0.0.1:0', upstream: NOWHERE, protocol: 'http', enabled: true })),
     );
+    // The backends' ports are picked while the links hold theirs, and the fleet is told to keep away from
+    // them: nothing else of the world can take a backend's port before its process binds it.
+    const picked = await freePorts(Object.values(draft.backendListen).reduce((sum, backends) => sum + Object.keys(backends).length, 0));
     const plan = planWorld({
       naiveAssembler: options.naiveAssembler,
       leversUrl: levers.url,
       proxyPorts: Object.fromEntries(links.map((link) => [link.name, Number(link.listen.split(':').at(-1))])),
+      backendPorts: pickPorts(draft.backendListen, picked),
     });
+    for (const spec of proxySpecs(plan)) await proxy.updateProxy(spec.name, { upstream: spec.upstream });
     stage(`fault proxy on ${proxy.controlUrl} with ${links.length} links`);
 
     const marker = { [WORLD_MARKER]: String(process.pid), GAMEDAY_LOG_LEVEL: process.env.GAMEDAY_LOG_LEVEL ?? 'warn' };
-    const services = [...plan.backends, assemblerService(plan, links)].map((service) => ({ ...service, env: { ...service.env, ...marker } }));
-    const fleet = await Fleet.start({ services }, { log: options.log });
+    const services = fleetServices(plan).map((service) => ({ ...service, env: { ...service.env, ...marker } }));
+    const fleet = await Fleet.start({ services }, { log: options.log, reservedPorts: picked });
     undo.push(() => fleet.stop());
-    for (const spec of proxySpecs(plan, fleet.instances())) await proxy.updateProxy(spec.name, { upstream: spec.upstream });
-    stage(`fleet of ${fleet.instances().length} service processes`);
+    stage(`fleet of ${fleet.instances().length} service processes (${plan.regions.map((r) => `${r}: ${describeRegion(plan, fleet, r)}`).join('; ')})`);
     const fleetControl = await startFleetControl(fleet, { port: ports.fleet, log: options.log });
     undo.push(() => fleetControl.close());
 
+    // Under the peak the gateway's heap grew to about 140 MB with V8's defaults and stays near 110 MB with
+    // the services' flags; the fault proxy's does not grow, so it keeps V8's defaults (and its speed).
     const gateway = await startSidecar(GATEWAY_ENTRY, {
       GAMEDAY_GATEWAY_FLEET: fleetControl.url,
       GAMEDAY_GATEWAY_SERVICE: plan.assembler.name,
       GAMEDAY_GATEWAY_PORT: String(ports.shop),
       GAMEDAY_GATEWAY_CONTROL_PORT: String(ports.gateway),
       [WORLD_MARKER]: String(process.pid),
-    });
+    }, { nodeFlags: SERVICE_NODE_FLAGS });
     undo.push(() => gateway.stop());
     const shopUrl = `http://127.0.0.1:${ports.shop}`;
     const gatewayUrl = `http://127.0.0.1:${ports.gateway}`;
@@ -148,7 +170,7 @@ export async function startWorld(options: WorldStartOptions): Promise<World> {
     options.onProcesses?.(pids);
     stage(`region gateway on ${shopUrl} (${plan.regions.join(', ')})`);
 
-    // Cold JIT, empty connection pools and twenty processes still settling on two cores make the first
+    // Cold JIT, empty connection pools and processes still settling on two cores make the first
     // seconds slower than the steady state the run measures, and a region the gateway does not route to
     // yet cannot take the other's traffic: the run starts only when each region serves on its own.
     await waitUntilReady({
@@ -159,6 +181,7 @@ export async function startWorld(options: WorldStartOptions): Promise<World> {
       onStatus: stage,
       signal: options.signal,
     });
+    shopIsReady(true);
     const assemblerMetricsUrls = () => fleet.instances({ service: plan.assembler.name }).map((i) => `${i.url}/metrics`);
     let stopped: Promise<void> | undefined;
     return {
@@ -170,21 +193,43 @@ export async function startWorld(options: WorldStartOptions): Promise<World> {
         proxy: proxy.controlUrl,
         levers: levers.url,
         dashboard: `${levers.url}/`,
+        status: options.status ? `${levers.url}/status` : undefined,
         fleet: fleetControl.url,
         gateway: gatewayUrl,
         metrics: [`${proxy.controlUrl}/metrics`, `${levers.url}/metrics`, `${gatewayUrl}/metrics`, ...assemblerMetricsUrls()],
       },
       assemblerMetricsUrls,
       pids,
+      exportStatus: async (dir) => {
+        const status = levers.module<StatusModule>('status');
+        if (!status) return false;
+        await status.exportNow(dir);
+        return true;
+      },
       stop: () => (stopped ??= unwind(undo)),
     };
   } catch (error) {
+    shopIsReady(false);
     await unwind(undo);
     // A process of the world that does not come up (too slow on a busy machine, or crashed) is the same
     // failure as a world that does not serve: nothing was touched, and the message says which one.
     if (error instanceof InstanceStartError) throw new WorldNotReadyError(`the demo world did not start: ${error.message}. Nothing was injected; the world is stopped.`);
     throw error;
   }
+}
+
+/** Hands the picked ports out to the backends of every region, in plan order. */
+function pickPorts(listen: WorldPlan['backendListen'], ports: number[]): Record<string, Record<string, number>> {
+  let next = 0;
+  return Object.fromEntries(Object.entries(listen).map(([region, backends]) => [region, Object.fromEntries(Object.keys(backends).map((name) => [name, ports[next++]]))]));
+}
+
+/** "1 process for 8 backends, 2 assemblers": what a region runs, for the progress line. */
+function describeRegion(plan: WorldPlan, fleet: Fleet, region: string): string {
+  const backends = Object.keys(plan.backendListen[region]).length;
+  const hosts = fleet.instances({ service: BACKENDS_SERVICE, region }).length;
+  const assemblers = fleet.instances({ service: plan.assembler.name, region }).length;
+  return `${hosts} process${hosts === 1 ? '' : 'es'} for ${backends} backends, ${assemblers} assemblers`;
 }
 
 /** A lever pulled in an earlier demo on the same store must not shape this one: the world starts with its levers reset, said in the audit trail. */

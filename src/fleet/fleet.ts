@@ -22,6 +22,8 @@ export interface FleetOptions {
   log?: Logger;
   /** Random source for FIS-style selection (tests make it deterministic). */
   random?: () => number;
+  /** Ports the instances must not be given: the caller has handed them to its own processes. */
+  reservedPorts?: readonly number[];
 }
 
 /** Called when an instance starts draining; resolves when the caller has no request in flight to it. */
@@ -65,7 +67,7 @@ export class Fleet extends EventEmitter {
         Array.from({ length: count }, (_, index) => ({ service, region, index })),
       ),
     );
-    const ports = await freePorts(slots.length);
+    const ports = await freePorts(slots.length, new Set(options.reservedPorts));
     for (const [i, { service, region, index }] of slots.entries()) {
       const instance = new Instance(service, region, index, ports[i], log);
       instance.on('change', (view: InstanceView) => fleet.emit('change', view));
@@ -207,16 +209,23 @@ export class Fleet extends EventEmitter {
   }
 }
 
-/** Asks the OS for `count` distinct free loopback ports (all held open at once, so none repeats). */
-export async function freePorts(count: number): Promise<number[]> {
+/**
+ * Asks the OS for `count` distinct free loopback ports (all held open at once, so none repeats), none of
+ * them `reserved`: ports someone else has picked and will bind soon, which the OS cannot know.
+ */
+export async function freePorts(count: number, reserved: ReadonlySet<number> = new Set()): Promise<number[]> {
   const servers: Server[] = [];
+  const ports: number[] = [];
   try {
-    for (let i = 0; i < count; i++) {
+    // Each port the OS hands out stays held, so this ends within count + reserved.size attempts.
+    while (ports.length < count) {
       const server = createServer();
       servers.push(server);
       await new Promise<void>((resolve, reject) => server.once('error', reject).listen(0, '127.0.0.1', resolve));
+      const { port } = server.address() as { port: number };
+      if (!reserved.has(port)) ports.push(port);
     }
-    return servers.map((s) => (s.address() as { port: number }).port);
+    return ports;
   } finally {
     await Promise.all(servers.map((s) => new Promise((resolve) => s.close(resolve))));
   }

@@ -237,6 +237,7 @@ const catalog = {
         proxy: z.string(),
         levers: z.string(),
         dashboard: z.string().optional().describe("The world's control room: the dashboard where the run showed live"),
+        status: z.string().optional().describe("The shop's status page, which the world's control room measured while the run ran"),
         fleet: z.string(),
         gateway: z.string(),
         metrics: z.array(z.string()),

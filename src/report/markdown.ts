@@ -20,10 +20,10 @@ export const MAX_MARKDOWN_EVENTS = 50;
 export const ROUTINE_EVENTS: ReadonlySet<string> = new Set<JournalEventType>(['probe', 'hypothesis.checked']);
 
 /**
- * Events that always make the timeline, however long the run. Prefixes rather than names, so that a kind a
+ * Events that always make the timeline, however long the run (and its end, the verdict). Prefixes rather than names, so that a kind a
  * newer GameDay adds to these families (a journal's reader meets types it does not know) is kept too.
  */
-const CRITICAL_PREFIXES = ['guardrail.', 'fault.', 'error', 'abort', 'lease.renew-failed', 'lever.', 'activity.skipped', 'rollbacks.skipped'];
+const CRITICAL_PREFIXES = ['guardrail.', 'fault.', 'error', 'abort', 'lease.renew-failed', 'lever.', 'activity.skipped', 'rollbacks.skipped', 'verdict'];
 
 export function renderMarkdown(journal: LoadedJournal): string {
   const words = verdictWords(journal.verdict);

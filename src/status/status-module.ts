@@ -28,6 +28,11 @@ export interface StatusModuleOptions {
   statusDir?: string;
   /** Told when this room takes (`held`) or loses the monitors. */
   onWork?: (held: boolean) => void;
+  /**
+   * Measure only once this settles (fulfilled; a rejection means never): the demo world's room is up before
+   * the shop it measures, and a page that went red because the shop was still starting would be noise.
+   */
+  measureFrom?: Promise<unknown>;
 }
 
 export interface StatusModule extends ControlRoomModule {
@@ -42,15 +47,25 @@ export function statusModule(options: StatusModuleOptions = {}): ModuleFactory {
   return async ({ store, room, log, metrics, url, forms }): Promise<StatusModule> => {
     const reader = new StatusReader(store, { incidents: options.incidents, exclude: options.exclude });
     let work: StatusWork | undefined;
+    let closed = false;
     const loaded = options.loaded;
     const hold = loaded
       ? room.hold(STATUS_WORK, {
           acquired: async () => {
-            const starting = new StatusWork({ store, config: loaded.config, file: loaded.file, webhooks: loaded.webhooks, log, pageUrl: () => loaded.config.page.url ?? `${url()}/status` });
-            await starting.start();
-            work = starting;
-            log.info('this control room holds the status monitors');
-            options.onWork?.(true);
+            const begin = async () => {
+              const starting = new StatusWork({ store, config: loaded.config, file: loaded.file, webhooks: loaded.webhooks, log, pageUrl: () => loaded.config.page.url ?? `${url()}/status` });
+              await starting.start();
+              work = starting;
+              log.info('this control room holds the status monitors');
+              options.onWork?.(true);
+            };
+            if (!options.measureFrom) return begin();
+            // Not awaited: the room must be up before what it waits for can be (the demo world's levers).
+            const waitingFor = options.measureFrom;
+            void waitingFor.then(
+              () => (hold?.held && !closed ? begin() : undefined),
+              () => undefined,
+            ).catch((error: Error) => log.warn({ err: error }, `the status monitors did not start: ${error.message}`));
           },
           lost: async () => {
             const stopping = work;
@@ -112,6 +127,7 @@ export function statusModule(options: StatusModuleOptions = {}): ModuleFactory {
         return `/status: ${view.components.length} component${view.components.length === 1 ? '' : 's'}, ${bad} not operational; ${where}${options.statusDir ? `; static copy in ${options.statusDir}` : ''}`;
       },
       close: async () => {
+        closed = true;
         clearInterval(exporter);
         await unsubscribe?.();
         await hold?.release();

@@ -1,6 +1,7 @@
 import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { BACKEND_SERVICES } from '../../src/demo/services/catalog-of-services.js';
+import { freePorts } from '../../src/fleet/fleet.js';
 import { metricValue, runToExit, startService, stopAll, stopProcess } from './service-processes.js';
 
 after(stopAll);
@@ -95,4 +96,45 @@ test('a backend exits 0 on SIGTERM', async () => {
   const exited = new Promise<number | null>((resolve) => backend.child.once('exit', (code) => resolve(code)));
   backend.child.kill('SIGTERM');
   assert.equal(await exited, 0);
+});
+
+test('one process hosts several backends, each on its own port answering as itself; SIGTERM drains and closes them all', async () => {
+  const [catalog, reviews] = await freePorts(2);
+  const host = await startService('backends', {
+    GAMEDAY_BACKENDS: JSON.stringify({ 'us-east': { catalog: 1 }, 'us-west': { catalog, reviews } }), GAMEDAY_REGION: 'us-west', GAMEDAY_INSTANCE: 'backends/us-west/0',
+  });
+  assert.deepEqual(host.line.backends, { catalog, reviews }, 'the process picks its own region\'s ports');
+  for (const [name, port] of [['catalog', catalog], ['reviews', reviews]] as const) {
+    const body = (await (await fetch(`http://127.0.0.1:${port}/product/7`)).json()) as Record<string, any>;
+    assert.deepEqual([body.service, body.region, body.instance], [name, 'us-west', 'backends/us-west/0']);
+    assert.ok(body[name], `${name} answers its own section`);
+  }
+  const health = (await (await fetch(`${host.url}/healthz`)).json()) as Record<string, unknown>;
+  assert.deepEqual(health, { status: 'ok', service: 'backends', region: 'us-west', instance: 'backends/us-west/0' });
+  const reviewsMetrics = await (await fetch(`http://127.0.0.1:${reviews}/metrics`)).text();
+  assert.equal(metricValue(reviewsMetrics, 'gameday_demo_http_requests_total', { route: '/product/:id', service: 'reviews' }), 1);
+  assert.equal(metricValue(reviewsMetrics, 'process_resident_memory_bytes', {}), undefined, 'process metrics are not repeated per backend');
+  assert.ok(metricValue(await (await fetch(`${host.url}/metrics`)).text(), 'process_resident_memory_bytes', { service: 'backends' })! > 0);
+
+  const exited = new Promise<number | null>((resolve) => host.child.once('exit', (code) => resolve(code)));
+  host.child.kill('SIGTERM');
+  assert.equal(await exited, 0);
+  for (const port of [catalog, reviews, host.line.listening]) {
+    await assert.rejects(fetch(`http://127.0.0.1:${port}/healthz`), `port ${port} is closed`);
+  }
+});
+
+test('a backends process given a bad GAMEDAY_BACKENDS exits 3 naming the variable and what was expected', async () => {
+  const unknown = await runToExit('backends', { GAMEDAY_BACKENDS: JSON.stringify({ checkout: 0 }) });
+  assert.equal(unknown.code, 3);
+  assert.match(unknown.stderr, /GAMEDAY_BACKENDS: "checkout" is not a shop backend; expected some of catalog, pricing/);
+  const notPorts = await runToExit('backends', { GAMEDAY_BACKENDS: JSON.stringify({ catalog: 'http://127.0.0.1:1' }) });
+  assert.equal(notPorts.code, 3);
+  assert.match(notPorts.stderr, /GAMEDAY_BACKENDS mixes forms or has values of the wrong kind; expected a JSON object of backend name to port/);
+  const otherRegion = await runToExit('backends', { GAMEDAY_BACKENDS: JSON.stringify({ 'us-east': { catalog: 0 } }), GAMEDAY_REGION: 'eu-west' });
+  assert.equal(otherRegion.code, 3);
+  assert.match(otherRegion.stderr, /GAMEDAY_BACKENDS has nothing for region "eu-west" \(GAMEDAY_REGION\); regions given: us-east/);
+  const missing = await runToExit('backends', {});
+  assert.equal(missing.code, 3);
+  assert.match(missing.stderr, /GAMEDAY_BACKENDS is not set/);
 });

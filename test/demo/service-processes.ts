@@ -10,6 +10,7 @@ import { BACKEND_SERVICES } from '../../src/demo/services/catalog-of-services.js
 
 export const ENTRIES = {
   backend: fileURLToPath(new URL('../../src/demo/services/backend.js', import.meta.url)),
+  backends: fileURLToPath(new URL('../../src/demo/services/backends.js', import.meta.url)),
   assembler: fileURLToPath(new URL('../../src/demo/services/assembler.js', import.meta.url)),
 };
 
@@ -31,8 +32,14 @@ export async function startService(
   args: string[] = [],
   startLimitMs = 15_000,
 ): Promise<ServiceProcess> {
+  return startCommand([process.execPath, ENTRIES[entry], ...args], env, startLimitMs);
+}
+
+/** Starts a service from its whole command line (node, its flags, the entry), as the fleet would. */
+export async function startCommand(command: string[], env: Record<string, string>, startLimitMs = 15_000): Promise<ServiceProcess> {
+  const entry = command.find((arg) => arg.endsWith('.js')) ?? command[0];
   const t0 = performance.now();
-  const child = spawn(process.execPath, [ENTRIES[entry], ...args], {
+  const child = spawn(command[0], command.slice(1), {
     env: { PATH: process.env.PATH ?? '', GAMEDAY_LOG_LEVEL: 'warn', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });

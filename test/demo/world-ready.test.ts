@@ -6,6 +6,7 @@ import { after, before, test } from 'node:test';
 import { request } from 'undici';
 import { WorldNotReadyError } from '../../src/demo/readiness.js';
 import { startWorld, type World } from '../../src/demo/world.js';
+import { planWorld } from '../../src/demo/world-plan.js';
 import type { RegionView } from '../../src/gateway/regions.js';
 import { createLogger } from '../../src/observe/log.js';
 import { assertDemoPortsFree, eventually, isAlive, openPorts } from './demo-helpers.js';
@@ -40,6 +41,35 @@ test('when the world says it is up, every region serves full pages on its own, w
   // What refused the flagship on a first run ("the last region with weight > 0 and healthy instances"):
   // the preflight of evacuate-region needs another region with weight and available instances.
   for (const region of regions) assert.ok(region.weight > 0 && !region.evacuating && !region.isolated, `${region.name} takes traffic`);
+
+  // A region's backends share one process, yet a fault on one backend's link reaches that backend only:
+  // with 1.5 s of latency on us-east.recommendations, us-east pages drop recommendations and nothing else
+  // of theirs, and a call through another link of the same process answers at once.
+  const toxic = await request(`${up.urls.proxy}/proxies/us-east.recommendations/toxics`, {
+    method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ name: 'slow', type: 'latency', stream: 'downstream', attributes: { latency: 1500 } }),
+  });
+  assert.equal(toxic.statusCode, 200, await toxic.body.text());
+  const dropped = new Map<string, number>();
+  for (let i = 0; i < 10; i++) {
+    const page = (await (await request(up.urls.page, { headers: { 'x-gameday-region': 'us-east' } })).body.json()) as { outcome: string; degraded: string[] };
+    for (const section of page.degraded) dropped.set(section, (dropped.get(section) ?? 0) + 1);
+  }
+  assert.equal(dropped.get('recommendations'), 10, 'every us-east page dropped the slow recommendations');
+  // A busy machine may make another section miss its 80 ms now and then; the fault must not.
+  for (const [section, count] of dropped) if (section !== 'recommendations') assert.ok(count <= 2, `${section} dropped on ${count} of 10 pages`);
+  const links = (await (await request(`${up.urls.proxy}/proxies`)).body.json()) as Record<string, { listen: string; upstream: string }>;
+  const viaLink = async (name: string) => {
+    const t0 = performance.now();
+    const response = await request(`http://${links[name].listen}/product/42`);
+    await response.body.dump();
+    return performance.now() - t0;
+  };
+  assert.equal(up.fleet.instances({ service: 'backends', region: 'us-east' }).length, 1, 'us-east runs its backends in one process');
+  assert.ok((await viaLink('us-east.recommendations')) >= 1500, 'the faulted link is slow');
+  const reviewsMs = await viaLink('us-east.reviews');
+  assert.ok(reviewsMs < 1000, `a link to another backend of the same process answers at once (${reviewsMs.toFixed(0)} ms)`);
+  await (await request(`${up.urls.proxy}/proxies/us-east.recommendations/toxics/slow`, { method: 'DELETE' })).body.dump();
+
   const pids = up.pids();
   await up.stop();
   world = undefined;
@@ -57,7 +87,8 @@ test('a world that cannot become ready within its bound fails with what was miss
     assert.match(error.message, /Nothing was injected; the world is stopped\.$/);
     return true;
   });
-  assert.ok(started.length >= 20, `the world had started its processes (${started.length})`);
+  // The fault proxy, the gateway, and per region one process for the backends and two assemblers.
+  assert.equal(started.length, 2 + planWorld().processCount, `the world had started its processes (${started.length})`);
   await eventually('every world process to exit and every port to close', async () => started.every((pid) => !isAlive(pid)) && (await openPorts()).length === 0, 15_000);
   assert.deepEqual(started.filter(isAlive), []);
   assert.deepEqual(await openPorts(), []);

@@ -10,7 +10,8 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { JournalEvent, JournalEventType } from '../../src/journal/events.js';
 import type { Journal } from '../../src/journal/format.js';
-import { repoRoot } from '../cli-process.js';
+import { after, before } from 'node:test';
+import { repoRoot, tempHome } from '../cli-process.js';
 import { validJournal } from '../journal-schema.js';
 
 export { repoRoot };
@@ -92,6 +93,28 @@ export async function startProxyProcess(upstream: string): Promise<ProxyProcess>
 }
 
 export { spawnGameday, tempHome, type GamedayProcess, type GamedayResult } from '../cli-process.js';
+
+export interface ProxyWorld {
+  service: Service;
+  proxy: ProxyProcess;
+  home: ReturnType<typeof tempHome>;
+}
+
+/** The service, the proxy in front of it and a temporary home, started once for the calling test file. */
+export function proxyWorldPerFile(): ProxyWorld {
+  const world = {} as ProxyWorld;
+  before(async () => {
+    world.service = await startService();
+    world.proxy = await startProxyProcess(world.service.url);
+    world.home = tempHome();
+  });
+  after(async () => {
+    await world.proxy?.close();
+    await world.service?.close();
+    world.home?.remove();
+  });
+  return world;
+}
 
 /** An experiment against the world's proxy: target `svc`, a 20/s load `shop` through it, then `body`. */
 export function proxyExperiment(proxy: ProxyProcess, body: string, title = 'engine integration'): string {

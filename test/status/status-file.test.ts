@@ -22,7 +22,7 @@ const monitor = 'monitors:\n  shop:\n    http: { url: http://127.0.0.1:8080/ }\n
 
 test('the demo shop\'s status.yaml is valid, and examples/status/status.schema.json is what gameday schema --status prints', () => {
   const loaded = loadStatusFile(join(repoRoot, 'examples/status/shop.yaml'));
-  assert.deepEqual(loaded.config.components.map((c) => c.id), ['product-page', 'checkout', 'recommendations', 'reviews', 'ads', 'delivery']);
+  assert.deepEqual(loaded.config.components.map((c) => c.id), ['product-page', 'checkout', 'recommendations', 'reviews', 'ads', 'delivery', 'us-east', 'us-west']);
   assert.deepEqual(loaded.config.components[1].incident, { at: 'partial_outage', severity: 'SEV1' });
   assert.equal(loaded.config.monitors['product-page'].http?.every, 1000);
   const committed = JSON.parse(readFileSync(join(repoRoot, 'examples/status/status.schema.json'), 'utf8')) as unknown;

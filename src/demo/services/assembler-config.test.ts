@@ -19,7 +19,7 @@ test('an assembler reads its own region\'s links when GAMEDAY_DEPS is keyed by r
 test('a region missing from a region-keyed GAMEDAY_DEPS is refused naming the regions that were given', () => {
   assert.throws(
     () => readAssemblerConfig({ GAMEDAY_REGION: 'eu-west', GAMEDAY_DEPS: JSON.stringify({ 'us-east': east }) }),
-    (error: Error) => error instanceof ServiceEnvError && /no links for region "eu-west".*regions given: us-east/.test(error.message),
+    (error: Error) => error instanceof ServiceEnvError && /has nothing for region "eu-west".*regions given: us-east/.test(error.message),
   );
 });
 

@@ -1,6 +1,6 @@
 // The page assembler's configuration, read from its environment (and one flag) before anything binds.
 import { DEFAULT_RESILIENCE, type Resilience } from './page-assembly.js';
-import { ServiceEnvError, readDuration, readIdentity, readPositiveInteger, required, type Env, type ServiceIdentity } from './service-env.js';
+import { ServiceEnvError, readDuration, readIdentity, readPositiveInteger, readRegionKeyed, type Env, type ServiceIdentity } from './service-env.js';
 
 export interface AssemblerConfig {
   identity: ServiceIdentity;
@@ -14,14 +14,7 @@ const DEPS_EXPECTED =
 
 export function readAssemblerConfig(env: Env, argv: readonly string[] = []): AssemblerConfig {
   const identity = readIdentity(env, 'assembler');
-  const depsText = required(env, 'GAMEDAY_DEPS', DEPS_EXPECTED);
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(depsText);
-  } catch (error) {
-    throw new ServiceEnvError(`GAMEDAY_DEPS is not valid JSON (${(error as Error).message}); expected ${DEPS_EXPECTED}`);
-  }
-  const dependencies = dependenciesForRegion(parsed, identity.region);
+  const dependencies = readRegionKeyed(env, 'GAMEDAY_DEPS', identity.region, (value): value is string => typeof value === 'string', DEPS_EXPECTED);
   const timeoutsText = (env.GAMEDAY_ASSEMBLER_TIMEOUTS ?? 'on').trim();
   if (timeoutsText !== 'on' && timeoutsText !== 'off') {
     throw new ServiceEnvError(`GAMEDAY_ASSEMBLER_TIMEOUTS="${timeoutsText}"; expected "on" or "off"`);
@@ -42,24 +35,4 @@ export function readAssemblerConfig(env: Env, argv: readonly string[] = []): Ass
     resilience,
     levers: leversUrl ? { url: leversUrl, token: env.GAMEDAY_LEVERS_TOKEN?.trim() || undefined } : undefined,
   };
-}
-
-/**
- * GAMEDAY_DEPS is either {backend: url} or {region: {backend: url}}. The second form exists because the
- * fleet gives every instance of a service the same environment: one declaration for the assemblers of
- * all regions, and each instance picks its own region's links by GAMEDAY_REGION.
- */
-function dependenciesForRegion(parsed: unknown, region: string): Record<string, string> {
-  const isObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
-  const isFlat = (value: Record<string, unknown>) => Object.values(value).every((v) => typeof v === 'string');
-  if (!isObject(parsed)) throw new ServiceEnvError(`GAMEDAY_DEPS must be ${DEPS_EXPECTED}`);
-  if (isFlat(parsed)) return parsed as Record<string, string>;
-  if (!Object.values(parsed).every((v) => isObject(v) && isFlat(v))) {
-    throw new ServiceEnvError(`GAMEDAY_DEPS mixes forms or has non-string URLs; expected ${DEPS_EXPECTED}`);
-  }
-  const mine = parsed[region];
-  if (!mine) {
-    throw new ServiceEnvError(`GAMEDAY_DEPS has no links for region "${region}" (GAMEDAY_REGION); regions given: ${Object.keys(parsed).join(', ')}`);
-  }
-  return mine as Record<string, string>;
 }

@@ -14,6 +14,8 @@ export interface BackendServerOptions {
   lifecycle?: Lifecycle;
   /** Multiplies sampled service times; tests use 0 to answer at once. */
   serviceTimeScale?: number;
+  /** false when the process hosts several backends: its process metrics are served once, by the host. */
+  processMetrics?: boolean;
 }
 
 export function createBackendServer(options: BackendServerOptions): FastifyInstance {
@@ -21,17 +23,8 @@ export function createBackendServer(options: BackendServerOptions): FastifyInsta
   const lifecycle = options.lifecycle ?? { draining: false };
   const scale = options.serviceTimeScale ?? 1;
   const sampleServiceTime = serviceTimeSampler(definition.serviceTime);
-  // Keep-alive longer than the assembler's pool keeps idle sockets, so the server never closes a socket
-  // the client is about to reuse (which would surface as a spurious reset).
-  const app = Fastify({ logger: false, keepAliveTimeout: 10_000, forceCloseConnections: 'idle' });
-  const registry = createServiceRegistry(identity);
-  instrumentHttp(app, registry);
+  const app = createServiceApp(identity, lifecycle, { processMetrics: options.processMetrics });
   const origin = { service: identity.service, region: identity.region, instance: identity.instance };
-
-  app.get('/healthz', async (_request, reply) => {
-    reply.code(lifecycle.draining ? 503 : 200);
-    return { status: lifecycle.draining ? 'draining' : 'ok', ...origin };
-  });
 
   app.get<{ Params: { id: string } }>('/product/:id', async (request, reply) => {
     const { id } = request.params;
@@ -42,6 +35,23 @@ export function createBackendServer(options: BackendServerOptions): FastifyInsta
     const serviceTimeMs = sampleServiceTime() * scale;
     if (serviceTimeMs >= 0.5) await sleep(serviceTimeMs);
     return { ...origin, productId: id, [definition.name]: definition.answer(id, origin) };
+  });
+  return app;
+}
+
+/**
+ * What every demo service process answers besides its own routes: /healthz (503 while draining, so
+ * gateways move away) and /metrics. Alone it is the own port of a process that hosts several backends.
+ */
+export function createServiceApp(identity: ServiceIdentity, lifecycle: Lifecycle, options: { processMetrics?: boolean } = {}): FastifyInstance {
+  // Keep-alive longer than the assembler's pool keeps idle sockets, so the server never closes a socket
+  // the client is about to reuse (which would surface as a spurious reset).
+  const app = Fastify({ logger: false, keepAliveTimeout: 10_000, forceCloseConnections: 'idle' });
+  instrumentHttp(app, createServiceRegistry(identity, options));
+  const origin = { service: identity.service, region: identity.region, instance: identity.instance };
+  app.get('/healthz', async (_request, reply) => {
+    reply.code(lifecycle.draining ? 503 : 200);
+    return { status: lifecycle.draining ? 'draining' : 'ok', ...origin };
   });
   return app;
 }

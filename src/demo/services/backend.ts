@@ -8,7 +8,7 @@
 import { backendServiceNames, findBackendService } from './catalog-of-services.js';
 import { createBackendServer } from './backend-server.js';
 import { runService, serve, type Lifecycle } from './process-lifecycle.js';
-import { ServiceEnvError, readIdentity } from './service-env.js';
+import { ServiceEnvError, readIdentity, readServiceTimeScale } from './service-env.js';
 
 runService(async () => {
   const identity = readIdentity(process.env);
@@ -16,11 +16,7 @@ runService(async () => {
   if (!definition) {
     throw new ServiceEnvError(`GAMEDAY_SERVICE="${identity.service}" is not a shop backend; expected one of ${backendServiceNames().join(', ')}`);
   }
-  const scaleText = process.env.GAMEDAY_SERVICE_TIME_SCALE ?? '1';
-  const serviceTimeScale = Number(scaleText);
-  if (!Number.isFinite(serviceTimeScale) || serviceTimeScale < 0 || scaleText.trim() === '') {
-    throw new ServiceEnvError(`GAMEDAY_SERVICE_TIME_SCALE="${scaleText}" is not a number >= 0`);
-  }
+  const serviceTimeScale = readServiceTimeScale(process.env);
   const lifecycle: Lifecycle = { draining: false };
   await serve(createBackendServer({ definition, identity, lifecycle, serviceTimeScale }), identity, lifecycle);
 });

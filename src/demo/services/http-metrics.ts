@@ -8,11 +8,15 @@ import type { ServiceIdentity } from './service-env.js';
 /** Buckets from 1 ms to 5 s: backend service times live at the bottom, timeouts and hangs at the top. */
 export const DURATION_BUCKETS_SECONDS = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.08, 0.1, 0.25, 0.5, 1, 2.5, 5];
 
-export function createServiceRegistry(identity: ServiceIdentity): Registry {
+/**
+ * `processMetrics: false` for a backend that shares its process with others (backends.ts): the process's
+ * RSS, CPU and event-loop lag are the host's, served once on its own port, not once per backend.
+ */
+export function createServiceRegistry(identity: ServiceIdentity, options: { processMetrics?: boolean } = {}): Registry {
   const registry = new Registry();
   registry.setDefaultLabels({ service: identity.service, region: identity.region, instance: identity.instance });
   // Process metrics (RSS, CPU, event-loop lag) are what an SRE checks first when a demo service is slow.
-  collectDefaultMetrics({ register: registry });
+  if (options.processMetrics !== false) collectDefaultMetrics({ register: registry });
   return registry;
 }
 

@@ -19,12 +19,21 @@ export interface ListeningLine {
   region: string;
   instance: string;
   pid: number;
+  /** A process that hosts several backends (backends.ts): the port of each. */
+  backends?: Record<string, number>;
+}
+
+/** A backend hosted by this process on a port of its own, opened before and closed with the main app. */
+export interface HostedApp {
+  name: string;
+  app: FastifyInstance;
+  port: number;
 }
 
 /** How long in-flight requests may take to finish after SIGTERM before the process exits anyway. */
 const DRAIN_LIMIT_MS = 5_000;
 
-export async function serve(app: FastifyInstance, identity: ServiceIdentity, lifecycle: Lifecycle): Promise<void> {
+export async function serve(app: FastifyInstance, identity: ServiceIdentity, lifecycle: Lifecycle, hosted: HostedApp[] = []): Promise<void> {
   // The logger is loaded when there is something to say (drain, errors): pino costs a backend ~10 % of
   // its start time and a few MB, and the listening line on stdout already says the service is up.
   const logger = async (): Promise<Logger> => (await import('../../observe/log.js')).createLogger(`demo.${identity.service}`);
@@ -36,7 +45,7 @@ export async function serve(app: FastifyInstance, identity: ServiceIdentity, lif
     const log = await logger();
     log.info({ signal }, 'draining');
     try {
-      await app.close();
+      await Promise.all([app, ...hosted.map((h) => h.app)].map((a) => a.close()));
       process.exit(0);
     } catch (error) {
       log.error({ err: error }, 'error while closing');
@@ -45,10 +54,13 @@ export async function serve(app: FastifyInstance, identity: ServiceIdentity, lif
   };
   process.once('SIGTERM', () => void stop('SIGTERM'));
   process.once('SIGINT', () => void stop('SIGINT'));
+  // The main app listens last: once it answers its health check, every hosted backend does too.
+  await Promise.all(hosted.map((h) => h.app.listen({ host: '127.0.0.1', port: h.port })));
   await app.listen({ host: '127.0.0.1', port: identity.port });
   const { port } = app.server.address() as AddressInfo;
   const { service, region, instance } = identity;
   const line: ListeningLine = { listening: port, host: '127.0.0.1', service, region, instance, pid: process.pid };
+  if (hosted.length > 0) line.backends = Object.fromEntries(hosted.map((h) => [h.name, (h.app.server.address() as AddressInfo).port]));
   process.stdout.write(`${JSON.stringify(line)}\n`);
 }
 

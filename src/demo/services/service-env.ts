@@ -64,3 +64,36 @@ export function readPositiveInteger(env: Env, name: string, fallback: number): n
   if (!Number.isInteger(value) || value < 1) throw new ServiceEnvError(`${name}="${text}" is not a positive integer`);
   return value;
 }
+
+/** GAMEDAY_SERVICE_TIME_SCALE: multiplies the modelled service times; 0 answers at once (tests). */
+export function readServiceTimeScale(env: Env): number {
+  const text = env.GAMEDAY_SERVICE_TIME_SCALE ?? '1';
+  const scale = Number(text);
+  if (!Number.isFinite(scale) || scale < 0 || text.trim() === '') {
+    throw new ServiceEnvError(`GAMEDAY_SERVICE_TIME_SCALE="${text}" is not a number >= 0`);
+  }
+  return scale;
+}
+
+/**
+ * A JSON object of name → value, or of region → such an object. The second form exists because the fleet
+ * gives every instance of a service the same environment: one declaration serves every region, and each
+ * instance picks its own region's part by GAMEDAY_REGION.
+ */
+export function readRegionKeyed<T>(env: Env, name: string, region: string, isValue: (value: unknown) => value is T, expected: string): Record<string, T> {
+  const text = required(env, name, expected);
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch (error) {
+    throw new ServiceEnvError(`${name} is not valid JSON (${(error as Error).message}); expected ${expected}`);
+  }
+  const isObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
+  const isFlat = (value: Record<string, unknown>) => Object.values(value).every(isValue);
+  if (!isObject(parsed)) throw new ServiceEnvError(`${name} must be ${expected}`);
+  if (isFlat(parsed)) return parsed as Record<string, T>;
+  if (!Object.values(parsed).every((v) => isObject(v) && isFlat(v))) throw new ServiceEnvError(`${name} mixes forms or has values of the wrong kind; expected ${expected}`);
+  const mine = parsed[region];
+  if (!mine) throw new ServiceEnvError(`${name} has nothing for region "${region}" (GAMEDAY_REGION); regions given: ${Object.keys(parsed).join(', ')}`);
+  return mine as Record<string, T>;
+}
