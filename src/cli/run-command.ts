@@ -5,6 +5,7 @@ import type { Command } from 'commander';
 import { ExperimentFileError, loadExperimentFile } from '../experiment/load-file.js';
 import { formatEvent, formatPlan, formatProgress, formatSummary } from '../experiment/progress.js';
 import { runExperiment } from '../experiment/run.js';
+import { drillIncidents } from '../incidents/drills.js';
 import { TargetError } from '../experiment/target-kinds.js';
 import { runLoad } from '../load/run-load.js';
 import { createLogger } from '../observe/log.js';
@@ -67,6 +68,7 @@ async function runCommand(file: string, flags: RunFlags): Promise<number> {
       dryRun: flags.dryRun,
       outDir: flags.out,
       store: db,
+      drills: db && drillIncidents(db),
       signal: interrupt.signal,
       onEvent: (event) => {
         const line = formatEvent(event);

@@ -7,6 +7,7 @@ import { fileURLToPath } from 'node:url';
 import { loadExperimentFile, type LoadedExperiment } from '../experiment/load-file.js';
 import type { JournalEvent } from '../journal/events.js';
 import { runExperiment, type RunOutcome, type RunProgress } from '../experiment/run.js';
+import { drillIncidents } from '../incidents/drills.js';
 import type { LoadRunner } from '../experiment/sources.js';
 import type { Journal } from '../journal/format.js';
 import type { Logger } from '../observe/log.js';
@@ -94,6 +95,7 @@ export async function runDemo(options: DemoOptions): Promise<DemoOutcome> {
         log: options.log,
         outDir: options.outDir,
         store: options.store,
+        drills: options.store && drillIncidents(options.store),
         signal: options.signal,
         onEvent: (event) => {
           record.observe(event);
