@@ -92,6 +92,7 @@ export async function receiveAlerts(incidents: Incidents, payload: AlertmanagerP
       by: source,
       startedMs,
       detectedMs: startedMs,
+      automatic: true,
       message: `Alert ${alertname} is firing (${firing.length} alert${firing.length === 1 ? '' : 's'}); we are investigating.`,
     },
     entries,
@@ -107,7 +108,7 @@ function entryOf(alert: Alert, source: string, nowMs: number): NewEntry {
     .sort(([a], [b]) => a.localeCompare(b))
     .map(([key, value]) => `${key}="${value}"`)
     .join(', ');
-  const about = alert.annotations.summary ?? alert.annotations.description;
+  const about = alert.annotations.description ?? alert.annotations.summary;
   const firing = alert.status === 'firing';
   const fingerprint = alert.fingerprint ?? createHash('sha256').update(JSON.stringify(Object.entries(alert.labels).sort())).digest('hex').slice(0, 16);
   return {

@@ -44,6 +44,8 @@ export interface DeclareInput {
   message?: string;
   /** Why a machine declared it, on the declaration's entry. */
   reason?: string;
+  /** Declared by a machine (an alert, a status crossing): its first status update is the system's, not a person's words. */
+  automatic?: boolean;
   drill?: boolean;
   drillRun?: string;
 }
@@ -206,7 +208,7 @@ export class Incidents {
     const lookbackMs = input.lookbackMs ?? DEFAULT_LOOKBACK_MS;
     if (!(lookbackMs >= 0 && lookbackMs <= MAX_LOOKBACK_MS)) throw new IncidentInputError('the lookback before the declaration is between 0 and 7 days');
     const updateEveryMs = input.updateEveryMs ?? SEVERITY[input.severity].updateEveryMs;
-    if (!(updateEveryMs >= 60_000)) throw new IncidentInputError('status updates are at most once a minute apart (update every 1m or more)');
+    if (!(updateEveryMs >= 1000)) throw new IncidentInputError('the rhythm of status updates is at least 1s');
     const declaredMs = this.clock();
     // A person declaring often does so after a monitor saw it: the first bad status of its components within the lookback.
     const seen = input.detectedMs === undefined ? await this.firstTrouble(components, declaredMs - lookbackMs, declaredMs) : undefined;
@@ -233,6 +235,7 @@ export class Incidents {
       updateEveryMs,
       message: input.message?.trim() || title,
       reason: input.reason,
+      automatic: Boolean(input.automatic),
       drill: Boolean(input.drill || input.drillRun),
       drillRun: input.drillRun ?? null,
     };
@@ -251,7 +254,7 @@ export class Incidents {
     const roles = (Object.entries(checked.roles) as Array<[Role, string | null]>).filter(([, person]) => person).map(([role, person]) => `${ROLE_WORDS[role]} ${person}`);
     const what = `${checked.drill ? 'drill ' : ''}${checked.severity} declared by ${checked.declaredBy}: "${checked.title}"${checked.components.length > 0 ? ` on ${checked.components.join(', ')}` : ''}; ${roles.join(', ')}${checked.reason ? `; ${checked.reason}` : ''}`;
     await records.append(id, { atMs: now, kind: 'declared', source: checked.declaredBy, text: what, data: { severity: checked.severity, components: checked.components, roles: checked.roles } }, now);
-    await records.append(id, { atMs: now, kind: 'update', source: checked.declaredBy, text: checked.message, data: { state: 'investigating' } }, now);
+    await records.append(id, { atMs: now, kind: 'update', source: checked.declaredBy, text: checked.message, data: { state: 'investigating', ...(checked.automatic ? { automatic: true } : {}) } }, now);
     return (await records.get(id))!;
   }
 
@@ -283,6 +286,7 @@ interface Checked {
   updateEveryMs: number;
   message: string;
   reason?: string;
+  automatic: boolean;
   drill: boolean;
   drillRun: string | null;
 }

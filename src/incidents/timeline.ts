@@ -30,7 +30,7 @@ export interface Timeline {
   whatChanged: WhatChanged;
 }
 
-/** What a person wrote; every other entry is a fact the system recorded. */
+/** What a person wrote (a status update a machine wrote when it declared is the system's); every other entry is a fact the system recorded. */
 const WORDS = new Set(['note', 'decision', 'update']);
 
 export function timelineWindow(incident: Incident, nowMs: number): Window {
@@ -39,7 +39,9 @@ export function timelineWindow(incident: Incident, nowMs: number): Window {
 }
 
 export function entryOfRecord(entry: EntryRecord): TimelineEntry {
-  return { atMs: entry.atMs, at: entry.at, kind: entry.kind, words: WORDS.has(entry.kind), source: entry.source, text: entry.text, ref: `incident entry ${entry.seq}` };
+  // A resolution is a fact; its words are also the final status update the status page shows.
+  const text = entry.kind === 'resolved' ? `resolved: ${entry.text}` : entry.text;
+  return { atMs: entry.atMs, at: entry.at, kind: entry.kind, words: WORDS.has(entry.kind) && entry.data?.automatic !== true, source: entry.source, text, ref: `incident entry ${entry.seq}` };
 }
 
 /** The whole timeline of `incident` as the store has it now; `names` are the components' names on the status page. */

@@ -110,6 +110,7 @@ export class IncidentTriggers {
         by: change.source,
         startedMs: change.atMs,
         detectedMs: change.atMs,
+        automatic: true,
         reason: `${name} reached ${status}${change.sli ? ` (${change.sli})` : ''}, the level status.yaml declares a ${level.severity} at`,
         message: `${name} shows ${status}. We are investigating.`,
       },

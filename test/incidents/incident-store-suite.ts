@@ -117,7 +117,7 @@ export function incidentStoreSuite(engine: 'sqlite' | 'postgres', fresh: () => P
         ['severity', 'dave', false, 'severity SEV1 → SEV2'],
         ['update', 'dave', true, 'A bad deploy; rolled back.'],
         ['mitigated', 'dave', false, 'mitigated: a fix is in place and being watched'],
-        ['resolved', 'bob', false, 'Fixed.'],
+        ['resolved', 'bob', false, 'resolved: Fixed.'],
       ],
     );
     const [shown] = await statusFeed(store, () => 'http://room').incidents.recent(14);
