@@ -55,6 +55,7 @@ export function ensureCommands(packagesByCommand: Record<string, string>): void 
 
 function formatNumber(value: number | null): string {
   if (value === null || Number.isNaN(value)) return '—';
+  if (Number.isInteger(value)) return value.toLocaleString('en-US');
   if (Math.abs(value) >= 100) return Math.round(value).toLocaleString('en-US');
   return value.toFixed(2);
 }

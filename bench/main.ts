@@ -1,4 +1,4 @@
-// `npm run bench` runs every benchmark; `npm run bench -- <name>` runs one.
+// `npm run bench` runs every benchmark; `npm run bench -- <name>` runs one (`-- first-run --runs=3`).
 import { printTable, writeResult, type Benchmark, type BenchmarkResult } from './harness.js';
 
 const benchmarks: Record<string, () => Promise<Benchmark>> = {
@@ -11,10 +11,12 @@ const benchmarks: Record<string, () => Promise<Benchmark>> = {
   'first-run': async () => (await import('./first-run.js')).firstRunBenchmark,
   'coe-check': async () => (await import('./coe-check.js')).coeCheckBenchmark,
   store: async () => (await import('./store.js')).default,
+  dashboard: async () => (await import('./dashboard.js')).default,
   status: async () => (await import('./status.js')).default,
 };
 
-const wanted = process.argv.slice(2);
+// Options (`--runs=3`) belong to the benchmarks that read them.
+const wanted = process.argv.slice(2).filter((arg) => !arg.startsWith('--'));
 const unknown = wanted.filter((name) => !(name in benchmarks));
 if (unknown.length > 0) {
   console.error(`unknown benchmark: ${unknown.join(', ')}; known: ${Object.keys(benchmarks).join(', ') || '(none yet)'}`);

@@ -1,9 +1,11 @@
 // `gameday demo [experiment] [--keep] [--quick] [--assembler-timeouts on|off] [--out dir]`: start the demo
 // world, run the flagship GameDay (or the given experiment) against it, show progress on stderr and the
 // summary on stdout, and stop the world. Exit codes as `gameday run` (DESIGN.md): 0 held, 1 violated,
-// 2 aborted (a guardrail, or Ctrl-C), 3 invalid experiment or a port of the world taken, 4 internal error.
+// 2 aborted (a guardrail, or Ctrl-C), 3 invalid experiment, a port of the world taken or a world that did
+// not become ready (nothing was touched), 4 internal error.
 import type { Command } from 'commander';
 import { formatDuration } from '../units/units.js';
+import { WorldNotReadyError } from '../demo/readiness.js';
 import { runDemo, type DemoOutcome } from '../demo/run-demo.js';
 import { WorldVariantError } from '../demo/world-variant.js';
 import { PortInUseError, type World } from '../demo/world.js';
@@ -16,6 +18,7 @@ import { createLogger } from '../observe/log.js';
 import { writeReports } from '../report/write-reports.js';
 import { storeLocation } from '../store/database.js';
 import { ExitCode, type CommandRegistration } from './command.js';
+import { afterRun } from './run-end-hooks.js';
 import { openStoreFor, STORE_FLAG, STORE_HELP } from './store-option.js';
 
 interface DemoFlags {
@@ -46,7 +49,8 @@ async function demoCommand(file: string | undefined, flags: DemoFlags): Promise<
     process.stderr.write(`gameday demo: --assembler-timeouts: expected on or off, got "${flags.assemblerTimeouts}"; nothing was started.\n`);
     return ExitCode.invalid;
   }
-  const db = await openStoreFor('demo', storeLocation(flags.store), 'nothing was started.\n');
+  const location = storeLocation(flags.store);
+  const db = await openStoreFor('demo', location, 'nothing was started.\n');
   if (!db) return ExitCode.invalid;
   const interrupt = new AbortController();
   // A persistent listener, not `once`: the fleet's process guard re-raises a signal nobody else listens to,
@@ -79,6 +83,7 @@ async function demoCommand(file: string | undefined, flags: DemoFlags): Promise<
       runLoad,
       writeReports,
       store: db,
+      storeLocation: location.engine === 'sqlite' ? location.path : location.url,
       signal: interrupt.signal,
       onLine: (line) => process.stderr.write(`${clear}${line}\n`),
       onEvent: (event) => {
@@ -103,6 +108,9 @@ async function demoCommand(file: string | undefined, flags: DemoFlags): Promise<
       return ExitCode.aborted;
     }
     process.stdout.write(`\n${formatSummary(outcome.run!)}\n${formatSegments(outcome)}\n`);
+    if (outcome.busyMachine) process.stdout.write(`${outcome.busyMachine}\n`);
+    // A --quick run is the experiment on a compressed clock, not the experiment as written: it verifies nothing.
+    if (!flags.quick) for (const line of await afterRun(db, { outcome: outcome.run!, cwd: process.cwd() })) process.stdout.write(`${line}\n`);
     if (outcome.world) await keepRunning(outcome.world);
     else process.stdout.write('the demo world is stopped; every fault was reverted.\n');
     return outcome.run!.exitCode;
@@ -111,7 +119,7 @@ async function demoCommand(file: string | undefined, flags: DemoFlags): Promise<
       process.stderr.write(`${error.message}\nnothing was started.\n`);
       return ExitCode.invalid;
     }
-    if (error instanceof PortInUseError || error instanceof TargetError) {
+    if (error instanceof PortInUseError || error instanceof TargetError || error instanceof WorldNotReadyError) {
       process.stderr.write(`gameday demo: ${error.message}\n`);
       return ExitCode.invalid;
     }
@@ -151,6 +159,7 @@ async function keepRunning(world: World): Promise<void> {
       'the demo world keeps running (Ctrl-C stops it):',
       `  shop page (via the region gateway)  ${u.page}`,
       `  fault proxy API (Toxiproxy)         ${u.proxy}/proxies`,
+      `  dashboard (runs, live view, levers) ${u.dashboard}`,
       `  lever service                       ${u.levers}/levers`,
       `  fleet API                           ${u.fleet}/instances`,
       `  region gateway API                  ${u.gateway}/regions`,

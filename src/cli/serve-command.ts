@@ -1,7 +1,9 @@
 import { existsSync } from 'node:fs';
+import { coeModule } from '../coe/coe-module.js';
 import { ControlRoomError, startControlRoom, type ControlRoomServer } from '../control-room/control-room.js';
 import { DEFAULT_CONTROL_ROOM_LISTEN } from '../control-room/listen.js';
 import type { ModuleFactory } from '../control-room/module.js';
+import { dashboardModule } from '../dashboard/dashboard-module.js';
 import { LeverConfigError, loadLeverConfig } from '../levers/lever-config.js';
 import { leverModule, type LeverModule } from '../levers/lever-module.js';
 import type { LeverDeclaration } from '../levers/lever.js';
@@ -33,7 +35,7 @@ interface ServeOptions {
 export const registerServeCommand: CommandRegistration = (program) => {
   program
     .command('serve')
-    .description('Run the control room (levers with their API, push channel and metrics; the status page; incidents) until interrupted')
+    .description('Run the control room (the web dashboard; levers with their API, push channel and metrics; incidents; COE pages; the status page) until interrupted')
     .option('--listen <host:port>', 'where the control room listens', DEFAULT_CONTROL_ROOM_LISTEN)
     .option('--token <token>', 'access token; required to listen beyond 127.0.0.1 (default: GAMEDAY_LEVERS_TOKEN)')
     .option('--levers <file>', 'lever declarations (YAML or JSON; default: ./levers.yaml if present)')
@@ -85,10 +87,13 @@ export const registerServeCommand: CommandRegistration = (program) => {
         if (started) process.stderr.write(held ? 'gameday serve: this control room took over declaring incidents from status changes\n' : 'gameday serve: lost the incident triggers; trying to take them again\n');
       };
       const incidents = incidentsModule({ onCall: options.onCall, alertSeverity: options.alertSeverity, onWork: onIncidentWork });
+      // The dashboard comes last: it shows what the modules before it serve.
       const modules: ModuleFactory[] = [
         leverModule({ levers, onExpiryWork }),
         incidents,
+        coeModule(),
         statusModule({ loaded: status, statusDir: options.statusDir, onWork: onStatusWork, incidents: incidents.status.incidents, exclude: incidents.status.exclude }),
+        dashboardModule(),
       ];
       let server: ControlRoomServer;
       try {
@@ -101,7 +106,7 @@ export const registerServeCommand: CommandRegistration = (program) => {
       }
       started = true;
       const lever = server.module<LeverModule>('levers')!;
-      const lines = [`gameday serve: control room on ${server.url}; Ctrl-C to stop`];
+      const lines = [`gameday serve: control room on ${server.url}; dashboard: open ${server.url}/ in a browser; Ctrl-C to stop`];
       for (const module of server.modules) {
         const what = (await module.describe?.()) ?? '';
         lines.push(`  ${module.name.padEnd(10)} ${what}${module.name === 'levers' && file ? ` (declared in ${file})` : ''}`);

@@ -11,8 +11,11 @@ import { drillIncidents } from '../incidents/drills.js';
 import type { LoadRunner } from '../experiment/sources.js';
 import type { Journal } from '../journal/format.js';
 import type { Logger } from '../observe/log.js';
+import { MachineLoadSampler, type MachineLoad } from '../observe/machine-load.js';
 import type { Store } from '../store/engine.js';
+import { DEMO_NEEDS_CORES, describeMachine, machineWasBusy } from './busy-machine.js';
 import { PageTally, pagesBetween, type PageCounts } from './page-tally.js';
+import { WorldNotReadyError } from './readiness.js';
 import { compressExperiment } from './quick.js';
 import { WorldRecord, type SegmentSummary } from './world-record.js';
 import { readWorldVariant } from './world-variant.js';
@@ -35,6 +38,8 @@ export interface DemoOptions {
   runLoad: LoadRunner;
   writeReports: (journal: Journal, folder: string) => Promise<{ html: string; md: string }>;
   store?: Store;
+  /** Where that store is (a SQLite file or a postgres:// URL), for the world's control room to serve the dashboard on. */
+  storeLocation?: string;
   signal: AbortSignal;
   /** Lines for the person watching: world start, step tallies. */
   onLine: (line: string) => void;
@@ -50,6 +55,10 @@ export interface DemoOutcome {
   naiveAssembler: boolean;
   /** Interrupted before the run started: nothing was injected. */
   interrupted?: boolean;
+  /** How busy the machine was during the run (also in the journal as a `machine.load` event). */
+  machine?: MachineLoad;
+  /** Said when the run did not hold on a busy machine: the figures, and what the demo needs. */
+  busyMachine?: string;
 }
 
 /** Loads and validates the experiment before anything starts (ExperimentFileError / WorldVariantError: exit 3). */
@@ -66,8 +75,27 @@ export async function prepareDemo(options: Pick<DemoOptions, 'file' | 'quick' | 
 export async function runDemo(options: DemoOptions): Promise<DemoOutcome> {
   const { loaded, naiveAssembler } = await prepareDemo(options);
   const started = Date.now();
-  const world = await startWorld({ naiveAssembler, log: options.log, onStage: (message) => options.onLine(`world: ${message}`) });
+  const machine = new MachineLoadSampler();
+  machine.start();
+  let world: World;
+  try {
+    world = await startWorld({
+      naiveAssembler,
+      log: options.log,
+      store: options.storeLocation,
+      onStage: (message) => options.onLine(`world: ${message}`),
+      onProcesses: (pids) => machine.watch(pids),
+      signal: options.signal,
+    });
+  } catch (error) {
+    machine.stop();
+    const load = machine.summary(DEMO_NEEDS_CORES, started);
+    if (error instanceof WorldNotReadyError && machineWasBusy(load)) throw new WorldNotReadyError(`${error.message}
+${describeMachine(load, 'while the world started')}.`);
+    throw error;
+  }
   let keepWorld = false;
+  let machineLoad: MachineLoad | undefined;
   try {
     options.onLine(`world: up in ${((Date.now() - started) / 1000).toFixed(1)}s — shop ${world.urls.page}`);
     if (options.signal.aborted) return { segments: [], naiveAssembler, interrupted: true };
@@ -103,6 +131,15 @@ export async function runDemo(options: DemoOptions): Promise<DemoOutcome> {
         },
         onProgress: (progress) => options.onProgress(progress, lastSecond),
         writeReports: async (journal, folder) => {
+          const runStart = Date.parse(journal.startedAt);
+          machineLoad = machine.summary(DEMO_NEEDS_CORES, runStart, runStart + journal.durationMs);
+          journal.events.push({
+            atMs: journal.durationMs,
+            at: journal.endedAt,
+            type: 'machine.load',
+            message: describeMachine(machineLoad, 'during the run'),
+            data: { ...machineLoad, busy: machineWasBusy(machineLoad) },
+          });
           segments = await record.joinJournal(journal, folder, { pids: [...pids], urls: world.urls, naiveAssembler });
           return options.writeReports(journal, folder);
         },
@@ -111,8 +148,11 @@ export async function runDemo(options: DemoOptions): Promise<DemoOutcome> {
       clearInterval(ticker);
     }
     keepWorld = options.keep === true && !options.signal.aborted;
-    return { run, world: keepWorld ? world : undefined, segments, naiveAssembler };
+    const busy = machineLoad && (run.verdict === 'violated' || run.verdict === 'aborted') && machineWasBusy(machineLoad);
+    const busyMachine = busy ? `${describeMachine(machineLoad!, 'during the run')}. This verdict may say more about the machine than about the shop: run it again when the machine is quieter.` : undefined;
+    return { run, world: keepWorld ? world : undefined, segments, naiveAssembler, machine: machineLoad, busyMachine };
   } finally {
+    machine.stop();
     if (!keepWorld) await world.stop();
   }
 }

@@ -13,7 +13,7 @@ test('the default world is two regions of eight backends and two assemblers each
   assert.equal(plan.backends.length, BACKEND_SERVICES.length);
   assert.deepEqual(plan.backends[0], {
     name: 'catalog', command: ['/usr/bin/node', '/b.js'], env: {}, regions: { 'us-east': 1, 'us-west': 1 },
-    health: { path: '/healthz' }, restart: 'on-failure', startTimeoutMs: 15_000, stopGraceMs: 6_000,
+    health: { path: '/healthz' }, restart: 'on-failure', startTimeoutMs: 30_000, stopGraceMs: 6_000,
   });
   assert.deepEqual(plan.assembler.regions, { 'us-east': 2, 'us-west': 2 });
   assert.equal(Object.keys(plan.proxyListen).length, 16);

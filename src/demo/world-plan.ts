@@ -95,7 +95,8 @@ export function planWorld(options: WorldOptions = {}): WorldPlan {
   const node = options.node ?? process.execPath;
   const entries = options.entries ?? DEFAULT_ENTRIES;
   const everywhere = (count: number) => Object.fromEntries(regions.map((region) => [region, count]));
-  const common = { health: { path: '/healthz' }, restart: 'on-failure' as const, startTimeoutMs: 15_000, stopGraceMs: 6_000 };
+  // Twenty cold starts at once on two cores shared with other programs can take well over 15 s.
+  const common = { health: { path: '/healthz' }, restart: 'on-failure' as const, startTimeoutMs: 30_000, stopGraceMs: 6_000 };
 
   const assemblerEnv: Record<string, string> = {};
   if (options.naiveAssembler) assemblerEnv.GAMEDAY_ASSEMBLER_TIMEOUTS = 'off';

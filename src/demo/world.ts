@@ -9,11 +9,15 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startFleetControl } from '../fleet/control-api.js';
 import { Fleet } from '../fleet/fleet.js';
-import { startLeverService, type LeverService } from '../levers/lever-service.js';
+import { InstanceStartError } from '../fleet/instance.js';
+import { startControlRoom } from '../control-room/control-room.js';
+import { dashboardModule } from '../dashboard/dashboard-module.js';
+import { leverModule, type LeverModule } from '../levers/lever-module.js';
 import type { Logger } from '../observe/log.js';
 import { connectProxy } from '../proxy/client.js';
 import { startSidecar } from './sidecar.js';
 import { describePortOwner, portIsFree } from './port-owner.js';
+import { waitUntilReady, WorldNotReadyError } from './readiness.js';
 import { assemblerService, planWorld, proxySpecs, type WorldPlan } from './world-plan.js';
 
 /** The world's fixed loopback ports (docs/demo.md). The proxy's and the levers' are their own defaults. */
@@ -37,13 +41,30 @@ export interface WorldStartOptions {
   log: Logger;
   /** Called as each part comes up, for the progress view. */
   onStage?: (message: string) => void;
+  /** How long every region may take to serve full pages on its own once the processes are up (WorldNotReadyError). */
+  readyLimitMs?: number;
+  /** Called once the world's processes exist, with a way to list them (they change as instances restart). */
+  onProcesses?: (pids: () => number[]) => void;
+  /** Ctrl-C while the world starts: stop waiting for readiness; the caller sees the signal and stops the world. */
+  signal?: AbortSignal;
+  /**
+   * The store the run is recorded in (a SQLite file or a postgres:// URL): the world's control room serves
+   * the dashboard and the levers on it, so the run shows there live. Without it the levers get a store of
+   * their own and the dashboard shows no run.
+   */
+  store?: string;
 }
+
+/** Time for every region to serve on its own after the processes are up: seconds on a quiet machine. */
+export const READY_LIMIT_MS = 60_000;
 
 export interface WorldUrls {
   shop: string;
   page: string;
   proxy: string;
   levers: string;
+  /** The control room's dashboard (the world's levers are served by the same control room). */
+  dashboard: string;
   fleet: string;
   gateway: string;
   metrics: string[];
@@ -77,15 +98,15 @@ export async function startWorld(options: WorldStartOptions): Promise<World> {
   const storeDir = mkdtempSync(join(tmpdir(), 'gameday-demo-'));
   undo.push(async () => rmSync(storeDir, { recursive: true, force: true }));
   try {
-    const levers = await startLeverService({
+    const levers = await startControlRoom({
       listen: `127.0.0.1:${ports.levers}`,
-      // A store of its own: a lever pulled in an earlier demo must not shape this one.
-      store: join(storeDir, 'levers.db'),
-      levers: planWorld().levers,
+      store: options.store ?? join(storeDir, 'levers.db'),
+      modules: [leverModule({ levers: planWorld().levers }), dashboardModule()],
       logger: options.log,
     });
     undo.push(() => levers.close());
-    stage(`lever service on ${levers.url}`);
+    await resetWorldLevers(levers.module<LeverModule>('levers')!);
+    stage(`control room on ${levers.url}: the levers, and the dashboard ${levers.url}/ where the run shows live`);
 
     // The links listen before anything else starts, so the assemblers can be told where they are and no
     // port picked for a link can be handed to an instance in the meantime.
@@ -123,10 +144,21 @@ export async function startWorld(options: WorldStartOptions): Promise<World> {
     undo.push(() => gateway.stop());
     const shopUrl = `http://127.0.0.1:${ports.shop}`;
     const gatewayUrl = `http://127.0.0.1:${ports.gateway}`;
+    const pids = () => [process.pid, sidecar.pid, gateway.pid, ...fleet.instances().flatMap((i) => (i.pid === null ? [] : [i.pid]))];
+    options.onProcesses?.(pids);
     stage(`region gateway on ${shopUrl} (${plan.regions.join(', ')})`);
 
-    stage('warming up: waiting for a second of full, fast pages');
-    await warmUp(`${shopUrl}/product/42`);
+    // Cold JIT, empty connection pools and twenty processes still settling on two cores make the first
+    // seconds slower than the steady state the run measures, and a region the gateway does not route to
+    // yet cannot take the other's traffic: the run starts only when each region serves on its own.
+    await waitUntilReady({
+      shopUrl,
+      gatewayUrl,
+      regions: plan.regions,
+      limitMs: options.readyLimitMs ?? READY_LIMIT_MS,
+      onStatus: stage,
+      signal: options.signal,
+    });
     const assemblerMetricsUrls = () => fleet.instances({ service: plan.assembler.name }).map((i) => `${i.url}/metrics`);
     let stopped: Promise<void> | undefined;
     return {
@@ -137,17 +169,31 @@ export async function startWorld(options: WorldStartOptions): Promise<World> {
         page: `${shopUrl}/product/42`,
         proxy: proxy.controlUrl,
         levers: levers.url,
+        dashboard: `${levers.url}/`,
         fleet: fleetControl.url,
         gateway: gatewayUrl,
         metrics: [`${proxy.controlUrl}/metrics`, `${levers.url}/metrics`, `${gatewayUrl}/metrics`, ...assemblerMetricsUrls()],
       },
       assemblerMetricsUrls,
-      pids: () => [process.pid, sidecar.pid, gateway.pid, ...fleet.instances().flatMap((i) => (i.pid === null ? [] : [i.pid]))],
+      pids,
       stop: () => (stopped ??= unwind(undo)),
     };
   } catch (error) {
     await unwind(undo);
+    // A process of the world that does not come up (too slow on a busy machine, or crashed) is the same
+    // failure as a world that does not serve: nothing was touched, and the message says which one.
+    if (error instanceof InstanceStartError) throw new WorldNotReadyError(`the demo world did not start: ${error.message}. Nothing was injected; the world is stopped.`);
     throw error;
+  }
+}
+
+/** A lever pulled in an earlier demo on the same store must not shape this one: the world starts with its levers reset, said in the audit trail. */
+async function resetWorldLevers(levers: LeverModule): Promise<void> {
+  const declared = new Set(planWorld().levers.map((lever) => lever.name));
+  for (const lever of await levers.board.list()) {
+    if (declared.has(lever.name) && lever.state === 'pulled') {
+      await levers.board.reset(lever.name, { by: 'gameday demo', reason: 'the demo world starts with every lever of the shop reset' });
+    }
   }
 }
 
@@ -178,35 +224,4 @@ async function unwind(undo: (() => Promise<unknown>)[]): Promise<void> {
     }
   }
   if (errors.length > 0) throw new AggregateError(errors, `stopping the demo world: ${errors.map((e) => (e as Error).message).join('; ')}`);
-}
-
-/**
- * The world is ready when it serves a whole second of pages at the demo's rate, all full and fast: cold
- * JIT, empty connection pools and twenty processes still settling on two cores make the first seconds
- * after a start slower than the steady state the run is about to measure. Bounded: after the limit the run
- * starts anyway and its own steady-state check says what it sees.
- */
-async function warmUp(url: string, limitMs = 10_000): Promise<void> {
-  const deadline = Date.now() + limitMs;
-  const page = async (): Promise<{ ok: boolean; ms: number }> => {
-    const started = performance.now();
-    try {
-      const response = await fetch(url, { signal: AbortSignal.timeout(2000) });
-      const body = (await response.json()) as { outcome?: string };
-      return { ok: response.status === 200 && body.outcome === 'full', ms: performance.now() - started };
-    } catch {
-      return { ok: false, ms: performance.now() - started };
-    }
-  };
-  while (Date.now() < deadline) {
-    const second = Date.now() + 1000;
-    // 40 pages spread over one second, as the flagship's shoppers send them.
-    const results = await Promise.all(
-      Array.from({ length: 40 }, (_, i) => new Promise<{ ok: boolean; ms: number }>((resolve) => setTimeout(() => void page().then(resolve), i * 25))),
-    );
-    const slow = results.filter((r) => r.ms > 250).length;
-    if (results.every((r) => r.ok) && slow <= 1) return;
-    const rest = second - Date.now();
-    if (rest > 0) await new Promise((resolve) => setTimeout(resolve, rest));
-  }
 }

@@ -1,4 +1,5 @@
 import type { LoadOptions, LoadSample, LoadSummary } from '../load/types.js';
+import type { SliSample } from '../journal/format.js';
 import type { JournalRecorder } from '../journal/recorder.js';
 import type { Experiment, LoadDeclaration } from './schema.js';
 import { latencyCounts, QuerySeries, singleLatency, SliSeries, type SliPoint, type SliWindowSource } from './sli.js';
@@ -7,8 +8,8 @@ import { prometheusQuery } from './prometheus.js';
 
 // Where SLIs come from: the experiment's loads (through the load generator), its HTTP probes and its
 // Prometheus queries. Each source feeds one series on the run's clock; loads and probes also feed the
-// journal's sample series the report charts, and `onPoint` (the store's live run samples) sees every
-// point of a load as it arrives.
+// journal's sample series the report charts, and `onSample` (the store's live run samples) sees each of
+// those samples as it arrives, with the point behind it (interval, latency buckets) for windowed SLIs.
 
 export type LoadRunner = (options: LoadOptions, onSample: (sample: LoadSample) => void) => Promise<LoadSummary>;
 
@@ -25,7 +26,7 @@ export class SliSources {
     private readonly experiment: Experiment,
     private readonly journal: JournalRecorder,
     private readonly runLoad: LoadRunner,
-    private readonly onPoint: (load: string, point: SliPoint) => void = () => undefined,
+    private readonly onSample: (sample: SliSample, point: SliPoint) => void = () => undefined,
   ) {
     for (const name of [...Object.keys(experiment.loads), ...Object.keys(experiment.probes)]) this.series.set(name, new SliSeries(name));
     for (const [name, query] of Object.entries(experiment.queries)) {
@@ -57,9 +58,8 @@ export class SliSources {
       const errors = Object.values(sample.errors).reduce((sum, n) => sum + n, 0);
       const point: SliPoint = { atMs, intervalMs: sample.intervalMs, ok: sample.ok, errors, dropped: sample.dropped, latency: latencyCounts(sample.histogram) };
       series.add(point);
-      this.onPoint(name, point);
       const attempts = sample.ok + errors + sample.dropped;
-      this.journal.samples.push({
+      this.record(point, {
         atMs,
         load: name,
         rate: sample.achievedRate,
@@ -90,10 +90,11 @@ export class SliSources {
         const latency = singleLatency(Math.max(1, Math.round(result.latencyMs * 1000)));
         const atMs = this.journal.now();
         const intervalMs = Math.max(probe.every, atMs - started);
-        series.add({ atMs, intervalMs, ok: result.ok ? 1 : 0, errors: result.ok ? 0 : 1, dropped: 0, latency });
+        const point: SliPoint = { atMs, intervalMs, ok: result.ok ? 1 : 0, errors: result.ok ? 0 : 1, dropped: 0, latency };
+        series.add(point);
         // The probe's checks go into the journal like a load's samples, so the report charts what it measured.
         const latencyMs = Math.round(result.latencyMs * 10) / 10;
-        this.journal.samples.push({
+        this.record(point, {
           atMs,
           load: name,
           source: 'probe',
@@ -111,6 +112,11 @@ export class SliSources {
       }
     };
     this.running.set(name, { controller, done: loop() });
+  }
+
+  private record(point: SliPoint, sample: SliSample): void {
+    this.journal.sample(sample);
+    this.onSample(sample, point);
   }
 
   /** A query runs every `every`; a failed query adds no point, so its SLI is "no data" until one succeeds. */

@@ -8,6 +8,11 @@ import type { Region, RegionTable, Upstream } from './regions.js';
 // Forwards one request: pick a region by weight and health, an instance round robin, send; an idempotent
 // request whose attempt fails (connection error, timeout, black hole, 5xx) before any response byte was
 // sent to the client is retried once, on another region when there is one, else on another instance.
+// A request that names its region (REGION_HEADER) is served by that region only, whatever its weight, as
+// a regional endpoint would serve it: that is how a probe learns whether one region can serve on its own.
+
+/** Request header that pins a request to one region; responses carry the same header naming who served. */
+export const REGION_HEADER = 'x-gameday-region';
 
 const IDEMPOTENT = new Set(['GET', 'HEAD', 'PUT', 'DELETE', 'OPTIONS']);
 // RFC 9110 §7.6.1: connection-specific headers are not forwarded.
@@ -75,16 +80,22 @@ export async function forward(ctx: ForwardContext, req: IncomingMessage, res: Se
       status = error instanceof BodyTooLarge ? 413 : 400;
       return sendJson(res, status, { error: (error as Error).message });
     }
+    const pinnedName = req.headers[REGION_HEADER];
+    const pinned = typeof pinnedName === 'string' ? ctx.table.region(pinnedName) : undefined;
+    if (typeof pinnedName === 'string' && !pinned) {
+      status = 400;
+      return sendJson(res, status, { error: `gateway: no region "${pinnedName}" (header ${REGION_HEADER}); known: ${[...ctx.table.regions.keys()].join(', ')}` });
+    }
     const method = req.method ?? 'GET';
     const attempts = IDEMPOTENT.has(method) ? 2 : 1;
     const triedRegions = new Set<Region>();
     const triedUpstreams = new Set<Upstream>();
-    let lastFailure = 'no region has a healthy instance';
+    let lastFailure = pinned ? `region ${pinned.name} has no available instance` : 'no region has a healthy instance';
     for (let attempt = 0; attempt < attempts && !aborted.signal.aborted; attempt++) {
       const now = Date.now();
-      let region = ctx.table.pickRegion(now, triedRegions);
+      let region = pinned ?? ctx.table.pickRegion(now, triedRegions);
       let upstream = region?.pick(now, triedUpstreams) ?? null;
-      if (!upstream && attempt > 0) {
+      if (!upstream && attempt > 0 && !pinned) {
         // No other region can serve: try another instance of a region already tried.
         for (const tried of triedRegions) {
           upstream = tried.pick(now, triedUpstreams);
@@ -146,7 +157,7 @@ export async function forward(ctx: ForwardContext, req: IncomingMessage, res: Se
         for (const [name, value] of Object.entries(response.headers)) {
           if (value !== undefined && !HOP_BY_HOP.has(name)) headers[name] = value;
         }
-        headers['x-gameday-region'] = region.name;
+        headers[REGION_HEADER] = region.name;
         headers['x-gameday-instance'] = upstream.id;
         res.writeHead(response.statusCode, headers);
         // pipeline respects the client's backpressure, and if the upstream dies mid-body it destroys the

@@ -1,4 +1,4 @@
-import type { Queryable, SqlValue } from '../store/engine.js';
+import type { Queryable, SqlValue, Transaction } from '../store/engine.js';
 import type { Capability } from '../store/migrations.js';
 import { refOf, type Incident, type IncidentState, type Role } from './incident.js';
 import type { Severity } from './severity.js';
@@ -149,7 +149,12 @@ const ROLE_COLUMNS: Record<Role, string> = { commander: 'commander', operations_
 
 /** Reads and writes rows; `db` is the store or one transaction of it. The rules live in incidents.ts. */
 export class IncidentRecords {
-  constructor(private readonly db: Queryable) {}
+  constructor(private readonly db: Queryable | Transaction) {}
+
+  /** Pages that follow an incident re-read it once the transaction that wrote it commits. */
+  private told(id: number): void {
+    if ('notify' in this.db) this.db.notify('incidents', String(id));
+  }
 
   async insert(incident: NewIncident, nowMs: number): Promise<number> {
     const row = await this.db.get<{ id: number }>(
@@ -176,6 +181,7 @@ export class IncidentRecords {
         nowMs,
       ],
     );
+    this.told(Number(row!.id));
     return Number(row!.id);
   }
 
@@ -218,6 +224,7 @@ export class IncidentRecords {
     if (change.lastUpdateMs !== undefined) set('last_update_ms', change.lastUpdateMs);
     params.push(id);
     await this.db.run(`UPDATE incidents SET ${sets.join(', ')} WHERE id = ?`, params);
+    this.told(id);
   }
 
   /** Appends an entry; one with a `factKey` the incident already has is not added again (returns false). */
@@ -226,6 +233,7 @@ export class IncidentRecords {
       'INSERT INTO incident_entries (incident, at_ms, at, recorded_ms, kind, source, text, data, fact_key) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING',
       [incident, Math.round(entry.atMs), new Date(entry.atMs).toISOString(), nowMs, entry.kind, entry.source, entry.text, entry.data ? JSON.stringify(entry.data) : null, entry.factKey ?? null],
     );
+    if (result.changes > 0) this.told(incident);
     return result.changes > 0;
   }
 

@@ -1,5 +1,6 @@
 import { Gauge } from 'prom-client';
 import type { ControlRoomModule, ModuleFactory } from '../control-room/module.js';
+import { DASHBOARD_SCRIPT } from '../dashboard/dashboard-module.js';
 import type { Store } from '../store/engine.js';
 import { Incidents } from './incidents.js';
 import { answerIncidentError, incidentRoutes } from './routes.js';
@@ -36,7 +37,7 @@ export type IncidentsModuleFactory = ModuleFactory & {
 
 export function incidentsModule(options: IncidentsModuleOptions = {}): IncidentsModuleFactory {
   let bound: { store: Store; url: () => string } | undefined;
-  const factory = async ({ store, room, log, metrics, url }: Parameters<ModuleFactory>[0]): Promise<IncidentsModule> => {
+  const factory = async ({ store, room, log, metrics, url, forms }: Parameters<ModuleFactory>[0]): Promise<IncidentsModule> => {
     bound = { store, url };
     const incidents = new Incidents(store);
     const onCall = options.onCall?.trim() || 'on-call';
@@ -80,11 +81,12 @@ export function incidentsModule(options: IncidentsModuleOptions = {}): Incidents
 
     return {
       name: 'incidents',
+      pages: true,
       incidents,
       get triggersHeld() {
         return hold.held;
       },
-      routes: (app) => incidentRoutes(app, incidents, { alerts: { onCall, severity: options.alertSeverity } }),
+      routes: (app) => incidentRoutes(app, incidents, { alerts: { onCall, severity: options.alertSeverity }, forms, liveScript: DASHBOARD_SCRIPT }),
       answerError: answerIncidentError,
       describe: async () => {
         const open = await incidents.list({ open: true }).catch(() => []);

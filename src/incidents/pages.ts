@@ -1,3 +1,4 @@
+import { formAction } from '../web/form-token.js';
 import { escapeHtml } from '../web/page.js';
 import { INCIDENT_STATES, ROLES, ROLE_DUTIES, ROLE_WORDS, UPDATE_STATES, type Incident } from './incident.js';
 import { FIGURES, FIGURE_WORDS, formatSpan, type UpdateDue } from './response.js';
@@ -27,10 +28,6 @@ tr.section td { background: #f6f8fa; font-weight: 650; color: var(--muted); }
 .inc-forms textarea, form.stack textarea { min-height: 4.5em; }
 fieldset { border: 1px solid var(--line); border-radius: 8px; padding: 8px 10px; margin: 0; }
 `;
-
-export function formPath(path: string, token: string): string {
-  return token ? `${path}${path.includes('?') ? '&' : '?'}form-token=${encodeURIComponent(token)}` : path;
-}
 
 function time(ms: number | null, withDate = true): string {
   if (ms === null) return '—';
@@ -82,6 +79,11 @@ function incidentTable(rows: IncidentList['open'], empty: string): string {
   return `<table><thead><tr><th>incident</th><th>title</th><th>state</th><th>commander</th><th>components</th><th>declared</th></tr></thead><tbody>${rows.map((r) => incidentRow(r.incident, r.due)).join('')}</tbody></table>`;
 }
 
+/** The open incidents, sent again by the list page's stream as they change. */
+export function openIncidentsTable(list: IncidentList): string {
+  return incidentTable(list.open, 'No open incident.');
+}
+
 function statsTable(stats: IncidentStats): string {
   if (stats.periods.length === 0) return '<p class="empty">No incident yet.</p>';
   const head = FIGURES.map((f) => `<th class="num">median ${FIGURE_WORDS[f]}</th>`).join('');
@@ -94,9 +96,9 @@ export function renderListBody(list: IncidentList, stats: IncidentStats, compone
   return [
     '<header><div class="eyebrow">Respond</div><h1>Incidents</h1></header>',
     notice(message?.text, message?.ok),
-    `<section class="card" aria-labelledby="open"><h2 id="open">Open incidents</h2>${incidentTable(list.open, 'No open incident.')}</section>`,
+    `<section class="card" aria-labelledby="open"><h2 id="open">Open incidents</h2><div id="inc-open" data-fragment>${openIncidentsTable(list)}</div></section>`,
     `<section class="card" aria-labelledby="declare"><h2 id="declare">Declare an incident</h2>
-<form class="stack" method="post" action="${escapeHtml(formPath('/incidents', token))}">
+<form class="stack" method="post" action="${escapeHtml(formAction('/incidents', token))}">
 <label for="d-title">Title: what is wrong, in a few words</label><input type="text" id="d-title" name="title" required maxlength="200">
 <label for="d-severity">Severity</label><select id="d-severity" name="severity">${severityOptions('SEV2')}</select>
 ${components.size > 0 ? `<fieldset><legend>Affected components</legend>${boxes}</fieldset>` : ''}
@@ -138,10 +140,7 @@ function whatChanged(view: IncidentView): string {
 export function renderIncidentBody(view: IncidentView, token: string, message?: { text: string; ok?: boolean }): string {
   const { incident } = view;
   const open = incident.moments.resolvedMs === null;
-  const path = (action: string) => escapeHtml(formPath(`/incidents/${incident.id}/${action}`, token));
-  const roles = ROLES.map((role) => `<div><dt>${ROLE_WORDS[role]}</dt><dd>${escapeHtml(incident.roles[role] ?? (role === 'commander' ? '' : `— (${incident.roles.commander}, the commander)`))}</dd></div>`).join('');
-  const moments = (['startedMs', 'detectedMs', 'declaredMs', 'mitigatedMs', 'resolvedMs'] as const).map((m) => `<div><dt>${m.replace('Ms', '')}</dt><dd>${time(incident.moments[m])}</dd></div>`).join('');
-  const figures = FIGURES.map((f) => `<div class="tile"><div class="tile-label">time ${FIGURE_WORDS[f]}</div><div class="tile-value">${formatSpan(view.figures[f])}</div></div>`).join('');
+  const path = (action: string) => escapeHtml(formAction(`/incidents/${incident.id}/${action}`, token));
   const forms = open
     ? `<section class="card" aria-labelledby="act"><h2 id="act">Act</h2><div class="inc-forms">
 <form method="post" action="${path('update')}"><h3>Status update (communications lead)</h3><label for="u-state">State</label><select id="u-state" name="state">${UPDATE_STATES.map((s) => `<option${s === incident.state ? ' selected' : ''}>${s}</option>`).join('')}</select><label for="u-message">What users should know</label><textarea id="u-message" name="message" required></textarea><label for="u-severity">Severity</label><select id="u-severity" name="severity">${severityOptions(incident.severity)}</select>${by('u-by')}<button type="submit">Post the update</button></form>
@@ -155,11 +154,25 @@ export function renderIncidentBody(view: IncidentView, token: string, message?: 
     `<div class="inc-badges">${severityBadge(incident)} <span class="inc-state">${INCIDENT_STATES.includes(incident.state) ? incident.state : ''}</span>${incident.components.length > 0 ? ` on ${escapeHtml(incident.components.map((c) => view.componentNames.get(c) ?? c).join(', '))}` : ''}</div>`,
     `<p class="description">${escapeHtml(SEVERITY[incident.severity].meaning)}</p></header>`,
     notice(message?.text, message?.ok),
-    dueBanner(view.due, incident),
-    `<div class="grid-2"><section class="card" aria-labelledby="roles"><h2 id="roles">Roles</h2><dl class="meta">${roles}</dl><p class="note">${ROLES.map((r) => `${ROLE_WORDS[r]}: ${ROLE_DUTIES[r]}`).join('. ')}.</p></section>`,
-    `<section class="card" aria-labelledby="moments"><h2 id="moments">Moments</h2><dl class="meta">${moments}</dl><div class="tiles">${figures}</div>${view.causes.length > 0 ? `<p class="note">Opened or joined by: ${escapeHtml(view.causes.join('; '))}</p>` : ''}</section></div>`,
-    forms,
-    `<section class="card" aria-labelledby="changed"><h2 id="changed">What changed before the declaration</h2>${whatChanged(view)}</section>`,
-    `<section class="card" aria-labelledby="timeline"><h2 id="timeline">Timeline</h2>${timelineTable(view)}</section>`,
+    ...Object.entries(incidentFragments(view)).map(([id, html], i) => `${i === 1 ? forms : ''}<div id="${id}" data-fragment>${html}</div>`),
   ].join('\n');
+}
+
+/** The parts of an incident's page that change by themselves, by their element id: the page's stream sends them again. */
+export function incidentFragments(view: IncidentView): Record<'inc-people' | 'inc-timeline', string> {
+  const { incident } = view;
+  const roles = ROLES.map((role) => `<div><dt>${ROLE_WORDS[role]}</dt><dd>${escapeHtml(incident.roles[role] ?? (role === 'commander' ? '' : `— (${incident.roles.commander}, the commander)`))}</dd></div>`).join('');
+  const moments = (['startedMs', 'detectedMs', 'declaredMs', 'mitigatedMs', 'resolvedMs'] as const).map((m) => `<div><dt>${m.replace('Ms', '')}</dt><dd>${time(incident.moments[m])}</dd></div>`).join('');
+  const figures = FIGURES.map((f) => `<div class="tile"><div class="tile-label">time ${FIGURE_WORDS[f]}</div><div class="tile-value">${formatSpan(view.figures[f])}</div></div>`).join('');
+  return {
+    'inc-people': [
+      dueBanner(view.due, incident),
+      `<div class="grid-2"><section class="card" aria-labelledby="roles"><h2 id="roles">Roles</h2><dl class="meta">${roles}</dl><p class="note">${ROLES.map((r) => `${ROLE_WORDS[r]}: ${ROLE_DUTIES[r]}`).join('. ')}.</p></section>`,
+      `<section class="card" aria-labelledby="moments"><h2 id="moments">Moments</h2><dl class="meta">${moments}</dl><div class="tiles">${figures}</div>${view.causes.length > 0 ? `<p class="note">Opened or joined by: ${escapeHtml(view.causes.join('; '))}</p>` : ''}</section></div>`,
+    ].join(''),
+    'inc-timeline': [
+      `<section class="card" aria-labelledby="changed"><h2 id="changed">What changed before the declaration</h2>${whatChanged(view)}</section>`,
+      `<section class="card" aria-labelledby="timeline"><h2 id="timeline">Timeline</h2>${timelineTable(view)}</section>`,
+    ].join(''),
+  };
 }

@@ -1,11 +1,14 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { parseDuration } from '../units/units.js';
-import { FRAME_HEADERS, renderPage } from '../web/page.js';
+import type { Store } from '../store/engine.js';
+import type { FormTokens } from '../web/form-token.js';
+import { sendPage } from '../web/send-page.js';
+import { fragmentSender, openEventStream } from '../web/sse.js';
 import { alertmanagerPayload, receiveAlerts, type AlertOptions } from './alertmanager.js';
 import { IncidentConflictError, IncidentInputError, IncidentNotFoundError, parseIncidentId, parseRole, UPDATE_STATES } from './incident.js';
 import type { Incidents } from './incidents.js';
-import { INCIDENT_CSS, renderIncidentBody, renderListBody } from './pages.js';
+import { INCIDENT_CSS, incidentFragments, openIncidentsTable, renderIncidentBody, renderListBody } from './pages.js';
 import { incidentJson, incidentList, incidentStats, incidentView, incidentViewJson } from './view.js';
 
 // The incidents' HTTP edge (docs/incidents.md): the JSON API the CLI's verbs mirror, the Alertmanager
@@ -48,9 +51,16 @@ const resolveBody = z.object({ by: person, message: text(4000).optional() }).str
 
 export interface RouteOptions {
   alerts: AlertOptions;
-  /** The form token of a page (the dashboard's, once the control room issues them); '' when none. */
-  formToken?: (request: FastifyRequest) => string;
+  /** The control room's form tokens: every page goes out through sendPage, every form carries the token. */
+  forms: FormTokens;
+  /** The one script that follows a page's stream and swaps its live parts in (served by the dashboard module). */
+  liveScript?: string;
 }
+
+/** Facts the timeline reads from where they are kept: a change on any of these channels may add to it. */
+const TIMELINE_CHANNELS = ['incidents', 'status', 'levers', 'journal', 'runs'] as const;
+/** A burst of notifications (a run's journal) re-renders a page's live parts at most this often. */
+const LIVE_EVERY_MS = 500;
 
 export function incidentRoutes(app: FastifyInstance, incidents: Incidents, options: RouteOptions): void {
   if (!app.hasContentTypeParser('application/x-www-form-urlencoded')) {
@@ -95,16 +105,15 @@ export function incidentRoutes(app: FastifyInstance, incidents: Incidents, optio
   });
 
   // The pages: forms answer with the incident page (a refusal is said on it, and nothing changed).
-  const token = (request: FastifyRequest) => options.formToken?.(request) ?? '';
-  const page = (reply: FastifyReply, title: string, body: string, status = 200) =>
-    reply.code(status).headers(FRAME_HEADERS).header('cache-control', 'no-store').type('text/html; charset=utf-8').send(renderPage({ title, body, current: '/incidents', css: INCIDENT_CSS, forms: true }));
+  const page = (request: FastifyRequest, reply: FastifyReply, title: string, body: (token: string) => string, stream: string, status = 200) =>
+    sendPage(request, reply, options.forms, { title, body, current: '/incidents', css: INCIDENT_CSS, stream, modulePaths: options.liveScript ? [options.liveScript] : [] }, status);
   const listPage = async (request: FastifyRequest, reply: FastifyReply, message?: { text: string; ok?: boolean }, status = 200) => {
     const [list, stats, names] = await Promise.all([incidentList(incidents), incidentStats(incidents), incidents.componentNames()]);
-    return page(reply, 'Incidents', renderListBody(list, stats, names, token(request), message), status);
+    return page(request, reply, 'Incidents', (token) => renderListBody(list, stats, names, token, message), '/live/incidents', status);
   };
   const incidentPage = async (request: FastifyRequest, reply: FastifyReply, id: number, message?: { text: string; ok?: boolean }, status = 200) => {
     const view = await incidentView(incidents, id);
-    return page(reply, `${view.incident.ref} ${view.incident.title}`, renderIncidentBody(view, token(request), message), status);
+    return page(request, reply, `${view.incident.ref} ${view.incident.title}`, (token) => renderIncidentBody(view, token, message), `/live/incidents/${id}`, status);
   };
   /** Runs a form's change; a refusal is shown on the page it came from with its status code. */
   const act = async (request: FastifyRequest, reply: FastifyReply, id: number | undefined, change: () => Promise<number>) => {
@@ -118,6 +127,14 @@ export function incidentRoutes(app: FastifyInstance, incidents: Incidents, optio
       return id === undefined ? listPage(request, reply, { text: refused.text }, refused.status) : incidentPage(request, reply, id, { text: refused.text }, refused.status);
     }
   };
+
+  // The live parts: rendered again when the store says something the page shows may have changed.
+  app.get('/live/incidents', (_request, reply) => follow(incidents.store, reply, async () => ({ 'inc-open': openIncidentsTable(await incidentList(incidents)) })));
+  app.get('/live/incidents/:id', async (request, reply) => {
+    const id = idOf(request);
+    await incidents.get(id);
+    return follow(incidents.store, reply, async () => incidentFragments(await incidentView(incidents, id)));
+  });
 
   app.get('/incidents', (request, reply) => listPage(request, reply));
   app.get('/incidents/:id', (request, reply) => incidentPage(request, reply, idOf(request)));
@@ -149,6 +166,30 @@ export function incidentRoutes(app: FastifyInstance, incidents: Incidents, optio
     const id = idOf(request);
     return act(request, reply, id, async () => (await incidents.resolve(id, resolveBody.parse(withoutEmpty(request.body)))).id);
   });
+}
+
+/** Streams `render`'s fragments now and after every change on the timeline's channels, until the reader leaves. */
+async function follow(store: Store, reply: FastifyReply, render: () => Promise<Record<string, string>>): Promise<void> {
+  const stream = openEventStream(reply);
+  const send = fragmentSender(stream);
+  let timer: NodeJS.Timeout | undefined;
+  const refresh = async () => {
+    timer = undefined;
+    if (stream.signal.aborted) return;
+    for (const [id, html] of Object.entries(await render())) send(id, html);
+  };
+  const soon = () => {
+    timer ??= setTimeout(() => void refresh().catch(() => stream.end()), LIVE_EVERY_MS);
+  };
+  const stops = await Promise.all(TIMELINE_CHANNELS.map((channel) => store.subscribe(channel, soon)));
+  stream.signal.addEventListener('abort', () => {
+    clearTimeout(timer);
+    for (const stop of stops) void stop();
+  });
+  // The overdue banner counts on the clock, not on a write: it is rendered again now and then anyway.
+  const clock = setInterval(soon, 15_000);
+  stream.signal.addEventListener('abort', () => clearInterval(clock));
+  await refresh();
 }
 
 function declare(incidents: Incidents, body: z.output<typeof declareBody>) {

@@ -1,6 +1,6 @@
 import { connect, type Socket } from 'node:net';
 import type { Logger } from '../observe/log.js';
-import { Link, READ_BUFFER_SIZE, type PlannedStage, type ReadBuffer } from './link.js';
+import { FIRST_READ_SIZE, Link, type PlannedStage, type ReadBuffer } from './link.js';
 import type { Stream } from './types.js';
 
 /** What a connection needs from the proxy it belongs to. */
@@ -35,7 +35,7 @@ export class Connection {
     readonly client: Socket,
     private readonly host: ConnectionHost,
   ) {
-    const readBuffer: ReadBuffer = { buffer: Buffer.allocUnsafe(READ_BUFFER_SIZE) };
+    const readBuffer: ReadBuffer = { buffer: Buffer.allocUnsafe(FIRST_READ_SIZE) };
     this.upstream = connect({
       host: host.upstreamHost,
       port: host.upstreamPort,

@@ -16,6 +16,11 @@ import type { Sink, Stage, StageContext } from './toxics/toxic.js';
 // The service-to-client direction carries the bulk of the bytes, so it reads with `onread` into a
 // reusable buffer (no allocation per read, no Readable machinery): the buffer is handed on to the client
 // socket and reused as soon as that write completed synchronously, which on loopback is nearly always.
+// Each connection owns its buffer (Node hands a socket its next buffer right after a read, so a buffer
+// shared between connections would be read into while another's held bytes still sit in it). It starts
+// small, from Node's shared pool: most connections carry one small answer at a time, and a 64 KiB buffer
+// for each new connection made a burst of reconnecting callers spend a quarter of the proxy's time in
+// garbage collection. A read that fills the buffer is a bulk transfer, which reads on in 64 KiB.
 
 /** A stage the link should have, identified so that re-linking keeps existing stages and their state. */
 export interface PlannedStage {
@@ -35,6 +40,8 @@ export interface LinkOwner {
 const HIGH_WATER = 1 << 20;
 const LOW_WATER = 1 << 18;
 export const READ_BUFFER_SIZE = 64 * 1024;
+/** Below Buffer.poolSize / 2, so the first buffer of a connection is a slice of Node's pool, not an allocation of its own. */
+export const FIRST_READ_SIZE = 2 * 1024;
 
 /** The buffer an `onread` socket reads into next; replaced whenever the previous one is still in use. */
 export interface ReadBuffer {
@@ -94,15 +101,16 @@ export class Link {
   readInto(n: number, buffer: Buffer): boolean {
     const chunk = buffer.subarray(0, n);
     const holder = this.readBuffer!;
+    const nextSize = n === buffer.length ? READ_BUFFER_SIZE : buffer.length;
     if (this.chained) {
       // The chain may hold on to the chunk (latency, bandwidth …): it keeps this buffer, reads get a new one.
-      holder.buffer = Buffer.allocUnsafe(READ_BUFFER_SIZE);
+      holder.buffer = Buffer.allocUnsafe(nextSize);
       this.onData(chunk);
       return true;
     }
     if (this.dst.writableEnded || this.dst.destroyed) return true;
     this.dst.write(chunk);
-    if (this.dst.writableLength > 0) holder.buffer = Buffer.allocUnsafe(READ_BUFFER_SIZE);
+    if (this.dst.writableLength > 0 || nextSize !== buffer.length) holder.buffer = Buffer.allocUnsafe(nextSize);
     if (this.dst.writableNeedDrain) this.flowControl();
     return true;
   }

@@ -1,6 +1,6 @@
 import type { Logger } from '../observe/log.js';
 import type { Store } from '../store/engine.js';
-import { pruneRunSamples } from '../store/run-samples.js';
+import { RunSampleStore } from '../store/run-samples.js';
 import type { StatusConfig, Webhook } from './config.js';
 import { StatusFacts, type NewStatusChange, type StatusChange } from './facts.js';
 import { RAW_SAMPLES_MS, StatusHistory } from './history.js';
@@ -18,8 +18,8 @@ import { WebhookDeliverer } from './webhooks.js';
 
 export const EVALUATE_MS = 250;
 const HOUSEKEEPING_MS = 60_000;
-/** Live run samples are kept this long (journal.json keeps them for good). */
-const RUN_SAMPLES_MS = 86_400_000;
+/** The buckets of a run that never recorded its end (killed) are kept this long; an ended run's go at its end. */
+const RUN_BUCKETS_MS = 86_400_000;
 /** A holder that has not evaluated for this long is taken as gone: its gap is "no data". */
 const GAP_MS = 5000;
 
@@ -117,7 +117,7 @@ export class StatusWork {
     const longest = Math.max(0, ...this.options.config.components.flatMap((c) => c.slis.map((s) => s.window)));
     await this.history.prune(nowMs - Math.max(RAW_SAMPLES_MS, 2 * longest));
     await rollUpDays(this.options.store, this.options.config.components.map((c) => c.id), nowMs);
-    await pruneRunSamples(this.options.store, nowMs - RUN_SAMPLES_MS);
+    await new RunSampleStore(this.options.store).pruneBuckets(nowMs - RUN_BUCKETS_MS);
   }
 }
 

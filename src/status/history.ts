@@ -1,7 +1,7 @@
 import { latencyFromJson, latencyToJson, mergeLatency, type SliPoint } from '../experiment/sli.js';
 import type { Store } from '../store/engine.js';
 import type { Capability } from '../store/migrations.js';
-import { runSamplesSince } from '../store/run-samples.js';
+import { RunSampleStore } from '../store/run-samples.js';
 import type { StatusConfig } from './config.js';
 import { lookbackMs, type MonitorData } from './readings.js';
 
@@ -178,7 +178,7 @@ export class StatusHistory {
     const runMonitors = names.filter((name) => config.monitors[name].run);
     if (runMonitors.length > 0) {
       const runSince = nowMs - Math.max(...runMonitors.map((name) => lookbackMs(config, name)));
-      const samples = await runSamplesSince(this.store, runSince);
+      const samples = await new RunSampleStore(this.store).liveSamples([...new Set(runMonitors.map((name) => config.monitors[name].run!.load))], runSince);
       const runs = await this.runsById([...new Set(samples.map((s) => s.runId))]);
       for (const name of runMonitors) {
         const { load, experiment } = config.monitors[name].run!;

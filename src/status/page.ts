@@ -1,4 +1,4 @@
-import { escapeHtml, renderPage } from '../web/page.js';
+import { escapeHtml, renderPage, type PageOptions } from '../web/page.js';
 import type { StatuspageIncident } from './incidents.js';
 import { STATUS_WORDS, type Status } from './status.js';
 import type { UptimeDay } from './uptime.js';
@@ -101,7 +101,13 @@ function incident(i: StatuspageIncident): string {
   return `<article class="sp-component"><h3 class="sp-name">${i.drill ? '<span class="sp-drill">drill</span> ' : ''}${escapeHtml(i.name)}</h3><p class="tile-note">${escapeHtml(i.status)}, impact ${escapeHtml(i.impact)}${i.severity ? `, ${escapeHtml(i.severity)}` : ''}; started ${when(i.started_at)}${i.resolved_at ? `, resolved ${when(i.resolved_at)}` : ''}</p><ol class="sp-updates">${updates}</ol></article>`;
 }
 
+/** The page as a static copy has it: one file, its policy in a <meta>. */
 export function renderStatusPage(view: StatusView, links: PageLinks): string {
+  return renderPage(statusPage(view, links));
+}
+
+/** The page's parts, for the shell: renderPage for a static copy, sendPage (src/web/send-page.ts) on the control room. */
+export function statusPage(view: StatusView, links: PageLinks): PageOptions {
   const groups = new Map<string, ComponentView[]>();
   for (const c of view.components) groups.set(c.group ?? '', [...(groups.get(c.group ?? '') ?? []), c]);
   const componentSections = [...groups].map(
@@ -124,7 +130,7 @@ export function renderStatusPage(view: StatusView, links: PageLinks): string {
     `<section class="card" aria-labelledby="sp-changes"><h2 id="sp-changes">Recent changes</h2>${history.length > 0 ? `<ol class="sp-history">${history.join('')}</ol>` : '<p class="tile-note">No change of status recorded yet.</p>'}</section>`,
     `<p class="sp-foot">Machine-readable: <a href="${links.base}api/v2/summary.json">summary.json</a> (Statuspage v2 shape), <a href="${links.base}history.atom">Atom</a>, <a href="${links.base}history.rss">RSS</a>. Status comes from ${escapeHtml(view.source.file)}.</p>`,
   ].join('\n');
-  return renderPage({
+  return {
     title: `${view.page.name} status`,
     body,
     current: '/status',
@@ -132,5 +138,5 @@ export function renderStatusPage(view: StatusView, links: PageLinks): string {
     inlineScripts: [AGE_SCRIPT],
     css: CSS,
     head: `<link rel="alternate" type="application/atom+xml" title="Status history" href="${links.base}history.atom">`,
-  });
+  };
 }

@@ -1,9 +1,11 @@
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import { z } from 'zod';
+import type { FormTokens } from '../web/form-token.js';
+import { escapeHtml } from '../web/page.js';
+import { sendPage } from '../web/send-page.js';
 import { changes } from './facts.js';
 import { atomFeed, rssFeed } from './feeds.js';
-import { FRAME_HEADERS } from '../web/page.js';
-import { renderStatusPage } from './page.js';
+import { statusPage } from './page.js';
 import { DeclarationRefusedError, NoStatusPageError, UnknownComponentError, type StatusReader } from './reader.js';
 import { apiDocuments } from './statuspage.js';
 
@@ -20,13 +22,14 @@ const declarationBody = z
 
 const clearBody = z.object({ message: z.string().trim().max(2000).default('cleared'), author: z.string().trim().min(1).max(200) }).strict();
 
-export function statusRoutes(app: FastifyInstance, reader: StatusReader, url: () => string): void {
-  app.get('/status', async (_request, reply) => {
+export function statusRoutes(app: FastifyInstance, reader: StatusReader, forms: FormTokens, url: () => string): void {
+  app.get('/status', async (request, reply) => {
     try {
-      return reply.headers(FRAME_HEADERS).type('text/html; charset=utf-8').send(renderStatusPage(await reader.view({ history: true }), { base: '', nav: true }));
+      const page = statusPage(await reader.view({ history: true }), { base: '', nav: true });
+      return sendPage(request, reply, forms, { ...page, body: () => page.body });
     } catch (error) {
       if (!(error instanceof NoStatusPageError)) throw error;
-      return reply.code(404).type('text/plain; charset=utf-8').send(`${error.message}\n`);
+      return sendPage(request, reply, forms, { title: 'No status page', current: '/status', body: () => `<h1>No status page</h1><p>${escapeHtml(error.message)}</p>` }, 404);
     }
   });
   for (const path of ['summary.json', 'status.json', 'components.json', 'incidents.json', 'incidents/unresolved.json']) {

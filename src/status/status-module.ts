@@ -39,7 +39,7 @@ export interface StatusModule extends ControlRoomModule {
 }
 
 export function statusModule(options: StatusModuleOptions = {}): ModuleFactory {
-  return async ({ store, room, log, metrics, url }): Promise<StatusModule> => {
+  return async ({ store, room, log, metrics, url, forms }): Promise<StatusModule> => {
     const reader = new StatusReader(store, { incidents: options.incidents, exclude: options.exclude });
     let work: StatusWork | undefined;
     const loaded = options.loaded;
@@ -102,7 +102,7 @@ export function statusModule(options: StatusModuleOptions = {}): ModuleFactory {
         return Boolean(hold?.held);
       },
       exportNow,
-      routes: (app) => statusRoutes(app, reader, url),
+      routes: (app) => statusRoutes(app, reader, forms, url),
       answerError: answerStatusError,
       describe: async () => {
         const view = await reader.view().catch(() => undefined);

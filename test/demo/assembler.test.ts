@@ -1,6 +1,8 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createLogger } from '../../src/observe/log.js';
@@ -81,6 +83,34 @@ test('a black-holed non-critical backend drops its section and the page is serve
   assert.ok(body.timingsMs.recommendations >= 75, `gave up at the deadline, not before: ${body.timingsMs.recommendations} ms`);
   // 80 ms budget; the bound is generous for a loaded machine but far below "hangs".
   assert.ok(ms < 1_500, `page took ${ms} ms`);
+  await stopProcess(assembler.child);
+});
+
+test('a call that times out gives its keep-alive connection back when the late answer arrives, instead of reconnecting', async (t) => {
+  // A stand-in recommendations backend whose first product answer is late (300 ms on an 80 ms budget).
+  let connections = 0;
+  let productAnswers = 0;
+  let lateAnswerDone = false;
+  const server = createServer((request, response) => {
+    const body = JSON.stringify({ service: 'recommendations', region: 'us-east', instance: 'stand-in', recommendations: { items: [] } });
+    if (!request.url?.startsWith('/product/')) return response.end(body);
+    if (productAnswers++ > 0) return response.end(body);
+    // Done when answered, or when the assembler tore the connection down instead of waiting.
+    response.on('close', () => (lateAnswerDone = true));
+    setTimeout(() => response.end(body), 300);
+  });
+  server.on('connection', () => connections++);
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  t.after(() => new Promise((resolve) => server.close(resolve)));
+  const assembler = await startAssembler({ recommendations: `http://127.0.0.1:${(server.address() as AddressInfo).port}` }, { GAMEDAY_TIMEOUT_NON_CRITICAL: '80ms' });
+
+  const late = await getPage(assembler.url);
+  assert.equal(late.body.reasons.recommendations, 'timeout');
+  while (!lateAnswerDone) await new Promise((resolve) => setTimeout(resolve, 20));
+  await new Promise((resolve) => setTimeout(resolve, 200)); // the late answer reaches the assembler's pool
+  const next = await getPage(assembler.url);
+  assert.equal(next.body.outcome, 'full');
+  assert.equal(connections, 1, 'the warm-up connection served the late call and the next one: nothing was torn down and reopened');
   await stopProcess(assembler.child);
 });
 

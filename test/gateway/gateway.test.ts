@@ -148,3 +148,28 @@ test('a POST is never retried: the failing answer reaches the client, while a GE
   assert.deepEqual(statuses.GET, [200, 200, 200, 200]);
   assert.deepEqual(statuses.POST.sort(), [200, 200, 503, 503], 'the POSTs routed to us-west get its 503');
 });
+
+test('a request that names its region is served by that region only, even evacuated, and never elsewhere', async (t) => {
+  const { fleet, gateway } = await fleetAndGateway(t, shopDeclaration({ restart: 'never' }));
+  const pinned = async (region: string) => {
+    const response = await request(`${gateway.url}/`, { headers: { 'x-gameday-region': region } });
+    const body = await response.body.text();
+    return { status: response.statusCode, region: response.headers['x-gameday-region'], body };
+  };
+  for (let i = 0; i < 6; i++) assert.equal((await pinned('us-west')).region, 'us-west');
+  const { revert } = gateway.evacuate('us-west');
+  assert.equal((await get(gateway.url)).region, 'us-east', 'unpinned traffic follows the evacuation');
+  assert.equal((await pinned('us-west')).region, 'us-west', 'a pinned request still reaches the evacuated region');
+  await revert();
+
+  const unknown = await pinned('eu-west');
+  assert.equal(unknown.status, 400);
+  assert.match(JSON.parse(unknown.body).error, /no region "eu-west".*known: us-east, us-west/);
+
+  fleet.terminate('pricing', { count: 2, region: 'us-west' });
+  await waitFor('us-west to have no available instance', () => gateway.regions().find((r) => r.name === 'us-west')!.available === 0);
+  const down = await pinned('us-west');
+  assert.equal(down.status, 503, 'no fallback to another region');
+  assert.match(JSON.parse(down.body).error, /region us-west has no available instance/);
+  assert.equal((await get(gateway.url)).region, 'us-east');
+});

@@ -214,3 +214,19 @@ test('the fast path keeps a trickle of small writes byte-exact through a slowly 
   assert.equal(received.length, data.length);
   assert.equal(sha256(received), sha256(data));
 });
+
+test('connections with and without toxics side by side each get exactly their own bytes back', async (t) => {
+  // A toxic holds on to what it read while other connections keep reading: no connection may ever read
+  // into memory that another one's held bytes still occupy.
+  const echo = await startEcho();
+  const proxyServer = await startProxyServer();
+  t.after(async () => (await proxyServer.close(), await echo.close()));
+  const slow = await proxyServer.client.createProxy({ name: 'slow', listen: '127.0.0.1:0', upstream: `127.0.0.1:${echo.port}` });
+  const fast = await proxyServer.client.createProxy({ name: 'fast', listen: '127.0.0.1:0', upstream: `127.0.0.1:${echo.port}` });
+  await proxyServer.client.addToxic('slow', { name: 'lag', type: 'latency', stream: 'downstream', attributes: { latency: 50 } });
+  const payload = (i: number) => Buffer.from(Array.from({ length: 3000 }, (_, k) => `${i}:${k};`).join(''));
+  const trips = Array.from({ length: 60 }, (_, i) => roundTrip(portFromListen(i % 2 === 0 ? slow.listen : fast.listen), payload(i)));
+  const results = await Promise.all(trips);
+  const mangled = results.map((r, i) => (r.received.equals(payload(i)) ? -1 : i)).filter((i) => i >= 0);
+  assert.deepEqual(mangled, [], `connections whose bytes came back changed: ${mangled.join(', ')}`);
+});

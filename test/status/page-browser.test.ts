@@ -51,6 +51,10 @@ test('the status page renders in Chromium from gameday serve, and its static cop
   const response = await page.goto(`${url}/status`, { waitUntil: 'load' });
   const bytes = (await response!.body()).length;
   assert.ok(bytes < 50_000, `the page is ${bytes} bytes`);
+  // Sent like every control-room page: no framing by another site, said in headers (a <meta> cannot say it).
+  assert.match(response!.headers()['content-security-policy'], /frame-ancestors 'none'/);
+  assert.equal(response!.headers()['x-frame-options'], 'DENY');
+  assert.doesNotMatch((await response!.body()).toString(), /frame-ancestors/);
   assert.equal(await page.locator('main').count(), 1);
   assert.equal(await page.locator('nav[aria-label="Control room"] a[aria-current="page"]').innerText(), 'Status');
   assert.match(await page.locator('.sp-banner').innerText(), /All systems operational/);
@@ -71,6 +75,7 @@ test('the status page renders in Chromium from gameday serve, and its static cop
   const first = computedAt()!;
   await waitFor('the static copy moves on', async () => computedAt(), (at) => at !== first, 5000);
   assert.ok(Date.now() - Date.parse(computedAt()!) < 2500, 'kept current within 2 s');
+  assert.doesNotMatch(readFileSync(join(exported, 'index.html'), 'utf8'), /frame-ancestors/, 'the static copy has only what a <meta> can carry');
   const exportedComponents = JSON.parse(readFileSync(join(exported, 'api/v2/components.json'), 'utf8')) as { components: Array<{ id: string; status: string }> };
   assert.equal(exportedComponents.components.find((c) => c.id === 'shop')?.status, 'operational');
 

@@ -32,9 +32,10 @@ test('a run in another process shows as a drill on the status page from its publ
   assert.equal(idle.gameday_status, 'no_data', 'no drill, nothing else measures it');
   assert.match(idle.slis[0].text, /no run of load shoppers is live/);
 
+  // Long enough that the page and two gameday processes started one after the other, on a busy machine, all see it live.
   const experiment = home.write(
     'drill.yaml',
-    `title: a drill on the shop\nloads:\n  shoppers: { url: ${shop.url}/product/42, rate: 40/s, timeout: 1s }\nhypothesis: { window: 1s }\nmethod:\n  - wait: 6s\n`,
+    `title: a drill on the shop\nloads:\n  shoppers: { url: ${shop.url}/product/42, rate: 40/s, timeout: 1s }\nhypothesis: { window: 1s }\nmethod:\n  - wait: 12s\n`,
   );
   const run = spawnGameday(['run', experiment, '--store', store], home.dir);
   t.after(() => void run.child.kill('SIGKILL'));

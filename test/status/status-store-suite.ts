@@ -3,10 +3,10 @@
 // summarised by the minute, days rolled up, and a run's live samples read back as a drill.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { singleLatency } from '../../src/experiment/sli.js';
+import { singleLatency, windowStats, type SliPoint } from '../../src/experiment/sli.js';
 import { openStore } from '../../src/store/database.js';
 import type { Store } from '../../src/store/engine.js';
-import { RunSampleWriter } from '../../src/store/run-samples.js';
+import { RunSampleStore, RunSampleWriter } from '../../src/store/run-samples.js';
 import { RunStore } from '../../src/store/runs.js';
 import type { StatusConfig } from '../../src/status/config.js';
 import { changes, StatusFacts } from '../../src/status/facts.js';
@@ -136,22 +136,47 @@ export function statusStoreSuite(engine: 'sqlite' | 'postgres', fresh: () => Pro
     assert.equal(excluded[0].uptime, 1, 'an excluded hour (a drill) leaves the share');
   });
 
-  test(`${engine}: a run's live samples reach the status page as a drill while the run is running`, async (t) => {
+  test(`${engine}: a run's live samples, with their buckets, reach the status page as a drill while the run is running, and their buckets go when it ends`, async (t) => {
     const store = await opened(t);
     const runs = new RunStore(store);
     const startedAt = Date.now() - 3000;
     await runs.recordStart({ id: 'drill-1', title: 'peak', file: 'peak.yaml', folder: '/tmp/x', startedAt: new Date(startedAt).toISOString(), pid: process.pid });
-    const writer = new RunSampleWriter(store, 'drill-1', (runMs) => startedAt + runMs);
+    const writer = new RunSampleWriter(store, 'drill-1', new Date(startedAt));
     writer.start();
-    for (let i = 1; i <= 10; i++) writer.add('shoppers', { atMs: 2000 + i * 100, intervalMs: 200, ok: 19, errors: 1, dropped: 0, latency: singleLatency(5000) });
-    writer.add('other', { atMs: 2900, intervalMs: 200, ok: 1, errors: 0, dropped: 0, latency: singleLatency(5000) });
-    await writer.drain(5000);
+    const publish = (load: string, point: SliPoint, probe = false) =>
+      writer.addSample({ atMs: point.atMs, load, ...(probe ? { source: 'probe' as const } : {}), rate: 95, ok: point.ok, errors: point.errors, dropped: 0, errorRate: 0.05, p50: 5, p99: 5, max: 5 }, point);
+    const points = Array.from({ length: 10 }, (_, i): SliPoint => ({ atMs: 2100 + i * 100, intervalMs: 200, ok: 19, errors: 1, dropped: 0, latency: singleLatency(5000 + i * 1000) }));
+    for (const point of points) publish('shoppers', point);
+    publish('other', { atMs: 2900, intervalMs: 200, ok: 1, errors: 0, dropped: 0, latency: singleLatency(5000) });
+    publish('shoppers', { atMs: 2950, intervalMs: 1000, ok: 0, errors: 1, dropped: 0, latency: singleLatency(9_000_000) }, true);
+    assert.equal((await writer.drain(5000)).unwritten, 0);
     const history = new StatusHistory(store);
     let data = await history.monitorData(config, Date.now());
     assert.deepEqual(data.get('drill')!.runs, ['drill-1']);
-    assert.equal(data.get('drill')!.points.length, 10, "only the load the monitor names");
+    const read = data.get('drill')!.points;
+    assert.equal(read.length, 10, 'only the load the monitor names, never a probe of the same name');
+    assert.deepEqual(
+      read.map((p) => [p.atMs, p.intervalMs, p.ok, p.errors]),
+      points.map((p) => [startedAt + p.atMs, 200, 19, 1]),
+      'wall-clock times, intervals and counts as measured',
+    );
+    assert.equal(windowStats(read).latencyMs!.p90, 13, "the window's p90 from the merged buckets of its samples");
     await runs.recordEnd('drill-1', { endedAt: new Date().toISOString(), verdict: 'held', exitCode: 0, journal: {} });
     data = await history.monitorData(config, Date.now());
     assert.deepEqual(data.get('drill')!.runs, [], 'an ended run is no longer live');
+    await writer.ended();
+    assert.deepEqual(await store.all('SELECT seq FROM run_sample_buckets'), [], "an ended run's buckets go");
+    assert.equal((await store.all('SELECT seq FROM run_samples')).length, 12, 'its samples stay for the dashboard');
+  });
+
+  test(`${engine}: the buckets of a run that never recorded its end are pruned after their time`, async (t) => {
+    const store = await opened(t);
+    const startedAt = Date.now() - 10_000;
+    await new RunStore(store).recordStart({ id: 'killed', title: 'peak', file: 'peak.yaml', folder: '/tmp/x', startedAt: new Date(startedAt).toISOString(), pid: 1 });
+    const samples = new RunSampleStore(store);
+    const sample = (atMs: number) => ({ atMs, atEpochMs: startedAt + atMs, load: 'shoppers', rate: 5, ok: 1, errors: 0, dropped: 0, errorRate: 0, p50: 1, p99: 1, max: 1, window: { intervalMs: 200, latency: singleLatency(1000) } });
+    await samples.append('killed', 1, [sample(1000), sample(2000), sample(9000)]);
+    assert.equal(await samples.pruneBuckets(startedAt + 5000), 2);
+    assert.deepEqual((await samples.liveSamples(['shoppers'], 0)).map((s) => s.atMs), [startedAt + 9000], 'a sample without its buckets is not read for a window');
   });
 }

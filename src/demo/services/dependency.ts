@@ -33,10 +33,25 @@ export class DependencyConfigError extends Error {}
 /** Enough sockets for a few hundred pages per second per assembler at millisecond service times. */
 const POOL_CONNECTIONS = 64;
 
+/**
+ * How long a request may stay open after its call gave up. A call that times out returns at its deadline
+ * (the page does not wait), but its request runs on, so the keep-alive connection returns to the pool when
+ * the late answer arrives. Aborting it instead destroys the connection: after any stall longer than a
+ * timeout, every call of every assembler then reconnects through the one fault proxy at once, and that
+ * storm of connections kept the proxy saturated and both regions' calls timing out for seconds. A
+ * dependency that never answers (a black hole) holds a connection no longer than this.
+ */
+const LATE_ANSWER_LIMIT_MS = 3_000;
+/** Late requests one dependency may have open at once: past that a call that times out aborts its request, so late answers never take the sockets a live call needs. */
+const MAX_LATE_REQUESTS = 16;
+
 export class Dependency {
   private readonly pool: Pool;
   private readonly breaker?: CircuitBreakerPolicy;
   private readonly policy: IPolicy;
+  /** Unset for the naive client: without timeouts it waits as long as the dependency takes. */
+  private readonly lateLimitMs?: number;
+  private lateRequests = 0;
 
   constructor(
     readonly name: string,
@@ -53,9 +68,12 @@ export class Dependency {
       });
       layers.push(this.breaker);
     }
-    // Aggressive: the call gives up at the deadline even if the socket never answers, and the abort
-    // signal tears the request down so a black-holed dependency cannot pile up sockets.
-    if (policy.timeoutMs !== undefined) layers.push(timeout(policy.timeoutMs, TimeoutStrategy.Aggressive));
+    // Aggressive: the call gives up at the deadline even if the socket never answers; the request itself
+    // is bounded by LATE_ANSWER_LIMIT_MS, not by the deadline (see there).
+    if (policy.timeoutMs !== undefined) {
+      layers.push(timeout(policy.timeoutMs, TimeoutStrategy.Aggressive));
+      this.lateLimitMs = LATE_ANSWER_LIMIT_MS;
+    }
     this.policy = layers.length > 0 ? wrap(...layers) : noop;
   }
 
@@ -67,14 +85,27 @@ export class Dependency {
       durationMs: performance.now() - started,
       ...extra,
     });
+    const request = new AbortController();
+    let sent: Promise<unknown> | undefined;
     try {
-      const body = await this.policy.execute(({ signal }) => this.get(productId, signal));
+      const body = await this.policy.execute(() => (sent = this.get(productId, request)));
       return finish('ok', { body });
     } catch (error) {
       if (error instanceof BrokenCircuitError) return finish('circuit-open', { detail: 'circuit open after repeated failures' });
-      if (error instanceof TaskCancelledError) return finish('timeout', { detail: error.message });
+      if (error instanceof TaskCancelledError) {
+        this.finishLate(sent, request);
+        return finish('timeout', { detail: error.message });
+      }
       return finish('error', { detail: describe(error) });
     }
+  }
+
+  /** The call gave up at its deadline; its request may still answer (LATE_ANSWER_LIMIT_MS, MAX_LATE_REQUESTS). */
+  private finishLate(sent: Promise<unknown> | undefined, request: AbortController): void {
+    if (!sent) return;
+    if (this.lateRequests >= MAX_LATE_REQUESTS) return request.abort();
+    this.lateRequests++;
+    void sent.catch(() => undefined).finally(() => this.lateRequests--);
   }
 
   circuit(): CircuitView {
@@ -106,13 +137,18 @@ export class Dependency {
     await this.pool.destroy();
   }
 
-  private async get(productId: string, signal: AbortSignal): Promise<Record<string, unknown>> {
-    const response = await this.pool.request({ method: 'GET', path: `/product/${encodeURIComponent(productId)}`, signal });
-    if (response.statusCode !== 200) {
-      await response.body.dump();
-      throw new HttpStatusError(`HTTP ${response.statusCode}`);
+  private async get(productId: string, request: AbortController): Promise<Record<string, unknown>> {
+    const limit = this.lateLimitMs === undefined ? undefined : setTimeout(() => request.abort(), this.lateLimitMs);
+    try {
+      const response = await this.pool.request({ method: 'GET', path: `/product/${encodeURIComponent(productId)}`, signal: request.signal });
+      if (response.statusCode !== 200) {
+        await response.body.dump();
+        throw new HttpStatusError(`HTTP ${response.statusCode}`);
+      }
+      return (await response.body.json()) as Record<string, unknown>;
+    } finally {
+      clearTimeout(limit);
     }
-    return (await response.body.json()) as Record<string, unknown>;
   }
 }
 
