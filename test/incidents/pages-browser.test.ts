@@ -5,11 +5,10 @@
 // is refused; with JavaScript off the page is complete. No page logs an error or asks another host.
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
-import { spawnGameday, tempHome, waitFor, type GamedayProcess } from '../experiment/world.js';
+import type { Browser, Page } from 'playwright-core';
+import { launchChromium, openPage, startServe, stopServe } from '../control-room-browser.js';
+import { spawnGameday, tempHome, type GamedayProcess } from '../experiment/world.js';
 import { listOf, SHOP_STATUS_YAML } from './helpers.js';
-
-const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
 
 let home: ReturnType<typeof tempHome>;
 let serve: GamedayProcess;
@@ -20,46 +19,17 @@ before(async () => {
   home = tempHome('gameday-incident-pages-');
   home.write('levers.yaml', 'levers:\n  - { name: disable-ads, description: stop calling the ad service }\n');
   home.write('status.yaml', SHOP_STATUS_YAML);
-  serve = spawnGameday(['serve', '--listen', '127.0.0.1:0'], home.dir);
-  await waitFor('gameday serve to print its dashboard URL', () => /dashboard: open (http:\/\/\S+)\/ in a browser/.test(serve.stderr()), 20_000);
-  base = /dashboard: open (http:\/\/\S+)\/ in a browser/.exec(serve.stderr())![1];
-  browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
+  ({ serve, base } = await startServe(home.dir));
+  browser = await launchChromium();
 });
 
 after(async () => {
   await browser?.close();
-  if (serve && serve.child.exitCode === null) {
-    serve.child.kill('SIGINT');
-    await serve.done;
-  }
+  await stopServe(serve);
   home?.remove();
 });
 
-interface Opened {
-  page: Page;
-  context: BrowserContext;
-  problems: string[];
-  foreign: string[];
-}
-
-async function open(path: string, options: { javaScriptEnabled?: boolean } = {}): Promise<Opened> {
-  const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, javaScriptEnabled: options.javaScriptEnabled ?? true });
-  const page = await context.newPage();
-  const problems: string[] = [];
-  const foreign: string[] = [];
-  page.on('console', (message) => {
-    if (message.type() === 'error' || message.type() === 'warning') problems.push(`console ${message.type()}: ${message.text()}`);
-  });
-  page.on('pageerror', (error) => problems.push(`page error: ${error.message}`));
-  await context.route('**/*', (route) => {
-    const url = route.request().url();
-    if (url.startsWith(`${base}/`)) return route.continue();
-    foreign.push(url);
-    return route.abort();
-  });
-  await page.goto(`${base}${path}`, { waitUntil: 'load' });
-  return { page, context, problems, foreign };
-}
+const open = (path: string, options: { javaScriptEnabled?: boolean } = {}) => openPage(browser, base, path, options);
 
 const form = (page: Page, action: string) => page.locator(`form[action^="/incidents/1/${action}"]`);
 
