@@ -24,6 +24,10 @@ export interface TimelineEntry {
   ref: string;
   /** The run it comes from, with its experiment. */
   run?: { id: string; experiment: string };
+  /** A fault injected or reverted: which one (its id within the run) and on which target. */
+  fault?: { id: string; target?: string; description: string };
+  /** A lever pulled or reset. */
+  lever?: { name: string; action: 'pull' | 'reset' };
 }
 
 export interface Window {
@@ -97,6 +101,7 @@ export async function runFacts(store: Pick<Queryable, 'all'>, window: Window, ru
         text: event.type === 'run.start' ? `run started: "${experiment}" (${run.file})` : `${RUN_EVENTS[event.type](event.message)} (experiment "${experiment}")`,
         ref: `run ${run.id} event ${Number(event.seq)}`,
         run: { id: run.id, experiment },
+        ...(event.type.startsWith('fault.') ? { fault: { id: String(data.faultId), ...(typeof data.target === 'string' ? { target: data.target } : {}), description: event.message } } : {}),
       });
     }
   }
@@ -119,6 +124,7 @@ export async function leverFacts(store: Pick<Queryable, 'all'>, window: Window):
       source: row.by,
       text: `lever ${row.lever} ${row.action === 'pull' ? 'pulled' : 'reset'}${row.reason ? `: ${row.reason}` : ''}`,
       ref: `lever audit ${Number(row.seq)}`,
+      lever: { name: row.lever, action: row.action as 'pull' | 'reset' },
     };
   });
 }
