@@ -3,6 +3,7 @@ import type { ControlRoomModule, ModuleFactory } from '../control-room/module.js
 import { DASHBOARD_SCRIPT } from '../dashboard/dashboard-module.js';
 import type { Store } from '../store/engine.js';
 import { Incidents } from './incidents.js';
+import { dueText } from './pages.js';
 import { answerIncidentError, incidentRoutes } from './routes.js';
 import { SEVERITIES, type Severity } from './severity.js';
 import { statusFeed, type StatusFeed } from './status-feed.js';
@@ -88,6 +89,13 @@ export function incidentsModule(options: IncidentsModuleOptions = {}): Incidents
       },
       routes: (app) => incidentRoutes(app, incidents, { alerts: { onCall, severity: options.alertSeverity }, forms, liveScript: DASHBOARD_SCRIPT }),
       answerError: answerIncidentError,
+      attention: async () => {
+        const now = Date.now();
+        return (await incidents.list({ open: true })).flatMap((incident) => {
+          const due = updateDue(incident, now);
+          return due && due.lateMs > 0 ? [{ text: `${incident.ref} ${incident.severity}${incident.drill ? ' (drill)' : ''} "${incident.title}": ${dueText(due, incident)}`, href: `/incidents/${incident.id}` }] : [];
+        });
+      },
       describe: async () => {
         const open = await incidents.list({ open: true }).catch(() => []);
         return `/incidents: ${open.length} open (${open.filter((i) => i.drill).length} drill${open.filter((i) => i.drill).length === 1 ? '' : 's'}); Alertmanager webhook at ${url()}/api/alertmanager; ${hold.held ? 'this room declares from status changes' : 'another room declares from status changes; this one takes over if it stops'}`;

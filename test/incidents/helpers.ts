@@ -1,9 +1,10 @@
-// Real pieces for the incidents' tests: a control room with the levers, the incidents and the status page
-// (the way `gameday serve` mounts them) on a store in a temporary folder, and small readers of its API.
+// Real pieces for the incidents' tests: a control room with the levers, the incidents, the status page and
+// the dashboard (the way `gameday serve` mounts them) on a store in a temporary folder, and small readers of its API.
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startControlRoom, type ControlRoomServer } from '../../src/control-room/control-room.js';
+import { dashboardModule } from '../../src/dashboard/dashboard-module.js';
 import { incidentsModule, type IncidentsModule } from '../../src/incidents/incidents-module.js';
 import { leverModule } from '../../src/levers/lever-module.js';
 import { loadStatusFile } from '../../src/status/config.js';
@@ -51,7 +52,7 @@ export async function startIncidentRoom(yaml: string | undefined, options: { sto
     listen: '127.0.0.1:0',
     store,
     logger: quiet,
-    modules: [leverModule({ levers }), incidents, statusModule({ loaded, incidents: incidents.status.incidents, exclude: incidents.status.exclude })],
+    modules: [leverModule({ levers }), incidents, statusModule({ loaded, incidents: incidents.status.incidents, exclude: incidents.status.exclude }), dashboardModule()],
   });
   let closed = false;
   return {

@@ -1,7 +1,7 @@
 // Incident command from the terminal, the way people type it: refusals that name what to fix and change
 // nothing; a handover, notes and status updates; an overdue update shown to the communications lead in
-// `list` and `show` and on the incident page; and CLI notes written by separate processes while the control
-// room appends alerts to the same incident — nothing is lost.
+// `list` and `show`, on the incident page and on the dashboard's front page; and CLI notes written by
+// separate processes while the control room appends alerts to the same incident — nothing is lost.
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { test } from 'node:test';
@@ -67,6 +67,8 @@ test('a handover and status updates land on the timeline; an overdue update is s
   assert.match(shown.stdout, /words +update +carol +We found the cause and are rolling back\./);
   const page = await (await fetch(`${room.url}/incidents/1`)).text();
   assert.match(page, /<p class="inc-due late" role="status">Status update overdue by \d+s: carol \(communications lead\) owes one/);
+  const front = await (await fetch(`${room.url}/`)).text();
+  assert.match(front, /<li><a href="\/incidents\/1">INC-1 SEV1 &quot;Checkout fails&quot;: Status update overdue by \d+s: carol \(communications lead\) owes one/, "and on the dashboard's front page");
   const api = await incidentOf(room.url, 1);
   assert.equal(api.next_update?.owed_by.person, 'carol');
   assert.ok(api.next_update!.overdue_ms > 0);
@@ -78,6 +80,7 @@ test('a handover and status updates land on the timeline; an overdue update is s
   assert.equal((await gameday('update', '1', 'Rolled back; watching.', '--state', 'monitoring', '--severity', 'SEV2', '--by', 'carol')).code, 0);
   const relaxed = (await gameday('list')).stdout;
   assert.doesNotMatch(relaxed, /OVERDUE/);
+  assert.doesNotMatch(await (await fetch(`${room.url}/`)).text(), /overdue/, 'nothing needs a person on the front page');
   assert.match(relaxed, /Next status update due \d\d:\d\d UTC, from carol \(communications lead\); SEV2 updates every 60m\./);
 });
 
