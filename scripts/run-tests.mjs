@@ -67,6 +67,8 @@ const TIME_LIMITS = [
   { prefix: 'test/coe/', limit: '4m' },
   // The status page's tests start a real Prometheus, Chromium or gameday processes.
   { prefix: 'test/status/', limit: '3m' },
+  // The incidents' tests start a real run, Alertmanager, Chromium and gameday processes (the CLI test a dozen).
+  { prefix: 'test/incidents/', limit: '3m' },
   { prefix: '', limit: '2m' },
 ];
 

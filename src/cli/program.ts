@@ -17,6 +17,7 @@ import { registerDemoCommand } from './demo-command.js';
 import { registerCoeCommand } from './coe-command.js';
 import { registerStoreCommand } from './store-command.js';
 import { registerStatusCommand } from './status-command.js';
+import { registerIncidentCommand } from './incident-command.js';
 
 // Each verb lives in its own module beside this one and registers itself; this file only lists them.
 // Building the program apart from parsing argv (main.ts) lets the docs test read every verb and option.
@@ -37,6 +38,7 @@ const registrations: CommandRegistration[] = [
   registerCoeCommand,
   registerStoreCommand,
   registerStatusCommand,
+  registerIncidentCommand,
 ];
 
 const require = createRequire(import.meta.url);

@@ -6,6 +6,7 @@ import type { Command } from 'commander';
 import { ExperimentFileError, loadExperimentFile } from '../experiment/load-file.js';
 import { formatEvent, formatPlan, formatProgress, formatSummary } from '../experiment/progress.js';
 import { runExperiment } from '../experiment/run.js';
+import { drillIncidents } from '../incidents/drills.js';
 import { TargetError } from '../experiment/target-kinds.js';
 import { runLoad } from '../load/run-load.js';
 import { createLogger } from '../observe/log.js';
@@ -97,6 +98,7 @@ async function runCommand(file: string, flags: RunFlags, junit: JUnitOutput): Pr
       outDir: flags.out,
       rollbackStrategy: flags.rollbackStrategy as RollbackStrategy | undefined,
       store: db,
+      drills: db && drillIncidents(db),
       signal: interrupt.signal,
       onEvent: (event) => {
         const line = formatEvent(event);

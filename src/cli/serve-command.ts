@@ -9,6 +9,8 @@ import { leverModule, type LeverModule } from '../levers/lever-module.js';
 import type { LeverDeclaration } from '../levers/lever.js';
 import { loadStatusFile, StatusFileError, type LoadedStatusFile } from '../status/config.js';
 import { statusModule } from '../status/status-module.js';
+import { incidentsModule } from '../incidents/incidents-module.js';
+import { isSeverity } from '../incidents/severity.js';
 import { describeLocation, storeLocation } from '../store/database.js';
 import { StoreVersionError } from '../store/migrations.js';
 import { ExitCode, collectHosts, type CommandRegistration } from './command.js';
@@ -26,17 +28,21 @@ interface ServeOptions {
   statusDir?: string;
   store?: string;
   allowHost?: string[];
+  onCall: string;
+  alertSeverity: string;
 }
 
 export const registerServeCommand: CommandRegistration = (program) => {
   program
     .command('serve')
-    .description('Run the control room (the web dashboard; levers with their API, push channel and metrics; COE pages; the status page) until interrupted')
+    .description('Run the control room (the web dashboard; levers with their API, push channel and metrics; incidents; COE pages; the status page) until interrupted')
     .option('--listen <host:port>', 'where the control room listens', DEFAULT_CONTROL_ROOM_LISTEN)
     .option('--token <token>', 'access token; required to listen beyond 127.0.0.1 (default: GAMEDAY_LEVERS_TOKEN)')
     .option('--levers <file>', 'lever declarations (YAML or JSON; default: ./levers.yaml if present)')
     .option('--status <file>', 'the status page: components, monitors, thresholds (YAML or JSON; default: ./status.yaml if present), see docs/status.md')
     .option('--status-dir <dir>', 'keep a static copy of the status page (HTML, JSON, feeds) in this folder, rewritten every second')
+    .option('--on-call <name>', 'who commands the incidents machines declare (an alert, a component reaching its level) until a person takes over', 'on-call')
+    .option('--alert-severity <SEVn>', "the severity of an alert whose labels name none", 'SEV3')
     .option(STORE_FLAG, STORE_HELP)
     .option('--allow-host <name>', 'another name the control room is reached by (beyond loopback and --listen); repeatable', collectHosts)
     .action(async (options: ServeOptions) => {
@@ -60,6 +66,11 @@ export const registerServeCommand: CommandRegistration = (program) => {
         process.exitCode = ExitCode.invalid;
         return;
       }
+      if (!isSeverity(options.alertSeverity)) {
+        process.stderr.write(`gameday serve: --alert-severity is one of SEV1, SEV2, SEV3, SEV4, got "${options.alertSeverity}"\n`);
+        process.exitCode = ExitCode.invalid;
+        return;
+      }
       let started = false;
       const store = storeLocation(options.store);
       // Said once the control room is up, then on every change: which control room does the work that must happen once.
@@ -72,11 +83,16 @@ export const registerServeCommand: CommandRegistration = (program) => {
       const onStatusWork = (held: boolean) => {
         if (started) process.stderr.write(held ? 'gameday serve: this control room took over the status monitors\n' : 'gameday serve: lost the status monitors; trying to take them again\n');
       };
+      const onIncidentWork = (held: boolean) => {
+        if (started) process.stderr.write(held ? 'gameday serve: this control room took over declaring incidents from status changes\n' : 'gameday serve: lost the incident triggers; trying to take them again\n');
+      };
+      const incidents = incidentsModule({ onCall: options.onCall, alertSeverity: options.alertSeverity, onWork: onIncidentWork });
       // The dashboard comes last: it shows what the modules before it serve.
       const modules: ModuleFactory[] = [
         leverModule({ levers, onExpiryWork }),
+        incidents,
         coeModule(),
-        statusModule({ loaded: status, statusDir: options.statusDir, onWork: onStatusWork }),
+        statusModule({ loaded: status, statusDir: options.statusDir, onWork: onStatusWork, incidents: incidents.status.incidents, exclude: incidents.status.exclude }),
         dashboardModule(),
       ];
       let server: ControlRoomServer;

@@ -3,6 +3,7 @@ import type { Command } from 'commander';
 import { DeclarationRefusedError, NoStatusPageError, StatusReader, UnknownComponentError, staticFiles, writeStaticFiles } from '../status/reader.js';
 import { STATUS_WORDS, type DeclarableStatus } from '../status/status.js';
 import { componentsJson } from '../status/statuspage.js';
+import { statusFeed } from '../incidents/status-feed.js';
 import { ExitCode, type CommandRegistration } from './command.js';
 import { storeOption, withStore } from './store-option.js';
 
@@ -20,7 +21,7 @@ export const registerStatusCommand: CommandRegistration = (program: Command) => 
       .option('--json', 'print the components as /api/v2/components.json does'),
   ).action(async (flags: { json?: boolean; store?: string }) => {
     await withStore('status', flags.store, async (store) => {
-      const view = await readOrSay(() => new StatusReader(store!).view());
+      const view = await readOrSay(() => new StatusReader(store!, statusFeed(store!, () => '')).view());
       if (!view) return;
       if (flags.json) return void process.stdout.write(`${JSON.stringify(componentsJson(view, ''), null, 2)}\n`);
       process.stdout.write(`${view.page.name}: ${STATUS_WORDS[view.overall]} (computed at ${view.computedAt} from ${view.source.file})\n`);
@@ -36,7 +37,7 @@ export const registerStatusCommand: CommandRegistration = (program: Command) => 
   storeOption(status.command('export').description('Write the status page, its JSON and feeds as static files into a folder').argument('<dir>', 'the folder (created if needed)')).action(
     async (dir: string, flags: { store?: string }) => {
       await withStore('status export', flags.store ?? status.opts<{ store?: string }>().store, async (store) => {
-        const view = await readOrSay(() => new StatusReader(store!).view({ history: true }));
+        const view = await readOrSay(() => new StatusReader(store!, statusFeed(store!, () => '')).view({ history: true }));
         if (!view) return;
         const files = staticFiles(view, view.page.url ?? '.');
         writeStaticFiles(resolve(dir), files);

@@ -91,7 +91,8 @@ function frontMatter(facts: CoeFacts, folder: string): string {
 
 function impactSection(facts: CoeFacts): string[] {
   const lines: string[] = [];
-  if (facts.traffic.length === 0) lines.push('No traffic was measured: the record has no load samples.', '');
+  if (facts.traffic.length === 0 && facts.subject.kind === 'incident') lines.push("An incident's record has no load samples: the monitors measured its components' statuses (below).", '');
+  else if (facts.traffic.length === 0) lines.push('No traffic was measured: the record has no load samples.', '');
   else {
     lines.push(`Measured by ${facts.subject.kind === 'run' ? "the run's loads (drill traffic)" : 'the monitors'}; ${escapeMarkdown(facts.recordedBy)} has every sample.`, '');
     for (const load of facts.traffic) lines.push(`- ${trafficLine(load)}`);

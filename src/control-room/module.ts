@@ -40,10 +40,20 @@ export interface ControlRoomModule {
    * undefined to leave it to the control room (zod errors 400, RangeError 400, anything else 500).
    */
   answerError?(error: unknown, reply: FastifyReply): FastifyReply | undefined;
+  /**
+   * What needs a person now (an incident whose status update is overdue), for the dashboard's front page:
+   * each a sentence and the page where it is dealt with.
+   */
+  attention?(): Promise<Attention[]>;
   /** One line for the banner of `gameday serve`: what this module serves. */
   describe?(): Promise<string> | string;
   /** Stops the module's work; called in reverse order of start, before the socket closes. */
   close(): Promise<void>;
+}
+
+export interface Attention {
+  text: string;
+  href: string;
 }
 
 /** Builds a module once the store is open; may refuse (throw) before the control room listens. */

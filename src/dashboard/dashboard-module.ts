@@ -27,7 +27,9 @@ import { DASHBOARD_CSS } from './styles.js';
 // script). Every page is rendered on the server from the store and works without JavaScript; the script
 // (client/dashboard.ts) adds the live parts over server-sent events. Handlers parse, call the core, format.
 
-const SCRIPT = '/assets/dashboard.js';
+/** The one script of every control-room page with live parts (it follows the page's stream); other capabilities' pages load it too. */
+export const DASHBOARD_SCRIPT = '/assets/dashboard.js';
+const SCRIPT = DASHBOARD_SCRIPT;
 const DASHBOARD_ASSETS = [UPLOT_ASSET, { path: SCRIPT, file: compiledFile('./client/dashboard.js', import.meta.url), type: 'text/javascript' }];
 /** Journal rows a page is rendered with; older ones are in the report and journal.json. */
 const JOURNAL_ROWS = 500;
@@ -62,9 +64,15 @@ function routes(app: FastifyInstance, context: ControlRoomContext): void {
   const problem = (request: FastifyRequest, reply: FastifyReply, status: number, title: string, text: string) =>
     page(request, reply, { title, current: '/', body: () => `<h1>${escapeHtml(title)}</h1><p>${escapeHtml(text)}</p><p><a href="/">All runs</a></p>` }, status);
 
+  // What needs a person now (an overdue status update), from the modules that say so, above the runs.
+  const attention = async () => {
+    const items = (await context.module('incidents')?.attention?.().catch(() => [])) ?? [];
+    return items.length === 0 ? '' : `<ul class="notice fail" role="status">${items.map((item) => `<li><a href="${escapeHtml(item.href)}">${escapeHtml(item.text)}</a></li>`).join('')}</ul>`;
+  };
+
   app.get('/', async (request, reply) => {
-    const model = await runListModel(store);
-    return page(request, reply, { title: 'Runs', current: '/', stream: '/live/runs', body: () => `<h1>Runs</h1><div id="runs" data-fragment>${renderRunList(model)}</div>` });
+    const [model, needs] = await Promise.all([runListModel(store), attention()]);
+    return page(request, reply, { title: 'Runs', current: '/', stream: '/live/runs', body: () => `<div id="attention" data-fragment>${needs}</div><h1>Runs</h1><div id="runs" data-fragment>${renderRunList(model)}</div>` });
   });
 
   app.get('/live/runs', async (_request, reply) => {
@@ -75,8 +83,12 @@ function routes(app: FastifyInstance, context: ControlRoomContext): void {
       timer ??= setTimeout(() => {
         timer = undefined;
         void runListModel(store).then((model) => send('runs', renderRunList(model)), () => undefined);
+        void attention().then((html) => send('attention', html), () => undefined);
       }, 250);
     };
+    // An update falls overdue with the clock, not with a write.
+    const clock = setInterval(refresh, 15_000);
+    stream.signal.addEventListener('abort', () => clearInterval(clock));
     const unsubscribe = await Promise.all([store.subscribe('runs', refresh), store.subscribe('journal', refresh)]);
     refresh();
     stream.signal.addEventListener('abort', () => {

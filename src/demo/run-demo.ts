@@ -8,6 +8,7 @@ import { loadExperimentFile, type LoadedExperiment } from '../experiment/load-fi
 import type { JournalEvent } from '../journal/events.js';
 import type { Experiment } from '../experiment/schema.js';
 import { runExperiment, type RunOutcome, type RunProgress } from '../experiment/run.js';
+import { drillIncidents } from '../incidents/drills.js';
 import type { LoadRunner } from '../experiment/sources.js';
 import type { Journal } from '../journal/format.js';
 import type { Logger } from '../observe/log.js';
@@ -135,6 +136,7 @@ ${describeMachine(load, 'while the world started')}.`);
         log: options.log,
         outDir: options.outDir,
         store: options.store,
+        drills: options.store && drillIncidents(options.store),
         signal: options.signal,
         onEvent: (event) => {
           record.observe(event);

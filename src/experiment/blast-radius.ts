@@ -1,6 +1,7 @@
 import type { FaultContext, ResolvedTarget } from '../faults/fault.js';
 import { faultDefinition } from '../faults/registry.js';
 import { formatDuration, parseDuration } from '../units/units.js';
+import type { DrillDeclaration } from './drill.js';
 import { writtenFault, type Experiment, type FaultStep, type Step } from './schema.js';
 import { targetKind, TargetError } from './target-kinds.js';
 import { targetKinds } from './target-registry.js';
@@ -39,6 +40,11 @@ export function faultDurationMs(fault: FaultStep): number | undefined {
   const value = fault.duration as unknown;
   if (typeof value === 'number') return value;
   return typeof value === 'string' ? parseDuration(value) : undefined;
+}
+
+/** A drill step in words: what the plan, the progress line and the journal say of it. */
+export function describeDrill(drill: DrillDeclaration): string {
+  return `declare drill incident "${drill.title}" (${drill.severity}${drill.components.length > 0 ? ` on ${drill.components.join(', ')}` : ''}; commander ${drill.commander}), closed when the run ends`;
 }
 
 /** The fault a step injects, with its target: a kind's own step (`lever:`) may leave out the only one of its kind. */
@@ -168,6 +174,10 @@ export function timeline(experiment: Experiment, targets: ResolvedTargets): Plan
     }
     if (step.process) {
       events.push({ atMs: at, text: `run ${[step.process.path, ...step.process.arguments].join(' ')} (timeout ${formatDuration(step.process.timeout)})` });
+      return at;
+    }
+    if (step.incident) {
+      events.push({ atMs: at, text: describeDrill(step.incident.declare) });
       return at;
     }
     return at;

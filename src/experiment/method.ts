@@ -4,7 +4,8 @@ import { faultDefinition } from '../faults/registry.js';
 import { formatDuration } from '../units/units.js';
 import type { FaultBook } from './fault-book.js';
 import type { JournalRecorder } from '../journal/recorder.js';
-import { asFaultStep, faultDurationMs, faultParams, type ResolvedTargets } from './blast-radius.js';
+import { asFaultStep, describeDrill, faultDurationMs, faultParams, type ResolvedTargets } from './blast-radius.js';
+import type { DrillDeclaration } from './drill.js';
 import type { Experiment, FaultStep, Step } from './schema.js';
 import { sleep, type SliSources } from './sources.js';
 import { httpCheck } from './http-check.js';
@@ -21,6 +22,8 @@ export interface MethodContext {
   sources: SliSources;
   faultContext: FaultContext;
   signal: AbortSignal;
+  /** Opens a drill incident (a step `incident: { declare }`); the run closes it when it ends. */
+  declareDrill(drill: DrillDeclaration, path: string): Promise<void>;
 }
 
 export async function runSteps(steps: readonly Step[], ctx: MethodContext, path: string): Promise<void> {
@@ -44,6 +47,7 @@ export function describeStep(step: Step, experiment: Experiment): string {
   if (step.probe !== undefined) return `probe ${step.probe}`;
   if (step.http) return `${step.http.method} ${step.http.url}`;
   if (step.process) return `run ${step.process.path}`;
+  if (step.incident) return describeDrill(step.incident.declare);
   return 'step';
 }
 
@@ -67,7 +71,7 @@ async function runStep(step: Step, ctx: MethodContext, path: string): Promise<vo
     } else if (step.process) {
       const result = await runProcess(step.process, ctx.signal);
       ctx.journal.note(result.exitCode === 0 ? 'action' : 'action.failed', `${step.process.path} exited with ${result.exitCode ?? result.error}`, { path, ...result });
-    }
+    } else if (step.incident) await ctx.declareDrill(step.incident.declare, path);
   } finally {
     ctx.journal.note('step.end', label, { path, ...(ctx.signal.aborted ? { cancelled: true } : {}) });
     ctx.journal.band('step', label, startMs);

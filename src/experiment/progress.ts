@@ -20,7 +20,7 @@ export function formatProgress(p: RunProgress): string {
 
 const NOTABLE: ReadonlySet<JournalEventType> = new Set<JournalEventType>([
   'phase.start', 'step.start', 'fault.injected', 'fault.reverted', 'guardrail.breach', 'abort', 'lease.lost', 'lease.renew-failed', 'error', 'probe',
-  'action', 'action.failed', 'hypothesis.checked',
+  'action', 'action.failed', 'hypothesis.checked', 'incident.declared',
   // Chaos Toolkit runs
   'probe.failed', 'activity.skipped', 'rollbacks.skipped', 'configuration', 'warning',
 ]);

@@ -19,6 +19,7 @@ import type { PlannedEvent, ResolvedTargets } from './blast-radius.js';
 import type { Experiment } from './schema.js';
 import { liveChecks } from './live-checks.js';
 import type { MethodContext } from './method.js';
+import type { DrillDeclaration, DrillIncidents } from './drill.js';
 import { SliSources, type LoadRunner } from './sources.js';
 import type { RollbackStrategy } from '../journal/chaostoolkit.js';
 
@@ -41,6 +42,8 @@ export interface RunOptions {
   /** Aborting it (Ctrl-C) aborts the run the way a guardrail does: everything reverted at once. */
   signal?: AbortSignal;
   gamedayVersion?: string;
+  /** Where drill incidents are opened (the incidents capability on the store); an experiment with an `incident` step needs it. */
+  drills?: DrillIncidents;
   /** Chaos Toolkit experiments only: `--rollback-strategy`, over the experiment's own `runtime` block. */
   rollbackStrategy?: RollbackStrategy;
 }
@@ -84,6 +87,8 @@ export class RunContext {
   abortReason?: AbortReason;
   phase = 'starting';
   step = '';
+  /** Drill incidents this run opened, closed when it ends. */
+  readonly openedDrills: number[] = [];
   /** Run time when the method started and ended: the "during" window of the hypothesis. */
   methodWindow = { fromMs: 0, toMs: 0 };
   readonly runs?: RunStore;
@@ -254,7 +259,19 @@ export class RunContext {
       sources: this.sources,
       faultContext: { ...this.faultContext, signal },
       signal,
+      declareDrill: (drill, path) => this.declareDrill(drill, path),
     };
+  }
+
+  private async declareDrill(drill: DrillDeclaration, path: string): Promise<void> {
+    try {
+      const opened = await this.options.drills!.declare(drill, { runId: this.runId, experiment: this.experiment.title });
+      this.openedDrills.push(opened.id);
+      this.journal.note('incident.declared', `drill incident ${opened.ref} declared: "${drill.title}" (${drill.severity}), commander ${drill.commander}`, { path, incident: opened.ref, title: drill.title, severity: drill.severity });
+    } catch (error) {
+      // The drill practises people, not the system: a drill that cannot be opened is said, and the run goes on.
+      this.journal.note('error', `the drill incident "${drill.title}" could not be declared: ${(error as Error).message}`, {});
+    }
   }
 
   /**

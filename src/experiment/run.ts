@@ -1,6 +1,7 @@
 import { ExitCode } from './exit-code.js';
 import { asFaultStep, blastRadius, forEachStep, preflightFaults, resolveTargets, timeline } from './blast-radius.js';
 import { TargetError } from './target-kinds.js';
+import type { DrillDeclaration } from './drill.js';
 import type { ResolvedTarget } from '../faults/fault.js';
 import { RunContext, type RunOptions, type RunOutcome } from './run-context.js';
 import { startRun, stopRun } from './run-lifetime.js';
@@ -27,6 +28,7 @@ export async function runExperiment(options: RunOptions): Promise<RunOutcome> {
   const plannedMs = plan.at(-1)?.atMs ?? 0;
   const run = new RunContext(options, targets, radius, plannedMs);
   const touched = await preflightFaults(experiment, targets, run.faultContext);
+  await checkDrills(run);
   for (const [name, total] of touched) {
     const max = targets.get(name)?.[0]?.blastRadius?.maxInstances;
     radius.push(`in total: ${total} instance(s) of target ${name} touched over the whole method${max === undefined ? '' : ` (maxInstances: ${max})`}`);
@@ -66,6 +68,7 @@ export async function runExperiment(options: RunOptions): Promise<RunOutcome> {
     leaseTtlMs: run.experiment.settings.leaseTtl,
   });
   const { journal, reports } = await writeRunRecord(run, outcome);
+  await closeDrills(run, outcome);
   return { verdict: outcome.verdict, exitCode: outcome.exitCode, reason: outcome.reason, blastRadius: radius, plan, folder: run.folder, journal, reports };
 }
 
@@ -85,5 +88,34 @@ async function takeLeases(run: RunContext): Promise<void> {
     await run.leases.releaseAll();
     await closeProxyControls();
     throw new TargetError(`a component refused the run's lease before anything was touched: ${(error as Error).message}`);
+  }
+}
+
+/** A drill that could not be opened (an unknown component, no store) is refused before anything is touched. */
+async function checkDrills(run: RunContext): Promise<void> {
+  const drills: DrillDeclaration[] = [];
+  forEachStep(run.experiment.method, (step) => step.incident && drills.push(step.incident.declare));
+  if (drills.length === 0) return;
+  if (!run.options.drills) {
+    if (run.options.dryRun) return;
+    throw new TargetError(`the step that declares the drill "${drills[0].title}" needs the store to keep its incident in (gameday run opens one)`);
+  }
+  for (const drill of drills) {
+    try {
+      await run.options.drills.check(drill);
+    } catch (error) {
+      throw new TargetError(`the drill "${drill.title}" cannot be declared: ${(error as Error).message}`);
+    }
+  }
+}
+
+/** The drills this run opened end with it, however it ended. */
+async function closeDrills(run: RunContext, outcome: { verdict: string; reason: string }): Promise<void> {
+  for (const id of run.openedDrills) {
+    try {
+      await run.options.drills!.close(id, { runId: run.runId, experiment: run.experiment.title, verdict: outcome.verdict, reason: outcome.reason });
+    } catch (error) {
+      run.options.log.warn({ err: error, incident: id }, `the drill incident ${id} could not be closed: ${(error as Error).message}; a control room closes it, or gameday incident resolve`);
+    }
   }
 }

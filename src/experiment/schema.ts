@@ -2,6 +2,7 @@ import { z } from 'zod';
 import type { FaultDefinition } from '../faults/fault.js';
 import { faultParameters, formName, paramForms, registryRefused } from '../faults/fault-params.js';
 import { faultRegistry } from '../faults/registry.js';
+import { incidentStepSchema } from './drill.js';
 import { targetKinds } from './target-registry.js';
 import { duration, durationBetween, percentage, rate } from '../units/units-schema.js';
 
@@ -147,7 +148,7 @@ function kindStep(definition: FaultDefinition<unknown>, fields: z.ZodRawShape): 
   return checks.length > 0 ? step.check(...checks) : step;
 }
 
-const BUILT_IN_STEPS = ['wait', 'load', 'fault', 'parallel', 'probe', 'http', 'process'];
+const BUILT_IN_STEPS = ['wait', 'load', 'fault', 'parallel', 'probe', 'http', 'process', 'incident'];
 
 /**
  * The `fault:` step (one member per kind, chosen by `kind`) and the steps of kinds written on their own
@@ -186,7 +187,7 @@ export interface StepInput {
   [key: string]: unknown;
 }
 
-const STEP_KEYS = ['wait', 'load', 'fault', ...Object.keys(ownSteps), 'parallel', 'probe', 'http', 'process'];
+const STEP_KEYS = ['wait', 'load', 'fault', ...Object.keys(ownSteps), 'parallel', 'probe', 'http', 'process', 'incident'];
 
 export const stepSchema = z
   .object({
@@ -204,6 +205,7 @@ export const stepSchema = z
     probe: name.optional().meta({ description: 'Run a declared probe once and journal its result' }),
     http: httpRequestSchema.optional().meta({ description: 'Send one HTTP request (an action)' }),
     process: processAction.optional().meta({ description: 'Run a program with a timeout (an action)' }),
+    incident: incidentStepSchema.optional().meta({ description: 'Open a drill incident with its roles (docs/incidents.md); the run closes it when it ends' }),
   })
   // Typed as nothing: the engine reads a kind's own step through writtenFault, never by its name.
   .extend(ownSteps as Record<never, never>)
@@ -329,6 +331,7 @@ function checkReferences(experiment: z.output<z.ZodObject>, ctx: z.core.$Refinem
         else if (target.kind !== wanted) issue([...at, key, 'target'], `fault ${kind} acts on a ${wanted} target; "${fault.target}" is a ${target.kind}`);
         if (path[0] === 'rollbacks') issue(at, 'rollbacks undo things; faults and levers belong in the method');
       }
+      if (step.incident && path[0] === 'rollbacks') issue([...at, 'incident'], 'a drill incident is declared in the method; the run closes it when it ends');
       if (step.parallel) walk(step.parallel, [...at, 'parallel']);
     });
   walk(e.method, ['method']);

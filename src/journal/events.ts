@@ -216,6 +216,12 @@ const catalog = {
     z.object({ lever: z.string(), state: z.enum(['pulled', 'reset']), by: z.string().nullable() }),
   ),
 
+  // Incidents
+  'incident.declared': event(
+    'A step opened a drill incident; the run closes it when it ends',
+    z.object({ path, incident: z.string().describe('How people name the incident, e.g. INC-7'), title: z.string(), severity: z.enum(['SEV1', 'SEV2', 'SEV3', 'SEV4']) }),
+  ),
+
   // Leases
   'lease.taken': event(
     'The run took a lease on a component',

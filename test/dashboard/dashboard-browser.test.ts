@@ -9,12 +9,11 @@ import { once } from 'node:events';
 import type { AddressInfo } from 'node:net';
 import { after, before, test } from 'node:test';
 import { OpenFeature } from '@openfeature/server-sdk';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
+import { launchChromium, openPage, startServe, stopServe } from '../control-room-browser.js';
 import { request } from 'undici';
 import { LeverProvider } from '../../src/levers/openfeature-provider.js';
 import { proxyExperiment, spawnGameday, startProxyProcess, startService, tempHome, waitFor, type GamedayProcess, type ProxyProcess, type Service } from '../experiment/world.js';
-
-const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
 
 let service: Service;
 let proxy: ProxyProcess;
@@ -28,51 +27,19 @@ before(async () => {
   proxy = await startProxyProcess(service.url);
   home = tempHome('gameday-dashboard-');
   home.write('levers.yaml', 'levers:\n  - { name: disable-ads, description: stop calling the ad service }\n');
-  serve = spawnGameday(['serve', '--listen', '127.0.0.1:0'], home.dir);
-  await waitFor('gameday serve to print its dashboard URL', () => /dashboard: open (http:\/\/\S+)\/ in a browser/.test(serve.stderr()), 20_000);
-  base = /dashboard: open (http:\/\/\S+)\/ in a browser/.exec(serve.stderr())![1];
-  browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
+  ({ serve, base } = await startServe(home.dir));
+  browser = await launchChromium();
 });
 
 after(async () => {
   await browser?.close();
-  if (serve && serve.child.exitCode === null) {
-    serve.child.kill('SIGINT');
-    await serve.done;
-  }
+  await stopServe(serve);
   await proxy?.close();
   await service?.close();
   home?.remove();
 });
 
-interface Opened {
-  page: Page;
-  context: BrowserContext;
-  /** Console errors and warnings, page errors, dialogs. */
-  problems: string[];
-  /** Every URL the page asked for that is not the control room's. */
-  foreign: string[];
-}
-
-async function open(path: string, options: { javaScriptEnabled?: boolean } = {}): Promise<Opened> {
-  const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, javaScriptEnabled: options.javaScriptEnabled ?? true });
-  const page = await context.newPage();
-  const problems: string[] = [];
-  const foreign: string[] = [];
-  page.on('console', (message) => {
-    if (message.type() === 'error' || message.type() === 'warning') problems.push(`console ${message.type()}: ${message.text()}`);
-  });
-  page.on('pageerror', (error) => problems.push(`page error: ${error.message}`));
-  // Anything but the control room is refused, so a stray CDN reference fails here instead of working online.
-  await context.route('**/*', (route) => {
-    const url = route.request().url();
-    if (url.startsWith(`${base}/`)) return route.continue();
-    foreign.push(url);
-    return route.abort();
-  });
-  await page.goto(`${base}${path}`, { waitUntil: 'load' });
-  return { page, context, problems, foreign };
-}
+const open = (path: string, options: { javaScriptEnabled?: boolean } = {}) => openPage(browser, base, path, options);
 
 function startRun(name: string, body: string): GamedayProcess {
   const file = home.write(`${name}.yaml`, proxyExperiment(proxy, body, name));

@@ -94,7 +94,7 @@ test('a probe may not take the name of a load: an objective could not tell them 
 
 test('a step with two actions is refused', () => {
   const [problem] = problemsOf(valid.replace('  - wait: 2s', '  - wait: 2s\n    probe: health'));
-  assert.match(problem, /method\[0\]: a step has exactly one of wait, load, fault, lever, parallel, probe, http, process; got wait, probe/);
+  assert.match(problem, /method\[0\]: a step has exactly one of wait, load, fault, lever, parallel, probe, http, process, incident; got wait, probe/);
 });
 
 test('a YAML syntax error gives its line and column', () => {

@@ -1,0 +1,12 @@
+// The incidents' tables and rules on the embedded engine: a new SQLite file per test in a temporary folder.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after } from 'node:test';
+import { incidentStoreSuite } from './incident-store-suite.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'gameday-incident-store-'));
+after(() => rmSync(dir, { recursive: true, force: true }));
+let files = 0;
+
+incidentStoreSuite('sqlite', async () => join(dir, `store-${++files}.db`));
