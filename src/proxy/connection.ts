@@ -62,19 +62,19 @@ export class Connection implements LinkOwner {
     });
     this.up = new Link(client, this.upstream, 'upstream', this);
     this.down = new Link(this.upstream, client, 'downstream', this);
+    for (const socket of [client, this.upstream] as Owned[]) {
+      socket[owner] = this;
+      socket.on('end', onEnd);
+      socket.on('drain', onDrain);
+      socket.on('close', onClose);
+    }
+    client.on('error', onClientError);
+    this.upstream.on('error', onUpstreamError);
+    this.upstream.on('connect', onUpstreamConnect);
     if (client === accepted) {
-      client.on('data', this.up.onData);
+      client.on('data', onData);
       client.resume();
     }
-    this.upstream.once('connect', () => (this.upstreamConnected = true));
-    this.upstream.on('error', (error: NodeJS.ErrnoException) => this.upstreamFailed(error));
-    client.on('error', (error: NodeJS.ErrnoException) => {
-      host.log.debug({ proxy: host.name, err: error.message }, 'client connection error');
-      if (error.code === 'ECONNRESET') this.upstream.resetAndDestroy();
-      else this.upstream.destroy();
-    });
-    client.on('close', () => this.sideClosed(client, this.upstream));
-    this.upstream.on('close', () => this.sideClosed(this.upstream, client));
     this.up.start(host.plan(this, 'upstream'));
     this.down.start(host.plan(this, 'downstream'));
   }
@@ -142,7 +142,26 @@ export class Connection implements LinkOwner {
     return { up, down };
   }
 
-  private upstreamFailed(error: NodeJS.ErrnoException): void {
+  /** The link that reads from `socket`, and the one that writes to it. */
+  linkFrom(socket: Socket): Link {
+    return socket === this.client ? this.up : this.down;
+  }
+
+  linkTo(socket: Socket): Link {
+    return socket === this.client ? this.down : this.up;
+  }
+
+  clientFailed(error: NodeJS.ErrnoException): void {
+    this.host.log.debug({ proxy: this.host.name, err: error.message }, 'client connection error');
+    if (error.code === 'ECONNRESET') this.upstream.resetAndDestroy();
+    else this.upstream.destroy();
+  }
+
+  upstreamConnectedNow(): void {
+    this.upstreamConnected = true;
+  }
+
+  upstreamFailed(error: NodeJS.ErrnoException): void {
     this.host.log.warn(
       { proxy: this.host.name, upstream: `${this.host.upstreamHost}:${this.host.upstreamPort}`, err: error.message },
       this.upstreamConnected ? 'upstream connection broke' : 'upstream refused the connection',
@@ -161,7 +180,8 @@ export class Connection implements LinkOwner {
     else this.client.destroy();
   }
 
-  private sideClosed(closed: Socket, other: Socket): void {
+  sideClosed(closed: Socket): void {
+    const other = closed === this.client ? this.upstream : this.client;
     if (this.client.destroyed && this.upstream.destroyed) {
       if (this.closed) return;
       this.closed = true;
@@ -174,4 +194,37 @@ export class Connection implements LinkOwner {
     // data the toxics still hold. A side that vanished without a FIN takes the other side with it.
     if (!closed.readableEnded) other.destroy();
   }
+}
+
+// Event handlers shared by every connection (a closure per connection and event would cost memory and GC
+// in a burst): Node calls a listener with the socket as `this`, and the socket names its connection.
+const owner = Symbol('connection');
+type Owned = Socket & { [owner]: Connection };
+
+function onEnd(this: Owned): void {
+  this[owner].linkFrom(this).srcEnded();
+}
+
+function onDrain(this: Owned): void {
+  this[owner].linkTo(this).dstDrained();
+}
+
+function onClose(this: Owned): void {
+  this[owner].sideClosed(this);
+}
+
+function onClientError(this: Owned, error: NodeJS.ErrnoException): void {
+  this[owner].clientFailed(error);
+}
+
+function onUpstreamError(this: Owned, error: NodeJS.ErrnoException): void {
+  this[owner].upstreamFailed(error);
+}
+
+function onUpstreamConnect(this: Owned): void {
+  this[owner].upstreamConnectedNow();
+}
+
+function onData(this: Owned, chunk: Buffer): void {
+  this[owner].up.onData(chunk);
 }

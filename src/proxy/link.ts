@@ -52,8 +52,10 @@ function copyOf(buffer: Buffer, n: number): Buffer {
   return copy;
 }
 
+const NO_STAGES: ReadonlyArray<{ id: string; stage: Stage }> = [];
+
 export class Link {
-  private stages: Array<{ id: string; stage: Stage }> = [];
+  private stages: ReadonlyArray<{ id: string; stage: Stage }> = NO_STAGES;
   private chained = false;
   private inflight = 0;
   private highWater = HIGH_WATER;
@@ -64,17 +66,23 @@ export class Link {
   private context: StageContext | null = null;
   private writer: Sink | null = null;
 
+  // The owner forwards `src`'s 'end' (srcEnded) and `dst`'s 'drain' (dstDrained): a listener per link and
+  // event would be a closure per connection, which a burst of callers pays for in memory and GC.
   constructor(
     private readonly src: Socket,
     private readonly dst: Socket,
     readonly stream: Stream,
     private readonly owner: LinkOwner,
-  ) {
-    src.on('end', () => {
-      if (this.chained) this.head().end();
-      else this.endDst();
-    });
-    dst.on('drain', () => this.flowControl());
+  ) {}
+
+  /** `src` sent its FIN: it follows the data still held, then closes `dst`'s sending side. */
+  srcEnded(): void {
+    if (this.chained) this.head().end();
+    else this.endDst();
+  }
+
+  dstDrained(): void {
+    this.flowControl();
   }
 
   /** What `src` reads into next (Node asks after every read). */
@@ -108,13 +116,13 @@ export class Link {
     if (dst.writableNeedDrain) this.flowControl();
   }
 
-  /** For a socket that could not read with `onread`: its chunks are its own. */
-  readonly onData = (chunk: Buffer): void => {
+  /** For a socket that could not read with `onread` ('data' events): its chunks are its own. */
+  onData(chunk: Buffer): void {
     if (this.chained) return this.intoChain(chunk);
     if (this.dst.writableEnded || this.dst.destroyed) return;
     this.dst.write(chunk);
     if (this.dst.writableNeedDrain) this.flowControl();
-  };
+  }
 
   /** Starts the flow; `plan` is the chain this link should have now (empty: the fast path). */
   start(plan: PlannedStage[]): void {
@@ -147,7 +155,7 @@ export class Link {
 
   destroy(): void {
     for (const { stage } of this.stages) stage.destroy();
-    this.stages = [];
+    this.stages = NO_STAGES;
   }
 
   private stageContext(): StageContext {
