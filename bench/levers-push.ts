@@ -82,7 +82,7 @@ const leversPush: Benchmark = async (): Promise<BenchmarkResult> => {
   const root = join(import.meta.dirname, '../..');
   const service = start(['-c', '1', process.execPath, join(root, 'bin/gameday.js'), 'serve', '--listen', '127.0.0.1:0', '--levers', join(dir, 'levers.yaml'), '--store', join(dir, 'gameday.db')]);
   try {
-    const [, url] = await service.waitFor(/lever service on (http:\/\/\S+)/);
+    const [, url] = await service.waitFor(/control room on (http:\/\/\S+);/);
     await pullToSeen(url, 'push');
     await pullToSeen(url, 'poll');
     const push: number[] = [];

@@ -11,6 +11,8 @@ const benchmarks: Record<string, () => Promise<Benchmark>> = {
   'first-run': async () => (await import('./first-run.js')).firstRunBenchmark,
   'coe-check': async () => (await import('./coe-check.js')).coeCheckBenchmark,
   store: async () => (await import('./store.js')).default,
+  dashboard: async () => (await import('./dashboard.js')).default,
+  status: async () => (await import('./status.js')).default,
 };
 
 // Options (`--runs=3`) belong to the benchmarks that read them.

@@ -48,6 +48,7 @@ const UNIT_TESTS = [
   'test/report/html.test.ts',
   'test/report/markdown.test.ts',
   'test/report/write-reports.test.ts',
+  'test/status/status-file.test.ts',
 ];
 
 /**
@@ -59,7 +60,13 @@ const UNIT_TESTS = [
 const TIME_LIMITS = [
   { prefix: 'test/demo/demo-cli.test.ts', limit: '6m' },
   { prefix: 'test/demo/', limit: '3m' },
+  // Chromium, gameday serve and CLI runs of 6 to 10 s each.
+  { prefix: 'test/dashboard/', limit: '4m' },
   { prefix: 'test/experiment/', limit: '3m' },
+  // Each file runs the gameday CLI a few dozen times; under a loaded machine one start takes seconds.
+  { prefix: 'test/coe/', limit: '4m' },
+  // The status page's tests start a real Prometheus, Chromium or gameday processes.
+  { prefix: 'test/status/', limit: '3m' },
   { prefix: '', limit: '2m' },
 ];
 

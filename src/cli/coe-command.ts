@@ -1,4 +1,5 @@
-// `gameday coe check <file.md> [--json]`: checks a COE — or any Markdown file — for its structure and for
+// `gameday coe new|check|add|show|actions` (the other verbs are in coe-new-command.ts and
+// coe-tracking-command.ts). `gameday coe check <file.md> [--json]`: checks a COE — or any Markdown file — for its structure and for
 // blame. The JSON form is fixed by DESIGN.md: an array of {file, line, column, rule, severity, message,
 // suggestion}. Exit 1 when a finding is an error, 0 otherwise, 3 when the file cannot be read or its front
 // matter is malformed (nothing is written then).
@@ -6,9 +7,12 @@ import type { Command } from 'commander';
 import type { Finding } from '../coe/rule.js';
 import { coeRules } from '../coe/rules/registry.js';
 import { ExitCode, type CommandRegistration } from './command.js';
+import { registerCoeNew } from './coe-new-command.js';
+import { registerCoeTracking } from './coe-tracking-command.js';
 
 export const registerCoeCommand: CommandRegistration = (program: Command) => {
   const coe = program.command('coe').description('Correction-of-error reviews: blameless post-incident documents with action items (see docs/coe.md)');
+  registerCoeNew(coe);
   coe
     .command('check')
     .description('Check a COE (or any Markdown file) for missing sections, whys and action items, and for blame')
@@ -34,6 +38,7 @@ export const registerCoeCommand: CommandRegistration = (program: Command) => {
       // Exit 1 is "violated" for run and demo; here it means the same to CI: this COE is not good enough yet.
       process.exitCode = findings.some((f) => f.severity === 'error') ? ExitCode.violated : ExitCode.held;
     });
+  registerCoeTracking(coe);
 };
 
 function formatFindings(file: string, findings: Finding[]): string {

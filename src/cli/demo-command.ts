@@ -18,6 +18,7 @@ import { createLogger } from '../observe/log.js';
 import { writeReports } from '../report/write-reports.js';
 import { storeLocation } from '../store/database.js';
 import { ExitCode, type CommandRegistration } from './command.js';
+import { afterRun } from './run-end-hooks.js';
 import { openStoreFor, STORE_FLAG, STORE_HELP } from './store-option.js';
 
 interface DemoFlags {
@@ -48,7 +49,8 @@ async function demoCommand(file: string | undefined, flags: DemoFlags): Promise<
     process.stderr.write(`gameday demo: --assembler-timeouts: expected on or off, got "${flags.assemblerTimeouts}"; nothing was started.\n`);
     return ExitCode.invalid;
   }
-  const db = await openStoreFor('demo', storeLocation(flags.store), 'nothing was started.\n');
+  const location = storeLocation(flags.store);
+  const db = await openStoreFor('demo', location, 'nothing was started.\n');
   if (!db) return ExitCode.invalid;
   const interrupt = new AbortController();
   // A persistent listener, not `once`: the fleet's process guard re-raises a signal nobody else listens to,
@@ -81,6 +83,7 @@ async function demoCommand(file: string | undefined, flags: DemoFlags): Promise<
       runLoad,
       writeReports,
       store: db,
+      storeLocation: location.engine === 'sqlite' ? location.path : location.url,
       signal: interrupt.signal,
       onLine: (line) => process.stderr.write(`${clear}${line}\n`),
       onEvent: (event) => {
@@ -106,6 +109,8 @@ async function demoCommand(file: string | undefined, flags: DemoFlags): Promise<
     }
     process.stdout.write(`\n${formatSummary(outcome.run!)}\n${formatSegments(outcome)}\n`);
     if (outcome.busyMachine) process.stdout.write(`${outcome.busyMachine}\n`);
+    // A --quick run is the experiment on a compressed clock, not the experiment as written: it verifies nothing.
+    if (!flags.quick) for (const line of await afterRun(db, { outcome: outcome.run!, cwd: process.cwd() })) process.stdout.write(`${line}\n`);
     if (outcome.world) await keepRunning(outcome.world);
     else process.stdout.write('the demo world is stopped; every fault was reverted.\n');
     return outcome.run!.exitCode;
@@ -154,6 +159,7 @@ async function keepRunning(world: World): Promise<void> {
       'the demo world keeps running (Ctrl-C stops it):',
       `  shop page (via the region gateway)  ${u.page}`,
       `  fault proxy API (Toxiproxy)         ${u.proxy}/proxies`,
+      `  dashboard (runs, live view, levers) ${u.dashboard}`,
       `  lever service                       ${u.levers}/levers`,
       `  fleet API                           ${u.fleet}/instances`,
       `  region gateway API                  ${u.gateway}/regions`,

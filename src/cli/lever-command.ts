@@ -97,5 +97,5 @@ function describe(item: Lever): string {
 
 function auditLine(entry: AuditEntry): string {
   const noop = entry.changed || entry.action === 'declare' ? '' : ' (already so)';
-  return `${entry.at}  ${entry.action.padEnd(7)} ${entry.lever}  by ${entry.by}: ${entry.reason}${noop}${entry.lease ? ` [lease ${entry.lease}]` : ''}`;
+  return `${entry.at}  ${entry.action.padEnd(7)} ${entry.lever}  by ${entry.by}${entry.from ? ` from ${entry.from}` : ''}: ${entry.reason}${noop}${entry.lease ? ` [lease ${entry.lease}]` : ''}`;
 }

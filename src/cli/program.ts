@@ -16,6 +16,7 @@ import { registerFleetCommand } from './fleet-command.js';
 import { registerDemoCommand } from './demo-command.js';
 import { registerCoeCommand } from './coe-command.js';
 import { registerStoreCommand } from './store-command.js';
+import { registerStatusCommand } from './status-command.js';
 
 // Each verb lives in its own module beside this one and registers itself; this file only lists them.
 // Building the program apart from parsing argv (main.ts) lets the docs test read every verb and option.
@@ -35,6 +36,7 @@ const registrations: CommandRegistration[] = [
   registerDemoCommand,
   registerCoeCommand,
   registerStoreCommand,
+  registerStatusCommand,
 ];
 
 const require = createRequire(import.meta.url);

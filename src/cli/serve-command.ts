@@ -1,10 +1,14 @@
 import { existsSync } from 'node:fs';
+import { coeModule } from '../coe/coe-module.js';
 import { ControlRoomError, startControlRoom, type ControlRoomServer } from '../control-room/control-room.js';
 import { DEFAULT_CONTROL_ROOM_LISTEN } from '../control-room/listen.js';
 import type { ModuleFactory } from '../control-room/module.js';
+import { dashboardModule } from '../dashboard/dashboard-module.js';
 import { LeverConfigError, loadLeverConfig } from '../levers/lever-config.js';
 import { leverModule, type LeverModule } from '../levers/lever-module.js';
 import type { LeverDeclaration } from '../levers/lever.js';
+import { loadStatusFile, StatusFileError, type LoadedStatusFile } from '../status/config.js';
+import { statusModule } from '../status/status-module.js';
 import { describeLocation, storeLocation } from '../store/database.js';
 import { StoreVersionError } from '../store/migrations.js';
 import { ExitCode, collectHosts, type CommandRegistration } from './command.js';
@@ -18,6 +22,8 @@ interface ServeOptions {
   listen: string;
   token?: string;
   levers?: string;
+  status?: string;
+  statusDir?: string;
   store?: string;
   allowHost?: string[];
 }
@@ -25,10 +31,12 @@ interface ServeOptions {
 export const registerServeCommand: CommandRegistration = (program) => {
   program
     .command('serve')
-    .description('Run the control room (levers with their API, push channel and metrics) until interrupted')
+    .description('Run the control room (the web dashboard; levers with their API, push channel and metrics; COE pages; the status page) until interrupted')
     .option('--listen <host:port>', 'where the control room listens', DEFAULT_CONTROL_ROOM_LISTEN)
     .option('--token <token>', 'access token; required to listen beyond 127.0.0.1 (default: GAMEDAY_LEVERS_TOKEN)')
     .option('--levers <file>', 'lever declarations (YAML or JSON; default: ./levers.yaml if present)')
+    .option('--status <file>', 'the status page: components, monitors, thresholds (YAML or JSON; default: ./status.yaml if present), see docs/status.md')
+    .option('--status-dir <dir>', 'keep a static copy of the status page (HTML, JSON, feeds) in this folder, rewritten every second')
     .option(STORE_FLAG, STORE_HELP)
     .option('--allow-host <name>', 'another name the control room is reached by (beyond loopback and --listen); repeatable', collectHosts)
     .action(async (options: ServeOptions) => {
@@ -42,6 +50,16 @@ export const registerServeCommand: CommandRegistration = (program) => {
         process.exitCode = ExitCode.invalid;
         return;
       }
+      let status: LoadedStatusFile | undefined;
+      const statusFile = options.status ?? (existsSync('status.yaml') ? 'status.yaml' : undefined);
+      try {
+        if (statusFile) status = loadStatusFile(statusFile);
+      } catch (error) {
+        if (!(error instanceof StatusFileError)) throw error;
+        process.stderr.write(`gameday serve: invalid status page:\n${error.message}\n`);
+        process.exitCode = ExitCode.invalid;
+        return;
+      }
       let started = false;
       const store = storeLocation(options.store);
       // Said once the control room is up, then on every change: which control room does the work that must happen once.
@@ -51,7 +69,16 @@ export const registerServeCommand: CommandRegistration = (program) => {
           held ? 'gameday serve: this control room took over the lease-expiry work\n' : 'gameday serve: lost the lease-expiry work (the store connection broke); trying to take it again\n',
         );
       };
-      const modules: ModuleFactory[] = [leverModule({ levers, onExpiryWork })];
+      const onStatusWork = (held: boolean) => {
+        if (started) process.stderr.write(held ? 'gameday serve: this control room took over the status monitors\n' : 'gameday serve: lost the status monitors; trying to take them again\n');
+      };
+      // The dashboard comes last: it shows what the modules before it serve.
+      const modules: ModuleFactory[] = [
+        leverModule({ levers, onExpiryWork }),
+        coeModule(),
+        statusModule({ loaded: status, statusDir: options.statusDir, onWork: onStatusWork }),
+        dashboardModule(),
+      ];
       let server: ControlRoomServer;
       try {
         server = await startControlRoom({ listen: options.listen, token: options.token ?? process.env.GAMEDAY_LEVERS_TOKEN, store: options.store, allowedHosts: options.allowHost, modules });
@@ -63,7 +90,7 @@ export const registerServeCommand: CommandRegistration = (program) => {
       }
       started = true;
       const lever = server.module<LeverModule>('levers')!;
-      const lines = [`gameday serve: control room on ${server.url}; Ctrl-C to stop`];
+      const lines = [`gameday serve: control room on ${server.url}; dashboard: open ${server.url}/ in a browser; Ctrl-C to stop`];
       for (const module of server.modules) {
         const what = (await module.describe?.()) ?? '';
         lines.push(`  ${module.name.padEnd(10)} ${what}${module.name === 'levers' && file ? ` (declared in ${file})` : ''}`);

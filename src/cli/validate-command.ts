@@ -11,9 +11,21 @@ export const registerValidate: CommandRegistration = (program: Command) => {
     .command('validate')
     .description('Check an experiment file (schema, units, references) without touching anything')
     .argument('<file>', 'the experiment file')
-    .action(async (file: string) => {
+    .option('--skip-unsupported', 'Chaos Toolkit experiments: accept Python providers and controls as parts `gameday run --skip-unsupported` would skip')
+    .action(async (file: string, flags: { skipUnsupported?: boolean }) => {
       try {
-        const { experiment, format } = await loadExperimentFile(file);
+        const { experiment, format, chaostoolkit } = await loadExperimentFile(file, { skipUnsupported: flags.skipUnsupported });
+        if (chaostoolkit) {
+          const { plan } = chaostoolkit;
+          for (const line of chaostoolkit.warnings) process.stderr.write(`${line}\n`);
+          for (const line of chaostoolkit.skipped) process.stderr.write(`${line}: would be skipped (--skip-unsupported)\n`);
+          process.stdout.write(
+            `${file}: valid (Chaos Toolkit experiment) — "${plan.title}": ${plan.hypothesis?.probes.length ?? 0} steady-state probe(s), ` +
+              `${plan.method.length} method activit${plan.method.length === 1 ? 'y' : 'ies'}, ${plan.rollbacks.length} rollback(s)` +
+              `${chaostoolkit.skipped.length > 0 ? `, ${chaostoolkit.skipped.length} part(s) to skip` : ''}\n`,
+          );
+          return;
+        }
         let steps = 0;
         let faults = 0;
         forEachStep(experiment.method, (step) => {

@@ -7,7 +7,9 @@ import { z } from 'zod';
 
 export const actionKinds = ['prevent', 'detect', 'mitigate', 'process'] as const;
 export const actionStates = ['open', 'in-progress', 'done', 'wont-do'] as const;
-export const coeSeverities = ['sev1', 'sev2', 'sev3', 'sev4', 'sev5'] as const;
+/** The incident severities of DESIGN.md, SEV1 the worst; written upper- or lower-case, read as upper-case. */
+export const coeSeverities = ['SEV1', 'SEV2', 'SEV3', 'SEV4'] as const;
+export type CoeSeverity = (typeof coeSeverities)[number];
 export const coeStatuses = ['draft', 'in-review', 'published'] as const;
 
 const id = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_.-]*$/, { error: 'expected an id of letters, digits, _ . -' });
@@ -35,7 +37,11 @@ export const coeFrontMatterSchema = z
     kind: z.literal('coe').meta({ description: 'Marks the file as a COE; Markdown without it is checked for language only' }),
     title: text,
     status: z.enum(coeStatuses).default('draft'),
-    severity: z.enum(coeSeverities).optional().meta({ description: 'sev1 is the worst' }),
+    severity: z
+      .enum([...coeSeverities, ...coeSeverities.map((s) => s.toLowerCase() as Lowercase<CoeSeverity>)])
+      .transform((s) => s.toUpperCase() as CoeSeverity)
+      .optional()
+      .meta({ description: 'SEV1 (the worst) to SEV4, as incidents have them; lower case is read too' }),
     incident: id.optional().meta({ description: 'The incident this COE reviews' }),
     runs: z.array(id).optional().meta({ description: 'GameDay runs this COE reviews or cites (run ids)' }),
     authors: z.array(text).min(1).optional(),

@@ -51,10 +51,18 @@ export interface StructuredDocument {
   locate(path: readonly PropertyKey[], key?: string): { line: number; column: number };
 }
 
-/** Parses YAML or JSON, keeping positions; syntax errors (and duplicate keys) become problems. */
-export function parseStructured(text: string, file: string, Failure: new (problems: Problem[]) => FileProblemsError = FileProblemsError): StructuredDocument {
+/**
+ * Parses YAML or JSON, keeping positions; syntax errors (and duplicate keys, unless `uniqueKeys` is false:
+ * then the last one wins, as in Python's json) become problems.
+ */
+export function parseStructured(
+  text: string,
+  file: string,
+  Failure: new (problems: Problem[]) => FileProblemsError = FileProblemsError,
+  options: { uniqueKeys?: boolean } = {},
+): StructuredDocument {
   const lineCounter = new LineCounter();
-  const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
+  const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: options.uniqueKeys ?? true });
   if (doc.errors.length > 0) {
     throw new Failure(
       doc.errors.map((error) => {

@@ -14,6 +14,8 @@ import type { FastifyInstance } from 'fastify';
 
 export interface EdgeRequest {
   method?: string;
+  /** The request target (path and query), for a proof a form carries in its action URL. */
+  url?: string;
   headers: IncomingHttpHeaders;
 }
 
@@ -30,8 +32,9 @@ export interface EdgeGuardOptions {
   /** More names the server is reached by (a DNS name, a name in /etc/hosts), beyond loopback and its address. */
   allowedHosts?: readonly string[];
   /**
-   * The seam for the dashboard's own form token: a browser's state change that passed the same-origin
-   * checks must also pass this (answer a Refusal to block it). Unset until the dashboard serves forms.
+   * The seam for the control room's own form token (src/web/form-token.ts): a browser's state change that
+   * passed the same-origin checks must also pass this (answer a Refusal to block it). Set by a server that
+   * serves pages with forms.
    */
   browserStateChange?: (request: EdgeRequest) => Refusal | null;
 }

@@ -3,6 +3,8 @@ import { Registry } from 'prom-client';
 import { z } from 'zod';
 import { edgeGuard, guardFastify, isLoopbackAddress } from '../control-plane/guard.js';
 import { createLogger, type Logger } from '../observe/log.js';
+import { FormTokens } from '../web/form-token.js';
+import { acceptPageRoutes } from '../web/page-route.js';
 import { ControlRoom } from '../store/control-room.js';
 import { openStore } from '../store/database.js';
 import type { Store } from '../store/engine.js';
@@ -60,7 +62,15 @@ export async function startControlRoom(options: ControlRoomOptions): Promise<Con
   };
   try {
     room = await ControlRoom.join(store);
-    const context: ControlRoomContext = { store, room, log, metrics: new Registry(), url: () => url };
+    const context: ControlRoomContext = {
+      store,
+      room,
+      log,
+      metrics: new Registry(),
+      url: () => url,
+      forms: new FormTokens(),
+      module: <T extends ControlRoomModule>(name: string) => modules.find((m) => m.name === name) as T | undefined,
+    };
     for (const factory of options.modules) modules.push(await factory(context));
     const app = await buildApp(host, options, context, modules);
     try {
@@ -100,7 +110,9 @@ export async function startControlRoom(options: ControlRoomOptions): Promise<Con
 
 async function buildApp(host: string, options: ControlRoomOptions, context: ControlRoomContext, modules: ControlRoomModule[]): Promise<FastifyInstance> {
   const app = Fastify({ logger: false, forceCloseConnections: true });
-  guardFastify(app, edgeGuard({ host, token: options.token, allowedHosts: options.allowedHosts }));
+  const pages = modules.some((module) => module.pages);
+  guardFastify(app, edgeGuard({ host, token: options.token, allowedHosts: options.allowedHosts, browserStateChange: pages ? context.forms.check : undefined }));
+  if (pages) acceptPageRoutes(app);
   app.setErrorHandler((error, _request, reply) => answerError(reply, error, modules, context.log));
   for (const module of modules) await module.routes(app);
   app.get('/metrics', async (_request, reply) => reply.type(context.metrics.contentType).send(await context.metrics.metrics()));

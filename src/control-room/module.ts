@@ -3,6 +3,7 @@ import type { Registry } from 'prom-client';
 import type { Logger } from '../observe/log.js';
 import type { ControlRoom } from '../store/control-room.js';
 import type { Store } from '../store/engine.js';
+import type { FormTokens } from '../web/form-token.js';
 
 // The control room (`gameday serve`) is one process, one HTTP app and one store; each capability (levers,
 // status, incidents, COEs, the dashboard) is a module of it, in its own folder, that the CLI lists. A module
@@ -18,11 +19,20 @@ export interface ControlRoomContext {
   metrics: Registry;
   /** The base URL the control room serves, known once it listens (modules use it in links and feeds). */
   url(): string;
+  /** The form tokens of this control room's pages (src/web/form-token.ts); enforced once a module serves pages. */
+  forms: FormTokens;
+  /** A module started before this one (modules start in the order listed), e.g. the dashboard's view of the levers. */
+  module<T extends ControlRoomModule>(name: string): T | undefined;
 }
 
 export interface ControlRoomModule {
   /** Its name in logs and the banner of `gameday serve` ("levers", "status", …). */
   name: string;
+  /**
+   * The module serves pages with forms: from then on every state change a browser makes on this control
+   * room, whichever module's route, must carry the page's form token (the guard refuses it otherwise).
+   */
+  pages?: boolean;
   /** Adds the module's routes; called once, before the control room listens. */
   routes(app: FastifyInstance): void | Promise<void>;
   /**

@@ -37,6 +37,8 @@ export interface DemoOptions {
   runLoad: LoadRunner;
   writeReports: (journal: Journal, folder: string) => Promise<{ html: string; md: string }>;
   store?: Store;
+  /** Where that store is (a SQLite file or a postgres:// URL), for the world's control room to serve the dashboard on. */
+  storeLocation?: string;
   signal: AbortSignal;
   /** Lines for the person watching: world start, step tallies. */
   onLine: (line: string) => void;
@@ -79,6 +81,7 @@ export async function runDemo(options: DemoOptions): Promise<DemoOutcome> {
     world = await startWorld({
       naiveAssembler,
       log: options.log,
+      store: options.storeLocation,
       onStage: (message) => options.onLine(`world: ${message}`),
       onProcesses: (pids) => machine.watch(pids),
       signal: options.signal,

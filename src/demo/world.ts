@@ -10,7 +10,9 @@ import { fileURLToPath } from 'node:url';
 import { startFleetControl } from '../fleet/control-api.js';
 import { Fleet } from '../fleet/fleet.js';
 import { InstanceStartError } from '../fleet/instance.js';
-import { startLeverService, type LeverService } from '../levers/lever-service.js';
+import { startControlRoom } from '../control-room/control-room.js';
+import { dashboardModule } from '../dashboard/dashboard-module.js';
+import { leverModule, type LeverModule } from '../levers/lever-module.js';
 import type { Logger } from '../observe/log.js';
 import { connectProxy } from '../proxy/client.js';
 import { startSidecar } from './sidecar.js';
@@ -45,6 +47,12 @@ export interface WorldStartOptions {
   onProcesses?: (pids: () => number[]) => void;
   /** Ctrl-C while the world starts: stop waiting for readiness; the caller sees the signal and stops the world. */
   signal?: AbortSignal;
+  /**
+   * The store the run is recorded in (a SQLite file or a postgres:// URL): the world's control room serves
+   * the dashboard and the levers on it, so the run shows there live. Without it the levers get a store of
+   * their own and the dashboard shows no run.
+   */
+  store?: string;
 }
 
 /** Time for every region to serve on its own after the processes are up: seconds on a quiet machine. */
@@ -55,6 +63,8 @@ export interface WorldUrls {
   page: string;
   proxy: string;
   levers: string;
+  /** The control room's dashboard (the world's levers are served by the same control room). */
+  dashboard: string;
   fleet: string;
   gateway: string;
   metrics: string[];
@@ -88,15 +98,15 @@ export async function startWorld(options: WorldStartOptions): Promise<World> {
   const storeDir = mkdtempSync(join(tmpdir(), 'gameday-demo-'));
   undo.push(async () => rmSync(storeDir, { recursive: true, force: true }));
   try {
-    const levers = await startLeverService({
+    const levers = await startControlRoom({
       listen: `127.0.0.1:${ports.levers}`,
-      // A store of its own: a lever pulled in an earlier demo must not shape this one.
-      store: join(storeDir, 'levers.db'),
-      levers: planWorld().levers,
+      store: options.store ?? join(storeDir, 'levers.db'),
+      modules: [leverModule({ levers: planWorld().levers }), dashboardModule()],
       logger: options.log,
     });
     undo.push(() => levers.close());
-    stage(`lever service on ${levers.url}`);
+    await resetWorldLevers(levers.module<LeverModule>('levers')!);
+    stage(`control room on ${levers.url}: the levers, and the dashboard ${levers.url}/ where the run shows live`);
 
     // The links listen before anything else starts, so the assemblers can be told where they are and no
     // port picked for a link can be handed to an instance in the meantime.
@@ -159,6 +169,7 @@ export async function startWorld(options: WorldStartOptions): Promise<World> {
         page: `${shopUrl}/product/42`,
         proxy: proxy.controlUrl,
         levers: levers.url,
+        dashboard: `${levers.url}/`,
         fleet: fleetControl.url,
         gateway: gatewayUrl,
         metrics: [`${proxy.controlUrl}/metrics`, `${levers.url}/metrics`, `${gatewayUrl}/metrics`, ...assemblerMetricsUrls()],
@@ -173,6 +184,16 @@ export async function startWorld(options: WorldStartOptions): Promise<World> {
     // failure as a world that does not serve: nothing was touched, and the message says which one.
     if (error instanceof InstanceStartError) throw new WorldNotReadyError(`the demo world did not start: ${error.message}. Nothing was injected; the world is stopped.`);
     throw error;
+  }
+}
+
+/** A lever pulled in an earlier demo on the same store must not shape this one: the world starts with its levers reset, said in the audit trail. */
+async function resetWorldLevers(levers: LeverModule): Promise<void> {
+  const declared = new Set(planWorld().levers.map((lever) => lever.name));
+  for (const lever of await levers.board.list()) {
+    if (declared.has(lever.name) && lever.state === 'pulled') {
+      await levers.board.reset(lever.name, { by: 'gameday demo', reason: 'the demo world starts with every lever of the shop reset' });
+    }
   }
 }
 

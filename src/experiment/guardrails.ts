@@ -1,5 +1,5 @@
 import type { Guardrail } from './schema.js';
-import { expectedText, formatValue, meets, measure, sloName, type SliSeries } from './sli.js';
+import { expectedText, formatValue, meets, measure, sloName, type SliWindowSource } from './sli.js';
 
 // Guardrails (stop conditions) are evaluated continuously — every ~100 ms, not once a minute — over a short
 // trailing window. A breach must last `for` before it trips, so a single slow sample does not abort a drill.
@@ -29,7 +29,7 @@ export class GuardrailWatch {
 
   constructor(
     private readonly guardrails: readonly Guardrail[],
-    private readonly series: ReadonlyMap<string, SliSeries>,
+    private readonly series: ReadonlyMap<string, SliWindowSource>,
   ) {
     this.states = guardrails.map((g) => ({ name: sloName(g), expected: expectedText(g), measured: 'no data', value: null, breaching: false, breachSinceMs: null }));
   }

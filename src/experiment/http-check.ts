@@ -1,7 +1,7 @@
 import type { HttpRequest } from './schema.js';
 
-// One HTTP request with a deadline and a status expectation: what a probe, a probe step and an http action
-// all are. Latency is measured around the whole exchange, body included.
+// One HTTP request with a deadline and a status (and body) expectation: what a probe, a probe step, an http
+// action and the status page's HTTP monitors all are. Latency is measured around the whole exchange, body included.
 
 export interface HttpCheckResult {
   ok: boolean;
@@ -27,9 +27,13 @@ export async function httpCheck(request: HttpRequest, signal?: AbortSignal): Pro
       body: request.body,
       signal: signal ? AbortSignal.any([signal, timeout]) : timeout,
     });
-    await response.arrayBuffer();
-    const ok = statusMatches(request.expect.status, response.status);
-    return { ok, status: response.status, latencyMs: performance.now() - started, ...(ok ? {} : { error: `status ${response.status}, expected ${request.expect.status}` }) };
+    const body = request.expect.body === undefined ? (await response.arrayBuffer(), '') : await response.text();
+    const latencyMs = performance.now() - started;
+    if (!statusMatches(request.expect.status, response.status)) return { ok: false, status: response.status, latencyMs, error: `status ${response.status}, expected ${request.expect.status}` };
+    if (request.expect.body !== undefined && !new RegExp(request.expect.body).test(body)) {
+      return { ok: false, status: response.status, latencyMs, error: `the body does not match /${request.expect.body}/` };
+    }
+    return { ok: true, status: response.status, latencyMs };
   } catch (error) {
     const reason = timeout.aborted ? `timed out after ${request.timeout}ms` : ((error as Error).cause as Error | undefined)?.message ?? (error as Error).message;
     return { ok: false, status: null, latencyMs: performance.now() - started, error: reason };

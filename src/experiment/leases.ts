@@ -61,7 +61,7 @@ export class LeaseKeeper {
     const held: HeldLease = { controlUrl, leaseId: id, token };
     this.protocols.set(held, protocol);
     await this.options.onTaken(held);
-    this.options.journal.note('lease.taken', `lease ${id} on ${controlUrl} (ttl ${this.options.ttlMs}ms)`, { controlUrl, leaseId: id });
+    this.options.journal.note('lease.taken', `lease ${id} on ${controlUrl} (ttl ${this.options.ttlMs}ms)`, { controlUrl, leaseId: id, ttlMs: this.options.ttlMs });
     const timer = setInterval(() => void this.renew(held), Math.max(50, Math.floor(this.options.ttlMs / 3)));
     this.timers.push(timer);
     return held;

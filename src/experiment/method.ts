@@ -77,13 +77,19 @@ async function runStep(step: Step, ctx: MethodContext, path: string): Promise<vo
 async function runFault(fault: FaultStep, ctx: MethodContext): Promise<void> {
   const definition = faultDefinition(fault.kind);
   const params = faultParams(fault);
+  const lasts = faultDurationMs(fault);
   const ids = await Promise.all(
     (ctx.targets.get(fault.target) ?? []).map(async (target) => {
       const revert = await definition.inject(target, params, ctx.faultContext);
-      return ctx.faults.add(definition.describe(target, params), revert, { kind: fault.kind, target: target.name, selector: target.selector, controlUrl: target.controlUrl });
+      return ctx.faults.add(definition.describe(target, params), revert, {
+        kind: fault.kind,
+        target: target.name,
+        selector: target.selector,
+        controlUrl: target.controlUrl,
+        ...(lasts === undefined ? {} : { durationMs: lasts }),
+      });
     }),
   );
-  const lasts = faultDurationMs(fault);
   if (lasts === undefined) return;
   await sleep(lasts, ctx.signal);
   if (ctx.signal.aborted) return;

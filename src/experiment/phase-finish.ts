@@ -16,9 +16,14 @@ export function revertDurationMs(run: RunContext): number | null {
 }
 
 // The run's record: journal.json in the run folder, the reports rendered from it, and a row in the store.
-export async function writeRunRecord(run: RunContext, outcome: VerdictOutcome): Promise<{ journal: Journal; reports: string[] }> {
+// `extend` adds what a kind of run records beside the common fields (a Chaos Toolkit run: its own verdict).
+export async function writeRunRecord(
+  run: RunContext,
+  outcome: VerdictOutcome,
+  finishing: { extend?: (journal: Journal) => Journal } = {},
+): Promise<{ journal: Journal; reports: string[] }> {
   run.journal.note('verdict', `${outcome.verdict}: ${outcome.reason}`, { verdict: outcome.verdict, exitCode: outcome.exitCode });
-  const journal = run.journal.finish({
+  const finished = run.journal.finish({
     gamedayVersion: run.options.gamedayVersion ?? (require('../../../package.json') as { version: string }).version,
     runId: run.runId,
     experiment: { title: run.experiment.title, description: run.experiment.description, file: run.options.loaded.file },
@@ -27,6 +32,7 @@ export async function writeRunRecord(run: RunContext, outcome: VerdictOutcome): 
     exitCode: outcome.exitCode,
     blastRadius: run.blastRadius,
   });
+  const journal = finishing.extend ? finishing.extend(finished) : finished;
   await mkdir(run.folder, { recursive: true });
   await writeFile(join(run.folder, 'journal.json'), JSON.stringify(journal, null, 2));
   const reports: string[] = [];

@@ -18,7 +18,12 @@ export function formatProgress(p: RunProgress): string {
   return `[${formatDuration(p.elapsedMs)} ~${formatDuration(left)} left] ${p.phase}${p.step && p.phase === 'method' ? ` › ${p.step}` : ''}${p.activeFaults ? ` | ${p.activeFaults} fault(s) on` : ''}${slis ? ` | ${slis}` : ''}${guardrails}`;
 }
 
-const NOTABLE: ReadonlySet<JournalEventType> = new Set<JournalEventType>(['phase.start', 'step.start', 'fault.injected', 'fault.reverted', 'guardrail.breach', 'abort', 'lease.lost', 'lease.renew-failed', 'error', 'probe', 'action', 'action.failed', 'hypothesis.checked']);
+const NOTABLE: ReadonlySet<JournalEventType> = new Set<JournalEventType>([
+  'phase.start', 'step.start', 'fault.injected', 'fault.reverted', 'guardrail.breach', 'abort', 'lease.lost', 'lease.renew-failed', 'error', 'probe',
+  'action', 'action.failed', 'hypothesis.checked',
+  // Chaos Toolkit runs
+  'probe.failed', 'activity.skipped', 'rollbacks.skipped', 'configuration', 'warning',
+]);
 
 export function formatEvent(event: JournalEvent): string | undefined {
   if (event.type === 'run.start') {

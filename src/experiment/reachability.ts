@@ -2,12 +2,13 @@ import { connect } from 'node:net';
 import type { Experiment } from './schema.js';
 import { TargetError } from './target-kinds.js';
 
-// Loads and probes measure the service: if it cannot even be connected to, the run would only measure its
+// Loads, probes and queries measure the service: if it cannot even be connected to, the run would only measure its
 // absence, so the run stops here with exit 3, before anything is touched.
 export async function checkSourcesReachable(experiment: Experiment, timeoutMs = 3000): Promise<void> {
   const urls = new Map<string, string>();
   for (const [name, load] of Object.entries(experiment.loads)) urls.set(`load ${name}`, load.url);
   for (const [name, probe] of Object.entries(experiment.probes)) urls.set(`probe ${name}`, probe.url);
+  for (const [name, query] of Object.entries(experiment.queries)) urls.set(`query ${name}`, query.prometheus);
   await Promise.all(
     [...urls].map(async ([what, url]) => {
       const { hostname, port, protocol } = new URL(url);

@@ -5,18 +5,22 @@ import type { Logger } from '../observe/log.js';
 import { runsFolder } from '../store/home.js';
 import type { Store } from '../store/engine.js';
 import { JournalWriter } from '../store/journal-writer.js';
+import { RunSampleWriter } from '../store/run-samples.js';
 import { RunStore } from '../store/runs.js';
 import type { AbortKind } from '../journal/events.js';
 import type { Journal } from '../journal/format.js';
+import type { Verdict } from '../journal/outcome.js';
 import { FaultBook } from './fault-book.js';
 import { GuardrailWatch } from './guardrails.js';
 import { JournalRecorder, type JournalListener } from '../journal/recorder.js';
 import { LeaseKeeper, type HeldLease } from './leases.js';
 import type { LoadedExperiment } from './load-file.js';
-import type { ResolvedTargets } from './blast-radius.js';
+import type { PlannedEvent, ResolvedTargets } from './blast-radius.js';
 import type { Experiment } from './schema.js';
+import { liveChecks } from './live-checks.js';
 import type { MethodContext } from './method.js';
 import { SliSources, type LoadRunner } from './sources.js';
+import type { RollbackStrategy } from '../journal/chaostoolkit.js';
 
 // Everything one run holds while it lives: its clock and journal, its leases, its faults, its SLI sources,
 // and the reason it was aborted, if it was. Phases receive it and pass it on; nothing reaches back.
@@ -37,6 +41,20 @@ export interface RunOptions {
   /** Aborting it (Ctrl-C) aborts the run the way a guardrail does: everything reverted at once. */
   signal?: AbortSignal;
   gamedayVersion?: string;
+  /** Chaos Toolkit experiments only: `--rollback-strategy`, over the experiment's own `runtime` block. */
+  rollbackStrategy?: RollbackStrategy;
+}
+
+/** What a run ends with, whichever lifecycle ran it. */
+export interface RunOutcome {
+  verdict: Verdict | 'dry-run';
+  exitCode: number;
+  reason: string;
+  blastRadius: string[];
+  plan: PlannedEvent[];
+  folder?: string;
+  journal?: Journal;
+  reports?: string[];
 }
 
 export interface RunProgress {
@@ -70,6 +88,9 @@ export class RunContext {
   methodWindow = { fromMs: 0, toMs: 0 };
   readonly runs?: RunStore;
   private readonly journalWriter?: JournalWriter;
+  /** The run's SLI samples and SLO checks, live in the store for the dashboard and the status page (src/store/run-samples.ts). */
+  private readonly sampleWriter?: RunSampleWriter;
+  private checkTimer?: NodeJS.Timeout;
 
   constructor(
     readonly options: RunOptions,
@@ -83,13 +104,16 @@ export class RunContext {
         options.log.warn({ err: error }, `the store did not take the run's journal events (${error.message}); retrying — journal.json keeps every event`),
       );
       this.journal.listen(this.journalWriter.add);
+      this.sampleWriter = new RunSampleWriter(options.store, this.runId, this.journal.startedAt, (error) =>
+        options.log.warn({ err: error }, `the store did not take the run's live SLI samples (${error.message}); retrying — journal.json keeps every sample`),
+      );
     }
     if (options.onEvent) this.journal.listen(options.onEvent);
     this.journal.listen((event) => {
       if (event.type === 'phase.start') this.phase = event.data.phase;
       if (event.type === 'step.start') this.step = event.message;
     });
-    this.sources = new SliSources(this.experiment, this.journal, options.runLoad);
+    this.sources = new SliSources(this.experiment, this.journal, options.runLoad, this.sampleWriter?.addSample);
     this.guardrails = new GuardrailWatch(this.experiment.guardrails, this.sources.series);
     this.leases = new LeaseKeeper({
       runId: this.runId,
@@ -125,6 +149,18 @@ export class RunContext {
     this.pendingLeases = undefined;
     for (const lease of pending) await this.recordLease(lease);
     this.journalWriter?.start();
+    this.sampleWriter?.start();
+    if (this.sampleWriter) {
+      this.checkTimer = setInterval(() => this.publishChecks(), LIVE_CHECK_MS);
+      this.checkTimer.unref();
+    }
+  }
+
+  /** The hypothesis and guardrails over their trailing windows, for people watching (the store publishes them). */
+  private publishChecks(): void {
+    const nowMs = this.journal.now();
+    const checks = liveChecks(this.experiment, this.sources.series, nowMs);
+    if (checks.length > 0) this.sampleWriter?.addChecks({ atMs: nowMs, atEpochMs: this.journal.startedAt.getTime() + nowMs, checks });
   }
 
   /**
@@ -133,7 +169,12 @@ export class RunContext {
    */
   async recordEnd(journal: Journal): Promise<void> {
     if (!this.runs) return;
-    const drained = await this.journalWriter!.drain(JOURNAL_DRAIN_MS);
+    clearInterval(this.checkTimer);
+    this.publishChecks();
+    const [drained, published] = await Promise.all([this.journalWriter!.drain(JOURNAL_DRAIN_MS), this.sampleWriter!.drain(JOURNAL_DRAIN_MS)]);
+    if (published.unwritten > 0) {
+      this.options.log.error({ unwritten: published.unwritten, err: published.error }, `${published.unwritten} live SLI sample(s) of run ${this.runId} did not reach the store; journal.json has every sample`);
+    }
     if (drained.unwritten > 0) {
       this.options.log.error(
         { unwritten: drained.unwritten, err: drained.error },
@@ -145,6 +186,8 @@ export class RunContext {
     } catch (error) {
       this.options.log.error({ err: error }, `the end of run ${this.runId} could not be recorded in the store; journal.json in ${this.folder} has it`);
     }
+    // Its windows were for live readers only; a store that refuses now has them pruned within a day.
+    await this.sampleWriter!.ended().catch(() => undefined);
   }
 
   private haltCheck?: Promise<boolean>;
@@ -251,6 +294,8 @@ export class RunContext {
 export const HALTED_MESSAGE = 'halted by gameday halt';
 /** How long the end of a run waits for its last journal events to reach a slow store. */
 const JOURNAL_DRAIN_MS = 10_000;
+/** How often a run publishes its live check of the hypothesis and guardrails. */
+const LIVE_CHECK_MS = 500;
 
 function newRunId(): string {
   const stamp = new Date().toISOString().replace(/[-:]/g, '').replace(/\..*$/, '').replace('T', '-');

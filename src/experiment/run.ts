@@ -1,10 +1,9 @@
 import { ExitCode } from './exit-code.js';
-import type { Journal } from '../journal/format.js';
-import type { Verdict } from '../journal/outcome.js';
-import { asFaultStep, blastRadius, forEachStep, preflightFaults, resolveTargets, timeline, type PlannedEvent } from './blast-radius.js';
+import { asFaultStep, blastRadius, forEachStep, preflightFaults, resolveTargets, timeline } from './blast-radius.js';
 import { TargetError } from './target-kinds.js';
 import type { ResolvedTarget } from '../faults/fault.js';
-import { RunContext, type RunOptions } from './run-context.js';
+import { RunContext, type RunOptions, type RunOutcome } from './run-context.js';
+import { startRun, stopRun } from './run-lifetime.js';
 import { checkDuringMethod, measureSteadyState } from './phase-steady-state.js';
 import { runGuardedMethod } from './phase-method.js';
 import { revertFaults, runRollbacks } from './phase-revert.js';
@@ -12,24 +11,15 @@ import { decideVerdict } from './verdict.js';
 import { revertDurationMs, writeRunRecord } from './phase-finish.js';
 import { checkSourcesReachable } from './reachability.js';
 import { closeProxyControls } from '../faults/proxy-control.js';
+import { runChaosToolkit } from './chaostoolkit/run.js';
 
 // STYLE §3: one run of an experiment, read top to bottom as the lifecycle of DESIGN.md. Each phase lives in
 // its own module. Nothing before `run.start` touches anything: a bad target ends the run with exit 3.
 
-export type { RunOptions, RunProgress } from './run-context.js';
-
-export interface RunOutcome {
-  verdict: Verdict | 'dry-run';
-  exitCode: number;
-  reason: string;
-  blastRadius: string[];
-  plan: PlannedEvent[];
-  folder?: string;
-  journal?: Journal;
-  reports?: string[];
-}
+export type { RunOptions, RunOutcome, RunProgress } from './run-context.js';
 
 export async function runExperiment(options: RunOptions): Promise<RunOutcome> {
+  if (options.loaded.chaostoolkit) return runChaosToolkit(options, options.loaded.chaostoolkit);
   const { experiment } = options.loaded;
   const [targets] = await Promise.all([resolveTargets(experiment), checkSourcesReachable(experiment)]);
   const radius = blastRadius(experiment, targets);
@@ -47,7 +37,7 @@ export async function runExperiment(options: RunOptions): Promise<RunOutcome> {
   }
 
   await takeLeases(run);
-  await start(run);
+  await startRun(run);
   let heldBefore = false;
   let error: Error | undefined;
   try {
@@ -62,7 +52,7 @@ export async function runExperiment(options: RunOptions): Promise<RunOutcome> {
     run.journal.note('error', `the run failed: ${error.message}`, { stack: error.stack });
     await run.abort('error', error.message);
   } finally {
-    await stop(run);
+    await stopRun(run);
   }
   // Whatever is still in the book after the final revert attempt may still be in place on its component.
   const unreverted = run.faults.list().map((fault) => fault.description);
@@ -77,20 +67,6 @@ export async function runExperiment(options: RunOptions): Promise<RunOutcome> {
   });
   const { journal, reports } = await writeRunRecord(run, outcome);
   return { verdict: outcome.verdict, exitCode: outcome.exitCode, reason: outcome.reason, blastRadius: radius, plan, folder: run.folder, journal, reports };
-}
-
-/** From here on things are touched: the run is recorded (so `gameday halt` can find it) and its sources start. */
-async function start(run: RunContext): Promise<void> {
-  await run.recordStart();
-  run.journal.note('run.start', `run ${run.runId} of "${run.experiment.title}"`, { blastRadius: run.blastRadius, format: run.options.loaded.format });
-  run.options.signal?.addEventListener('abort', () => void run.abort('signal', 'stopped by the operator (interrupt)'), { once: true });
-  const timers = [setInterval(() => void run.observeHalt(), run.experiment.settings.guardrailInterval)];
-  if (run.options.onProgress) {
-    timers.push(setInterval(() => run.options.onProgress!(run.progress()), 250));
-    run.abortController.signal.addEventListener('abort', () => run.options.onProgress!(run.progress()));
-  }
-  runTimers.set(run, timers);
-  run.sources.startAutomatic();
 }
 
 /**
@@ -110,15 +86,4 @@ async function takeLeases(run: RunContext): Promise<void> {
     await closeProxyControls();
     throw new TargetError(`a component refused the run's lease before anything was touched: ${(error as Error).message}`);
   }
-}
-
-const runTimers = new WeakMap<RunContext, NodeJS.Timeout[]>();
-
-/** Whatever happened: sources stopped, every fault off, every lease released. */
-async function stop(run: RunContext): Promise<void> {
-  for (const timer of runTimers.get(run) ?? []) clearInterval(timer);
-  await run.faults.revertAllAtOnce().catch(() => undefined);
-  await run.sources.stopAll();
-  await run.leases.releaseAll();
-  await closeProxyControls();
 }

@@ -9,7 +9,7 @@ import { duration, durationBetween, percentage, rate } from '../units/units-sche
 // JSON Schema that editors use is generated from the same definitions (`gameday schema`). Fault and target
 // fields come from their registries, so a new kind appears here without an edit.
 
-const name = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_.-]*$/, { error: 'expected a name of letters, digits, _ . -' });
+export const name = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_.-]*$/, { error: 'expected a name of letters, digits, _ . -' });
 
 const stage = z.object({ duration, rate }).strict();
 
@@ -34,9 +34,24 @@ export const loadSchema = z
   .strict()
   .refine((l) => l.model === 'closed' || l.rate !== undefined || l.stages !== undefined, { error: 'an open-model load needs `rate` or `stages`', path: ['rate'] });
 
-const statusExpectation = z
+export const statusExpectation = z
   .union([z.number().int().min(100).max(599), z.string().regex(/^\s*\d{3}\s*-\s*\d{3}\s*$/)], { error: 'expected a status like 200 or a range like 200-399' })
   .meta({ description: 'A status code (200) or an inclusive range ("200-399")' });
+
+export const bodyExpectation = z
+  .string()
+  .refine(
+    (pattern) => {
+      try {
+        new RegExp(pattern);
+        return true;
+      } catch {
+        return false;
+      }
+    },
+    { error: 'expected a regular expression (JavaScript syntax), e.g. "\\"title\\"" or "ok|healthy"' },
+  )
+  .meta({ description: 'A regular expression the response body must match; a body that does not match fails the check' });
 
 export const httpRequestSchema = z
   .object({
@@ -45,7 +60,7 @@ export const httpRequestSchema = z
     headers: z.record(z.string(), z.string()).optional(),
     body: z.string().optional(),
     timeout: duration.prefault('2s'),
-    expect: z.object({ status: statusExpectation.default('200-399') }).strict().prefault({}),
+    expect: z.object({ status: statusExpectation.default('200-399'), body: bodyExpectation.optional() }).strict().prefault({}),
   })
   .strict();
 
@@ -53,17 +68,43 @@ export const probeSchema = httpRequestSchema
   .extend({ every: duration.prefault('500ms').meta({ description: 'How often the probe runs as an SLI source (default 500ms)' }) })
   .strict();
 
+export const percentileName = z.enum(['p50', 'p90', 'p99', 'p999', 'max']);
+
+/**
+ * A PromQL instant query as an SLI source (experiments' `queries`, the status page's `prometheus` monitors):
+ * its value is the SLI named by `sli`, computed by Prometheus over the range the query says.
+ */
+export const prometheusQueryFields = {
+  prometheus: z.url({ error: 'expected the http(s) URL of a Prometheus server, e.g. http://127.0.0.1:9090' }).meta({ description: "The Prometheus server's base URL" }),
+  query: z.string().min(1).meta({ description: 'A PromQL expression that gives one number (a scalar, or one series: aggregate with sum() or avg())' }),
+  sli: z.enum(['availability', 'error-rate', 'latency', 'throughput']).meta({ description: 'What the value is: availability and error-rate as a ratio 0–1, latency in `unit`, throughput per second' }),
+  percentile: percentileName.optional().meta({ description: 'For a latency query: which percentile it computes (histogram_quantile(0.99, …) is p99)' }),
+  unit: z.enum(['s', 'ms']).default('s').meta({ description: 'The unit of a latency query (default s, as Prometheus histograms are)' }),
+  timeout: duration.prefault('2s'),
+  every: duration.prefault('1s').meta({ description: 'How often the query runs (default 1s)' }),
+};
+
+/** A latency query must say which percentile it computes; the schema of every query source checks it. */
+export function latencyQueryNamesPercentile(q: { sli: string; percentile?: string }, ctx: z.core.$RefinementCtx): void {
+  if (q.sli === 'latency' && q.percentile === undefined) ctx.addIssue({ code: 'custom', path: ['percentile'], message: 'a latency query says which percentile it computes: percentile: p99' });
+}
+
+export const prometheusQuerySchema = z
+  .object(prometheusQueryFields)
+  .strict()
+  .superRefine(latencyQueryNamesPercentile);
+
 const phases = z.array(z.enum(['before', 'during', 'after'])).min(1);
 const common = {
   name: z.string().optional().meta({ description: 'What a person reads in the report' }),
-  source: name.meta({ description: 'The load or probe the SLI is measured from' }),
+  source: name.meta({ description: 'The load, probe or query the SLI is measured from' }),
   window: duration.optional().meta({ description: 'The sliding window the SLI is computed over' }),
 };
 function sliUnion<Extra extends z.ZodRawShape>(extra: Extra) {
   return z.discriminatedUnion('sli', [
     z.object({ sli: z.literal('availability'), ...common, ...extra, min: percentage }).strict(),
     z.object({ sli: z.literal('error-rate'), ...common, ...extra, max: percentage }).strict(),
-    z.object({ sli: z.literal('latency'), ...common, ...extra, percentile: z.enum(['p50', 'p90', 'p99', 'p999', 'max']), max: duration }).strict(),
+    z.object({ sli: z.literal('latency'), ...common, ...extra, percentile: percentileName, max: duration }).strict(),
     z.object({ sli: z.literal('throughput'), ...common, ...extra, min: rate.meta({ description: 'Successful requests per second' }) }).strict(),
   ]);
 }
@@ -187,6 +228,7 @@ export const experimentSchema = z
     targets: z.record(name, targetSchema).default({}),
     loads: z.record(name, loadSchema).default({}),
     probes: z.record(name, probeSchema).default({}),
+    queries: z.record(name, prometheusQuerySchema).default({}).meta({ description: 'Prometheus queries as SLI sources, run while some objective or guardrail measures them' }),
     hypothesis: z
       .object({
         window: duration.prefault('2s').meta({ description: 'How long the steady state is measured before and after the method' }),
@@ -216,6 +258,7 @@ export type Objective = z.output<typeof objectiveSchema>;
 export type Guardrail = z.output<typeof guardrailSchema>;
 export type LoadDeclaration = z.output<typeof loadSchema>;
 export type ProbeDeclaration = z.output<typeof probeSchema>;
+export type QueryDeclaration = z.output<typeof prometheusQuerySchema>;
 export type HttpRequest = z.output<typeof httpRequestSchema>;
 export type FaultStep = { kind: string; target: string; duration?: number } & Record<string, unknown>;
 export interface WrittenFault {
@@ -239,14 +282,22 @@ export function writtenFault(step: Step): WrittenFault | undefined {
 /** Names used in steps and objectives must be declared, and a fault's target must be of its kind. */
 function checkReferences(experiment: z.output<z.ZodObject>, ctx: z.core.$RefinementCtx): void {
   const e = experiment as unknown as Experiment;
-  const sources = new Set([...Object.keys(e.loads), ...Object.keys(e.probes)]);
+  const sources = new Set([...Object.keys(e.loads), ...Object.keys(e.probes), ...Object.keys(e.queries)]);
   const issue = (path: (string | number)[], message: string) => ctx.addIssue({ code: 'custom', path, message });
-  // An SLO names its source by name alone, so a load and a probe may not share one.
+  // An SLO names its source by name alone, so a load, a probe and a query may not share one.
   for (const name of Object.keys(e.probes)) {
     if (e.loads[name]) issue(['probes', name], `"${name}" is already the name of a load; give the probe another name`);
   }
-  const checkObjective = (o: { source: string }, path: (string | number)[]) => {
-    if (!sources.has(o.source)) issue([...path, 'source'], `expected a declared load or probe (${[...sources].join(', ') || 'none declared'}), got "${o.source}"`);
+  for (const name of Object.keys(e.queries)) {
+    if (e.loads[name] || e.probes[name]) issue(['queries', name], `"${name}" is already the name of a ${e.loads[name] ? 'load' : 'probe'}; give the query another name`);
+  }
+  const checkObjective = (o: Objective | Guardrail, path: (string | number)[]) => {
+    if (!sources.has(o.source)) issue([...path, 'source'], `expected a declared load, probe or query (${[...sources].join(', ') || 'none declared'}), got "${o.source}"`);
+    const query = e.queries[o.source];
+    if (query && (query.sli !== o.sli || (o.sli === 'latency' && query.percentile !== o.percentile))) {
+      const computes = query.sli === 'latency' ? `${query.percentile} latency` : query.sli;
+      issue([...path, 'sli'], `query "${o.source}" computes ${computes}; an objective on it measures that, not ${o.sli === 'latency' ? `${o.percentile} latency` : o.sli}`);
+    }
   };
   e.hypothesis.objectives.forEach((o, i) => {
     checkObjective(o, ['hypothesis', 'objectives', i]);

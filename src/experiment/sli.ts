@@ -4,7 +4,9 @@ import type { Guardrail, Objective } from './schema.js';
 
 // SLIs are computed over windows of samples, the way an SLO dashboard does: counts are summed and latency
 // histograms merged (never percentiles averaged — the mean of p99s is not a p99). A load and an HTTP probe
-// both feed an SliSeries, so every SLI works on either source.
+// both feed an SliSeries, so every SLI works on either source. A Prometheus query (QuerySeries) is the one
+// source that arrives already computed: PromQL did the windowing, so its latest value in the window is the
+// SLI. This is the one SLI implementation: experiments and the status page's monitors both use it.
 
 export interface SliPoint {
   /** End of the interval, in milliseconds since the run started. */
@@ -63,12 +65,21 @@ export interface WindowStats {
   availability: number | null;
   errorRate: number | null;
   throughput: number | null;
-  latencyMs: Record<'p50' | 'p90' | 'p99' | 'p999' | 'max', number> | null;
+  /** Every percentile for a series of samples; only the one it computes for a query. */
+  latencyMs: Partial<Record<Percentile, number>> | null;
 }
 
 const PERCENTILES = { p50: 50, p90: 90, p99: 99, p999: 99.9 } as const;
 
-export class SliSeries {
+/** Anything an SLO can be measured from over a window of its clock. */
+export interface SliWindowSource {
+  readonly source: string;
+  readonly points: readonly { atMs: number }[];
+  window(fromMs: number, toMs: number): WindowStats;
+  trailing(nowMs: number, lengthMs: number): WindowStats;
+}
+
+export class SliSeries implements SliWindowSource {
   readonly points: SliPoint[] = [];
 
   constructor(readonly source: string) {}
@@ -78,18 +89,23 @@ export class SliSeries {
   }
 
   /** Stats over the intervals that ended in (fromMs, toMs]. */
-  window(fromMs: number, toMs: number): WindowStats {
+  window(fromMs: number, toMs: number): SeriesStats {
     const inWindow = this.points.filter((p) => p.atMs > fromMs && p.atMs <= toMs);
     return windowStats(inWindow);
   }
 
   /** The last `lengthMs` before `nowMs`: what a guardrail looks at. */
-  trailing(nowMs: number, lengthMs: number): WindowStats {
+  trailing(nowMs: number, lengthMs: number): SeriesStats {
     return this.window(nowMs - lengthMs, nowMs);
   }
 }
 
-export function windowStats(points: SliPoint[]): WindowStats {
+/** A window of samples knows every percentile. */
+export interface SeriesStats extends WindowStats {
+  latencyMs: Record<Percentile, number> | null;
+}
+
+export function windowStats(points: readonly SliPoint[]): SeriesStats {
   let ok = 0;
   let errors = 0;
   let dropped = 0;
@@ -119,7 +135,7 @@ export function windowStats(points: SliPoint[]): WindowStats {
 }
 
 /** HDR's getValueAtPercentile over merged buckets: the first bucket whose running count reaches the rank. */
-function percentilesOf(merged: Map<number, number>, total: number, maxUs: number): NonNullable<WindowStats['latencyMs']> {
+function percentilesOf(merged: Map<number, number>, total: number, maxUs: number): Record<Percentile, number> {
   const values = Float64Array.from(merged.keys()).sort();
   const wanted = Object.entries(PERCENTILES).map(([name, p]) => {
     // As HDR does it: round the count up, but not for the last-bit error of the float product (99.9% of 12000).
@@ -143,10 +159,63 @@ function percentilesOf(merged: Map<number, number>, total: number, maxUs: number
   };
 }
 
+/** One value of a Prometheus query, at the end of its evaluation (ms on the series' clock). */
+export interface QueryPoint {
+  atMs: number;
+  value: number;
+}
+
+/** The SLI a query's value is; latency values are milliseconds (a query's seconds are converted on arrival). */
+export type QuerySli = { sli: 'availability' | 'error-rate' | 'throughput' } | { sli: 'latency'; percentile: Percentile };
+
+/**
+ * A Prometheus query's values as an SLI source: the latest value in the window is the SLI (the query's own
+ * range, e.g. `[1m]`, is its window — averaging its values again would average percentiles). Only the SLI
+ * the query computes is known; every other SLI of it is "no data".
+ */
+export class QuerySeries implements SliWindowSource {
+  readonly points: QueryPoint[] = [];
+
+  constructor(
+    readonly source: string,
+    readonly sli: QuerySli,
+  ) {}
+
+  add(point: QueryPoint): void {
+    this.points.push(point);
+  }
+
+  window(fromMs: number, toMs: number): WindowStats {
+    let latest: QueryPoint | undefined;
+    for (const point of this.points) if (point.atMs > fromMs && point.atMs <= toMs && (!latest || point.atMs >= latest.atMs)) latest = point;
+    return queryStats(this.sli, latest?.value ?? null);
+  }
+
+  trailing(nowMs: number, lengthMs: number): WindowStats {
+    return this.window(nowMs - lengthMs, nowMs);
+  }
+}
+
+/** Window stats that know only the one SLI a query computed. */
+export function queryStats(sli: QuerySli, value: number | null): WindowStats {
+  const known = value !== null;
+  return {
+    attempts: 0,
+    ok: 0,
+    availability: sli.sli === 'availability' && known ? value : null,
+    errorRate: sli.sli === 'error-rate' && known ? value : null,
+    throughput: sli.sli === 'throughput' && known ? value : null,
+    latencyMs: sli.sli === 'latency' && known ? { [sli.percentile]: value } : null,
+  };
+}
+
 type Slo = Objective | Guardrail;
+export type Percentile = 'p50' | 'p90' | 'p99' | 'p999' | 'max';
+/** What is measured, whatever declares it (an objective, a guardrail, a component's SLI). */
+export type SliKind = { sli: 'availability' | 'error-rate' | 'throughput' } | { sli: 'latency'; percentile: Percentile };
 
 /** The SLI an objective is about, measured from window stats (null: no data in the window). */
-export function measure(slo: Slo, stats: WindowStats): number | null {
+export function measure(slo: SliKind, stats: WindowStats): number | null {
   switch (slo.sli) {
     case 'availability':
       return stats.availability;
@@ -166,7 +235,7 @@ export function meets(slo: Slo, value: number | null): boolean {
   return value <= slo.max;
 }
 
-export function sliLabel(slo: Slo): string {
+export function sliLabel(slo: SliKind): string {
   return slo.sli === 'latency' ? `${slo.percentile} latency` : slo.sli;
 }
 
@@ -176,7 +245,7 @@ export function expectedText(slo: Slo): string {
   return `<= ${formatValue(slo, slo.max)}`;
 }
 
-export function formatValue(slo: Pick<Slo, 'sli'>, value: number | null): string {
+export function formatValue(slo: Pick<SliKind, 'sli'>, value: number | null): string {
   if (value === null) return 'no data';
   switch (slo.sli) {
     case 'availability':
@@ -191,4 +260,29 @@ export function formatValue(slo: Pick<Slo, 'sli'>, value: number | null): string
 
 export function sloName(slo: Slo): string {
   return slo.name ?? `${slo.source} ${sliLabel(slo)} ${expectedText(slo)}`;
+}
+
+/** A sample's latency buckets as stored (the store's live run samples, the status page's monitor samples). */
+export function latencyToJson(latency: LatencyCounts): string {
+  return JSON.stringify({ v: Array.from(latency.values), c: Array.from(latency.counts), t: latency.total, m: latency.maxUs });
+}
+
+export function latencyFromJson(text: string | null): LatencyCounts {
+  if (!text) return { values: new Float64Array(0), counts: new Float64Array(0), total: 0, maxUs: 0 };
+  const { v, c, t, m } = JSON.parse(text) as { v: number[]; c: number[]; t: number; m: number };
+  return { values: Float64Array.from(v), counts: Float64Array.from(c), total: t, maxUs: m };
+}
+
+/** Buckets of several samples merged into one (a minute's summary): counts add up per bucket. */
+export function mergeLatency(parts: readonly LatencyCounts[]): LatencyCounts {
+  const merged = new Map<number, number>();
+  let total = 0;
+  let maxUs = 0;
+  for (const part of parts) {
+    for (let i = 0; i < part.values.length; i++) merged.set(part.values[i], (merged.get(part.values[i]) ?? 0) + part.counts[i]);
+    total += part.total;
+    maxUs = Math.max(maxUs, part.maxUs);
+  }
+  const values = Float64Array.from(merged.keys()).sort();
+  return { values, counts: Float64Array.from(values, (value) => merged.get(value)!), total, maxUs };
 }

@@ -1,6 +1,6 @@
 import type { ObjectiveResult } from '../journal/outcome.js';
 import type { Objective } from './schema.js';
-import { expectedText, formatValue, meets, measure, sloName, type SliSeries } from './sli.js';
+import { expectedText, formatValue, meets, measure, sloName, type SliWindowSource } from './sli.js';
 
 // The hypothesis is checked three times over windows of the run: before the method (is the system healthy
 // enough to experiment on?), during it (does the steady state survive the faults?), and after every fault
@@ -10,7 +10,7 @@ export type HypothesisPhase = 'before' | 'during' | 'after';
 
 export function checkHypothesis(
   objectives: readonly Objective[],
-  series: ReadonlyMap<string, SliSeries>,
+  series: ReadonlyMap<string, SliWindowSource>,
   phase: HypothesisPhase,
   window: { fromMs: number; toMs: number },
 ): ObjectiveResult[] {

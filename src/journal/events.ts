@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { chaosToolkitStatusSchema, hypothesisStrategySchema, rollbackStrategySchema } from './chaostoolkit.js';
 import { exitCodeSchema, objectiveResultSchema, verdictSchema } from './outcome.js';
 
 // Every kind of event a journal holds is named here, and nowhere else, with the shape of its `data`: the
@@ -7,8 +8,11 @@ import { exitCodeSchema, objectiveResultSchema, verdictSchema } from './outcome.
 // --journal) is generated from the same definitions. docs/journal.md describes each; a test keeps the
 // two in step. A new kind of event is one entry here, one section there.
 
-/** The phases of a run, in the order they run (docs/experiments.md, "lifecycle"). */
-export const RUN_PHASES = ['steady state before', 'method', 'revert', 'rollbacks', 'steady state after'] as const;
+/**
+ * The phases of a run, in the order a GameDay experiment runs them (docs/experiments.md, "lifecycle"). A
+ * Chaos Toolkit run starts with `configuration` and plays its rollbacks last, as `chaos run` does.
+ */
+export const RUN_PHASES = ['configuration', 'steady state before', 'method', 'revert', 'rollbacks', 'steady state after'] as const;
 export type RunPhase = (typeof RUN_PHASES)[number];
 
 /** Why a run was aborted: the first reason wins, later ones are journaled as `abort.again`. */
@@ -21,6 +25,7 @@ const controlUrl = z.string().describe('Base URL of the component that holds the
 const region = z.string().describe('A region of the fleet or the gateway, e.g. us-east');
 const faultId = z.number().int().min(1).describe('The run\'s number for an injected fault; fault.reverted names the same number');
 const count = z.number().int().min(0);
+const cancelled = z.literal(true).optional().describe('An abort ended it early');
 
 const httpResult = {
   path,
@@ -54,6 +59,36 @@ const pageCounts = z.object({
 
 const spread = z.object({ mean: z.number(), max: z.number() }).describe('The mean and the largest of one-second samples');
 
+// A Chaos Toolkit run writes the lifecycle's events too (steps, probes, actions, hypothesis checks), each
+// with its own shape beside GameDay's: an activity's output is Chaos Toolkit's (an HTTP status and body, or
+// a process's exit status and output), and it says where the activity is written. `section` tells them
+// apart; `run.start`'s `format` says which a run writes.
+const ctkSection = z
+  .enum(['steady state before', 'steady state during', 'steady state after', 'method', 'rollbacks'])
+  .meta({ id: 'ChaosToolkitSection', description: 'Where the Chaos Toolkit activity ran: a check of the steady-state hypothesis, the method or the rollbacks' });
+const ctkWhere = z.string().describe('Where the activity is written: file:line:column and its path, e.g. experiment.json:31:9 method[1]');
+const ctkActivity = { path, section: ctkSection, where: ctkWhere };
+const ctkActivityStep = z.object({ ...ctkActivity, ref: z.string().optional().describe('The name a {ref: …} entry refers to') });
+const ctkPause = z.object({ path, pause: z.enum(['before', 'after']).describe("Which of the activity's pauses") });
+const ctkOutput = z
+  .union([
+    z.object({ status: z.number().int().describe('The HTTP status'), body: z.string().optional().describe('The last 2000 characters; JSON as Python prints it') }),
+    z.object({
+      status: z.number().int().describe("The process's exit status; negative: killed by that signal"),
+      stdout: z.string().describe('The last 2000 characters'),
+      stderr: z.string().describe('The last 2000 characters'),
+    }),
+  ])
+  .meta({ id: 'ChaosToolkitOutput', description: "A Chaos Toolkit provider's output, as Chaos Toolkit's journal has it" });
+export type ChaosToolkitSection = z.output<typeof ctkSection>;
+export type ChaosToolkitOutput = z.output<typeof ctkOutput>;
+const ctkSucceeded = z.object({ ...ctkActivity, output: ctkOutput });
+const ctkFailed = z.object({
+  ...ctkActivity,
+  error: z.string().describe('Why: a timeout, a refused connection …'),
+  output: ctkOutput.optional().describe('What the process wrote before it was stopped'),
+});
+
 function event<Data extends z.ZodType<Record<string, unknown>>>(summary: string, data: Data) {
   return { summary, data };
 }
@@ -63,12 +98,27 @@ const catalog = {
   'run.start': event('The run started: from now on things are touched', z.object({ blastRadius: z.array(z.string()), format: z.enum(['gameday', 'chaostoolkit']) })),
   'phase.start': event('A phase of the run started', z.object({ phase: z.enum(RUN_PHASES) })),
   'phase.end': event('A phase of the run ended', z.object({ phase: z.enum(RUN_PHASES) })),
-  'step.start': event('A step of the method or the rollbacks started', z.object({ path })),
-  'step.end': event('A step ended; cancelled when an abort ended it early', z.object({ path, cancelled: z.literal(true).optional() })),
-  probe: event('A probe step checked an HTTP endpoint', z.object(httpResult)),
-  action: event('An http or process step succeeded', actionResult),
-  'action.failed': event('An http or process step failed (the run goes on)', actionResult),
-  'hypothesis.checked': event('One objective of the hypothesis was checked over a window', objectiveResultSchema),
+  'step.start': event(
+    'A step of the method or the rollbacks started (of a Chaos Toolkit run: an activity, or one of its pauses)',
+    z.union([z.object({ path }), ctkActivityStep, ctkPause.extend({ seconds: z.number().min(0) })]),
+  ),
+  'step.end': event(
+    'A step ended; cancelled when an abort ended it early',
+    z.union([z.object({ path, cancelled }), ctkActivityStep.omit({ ref: true }).extend({ cancelled }), ctkPause.extend({ cancelled })]),
+  ),
+  probe: event('A probe step checked an HTTP endpoint (of a Chaos Toolkit run: a probe ran)', z.union([z.object(httpResult), ctkSucceeded])),
+  action: event('An http or process step succeeded (of a Chaos Toolkit run: an action ran)', z.union([actionResult, ctkSucceeded])),
+  'action.failed': event('An http or process step failed, or a Chaos Toolkit action could not run (the run goes on)', z.union([actionResult, ctkFailed])),
+  'hypothesis.checked': event(
+    'One objective of the hypothesis was checked over a window (of a Chaos Toolkit run: one probe against its tolerance)',
+    z.union([
+      objectiveResultSchema,
+      objectiveResultSchema.extend({
+        where: ctkWhere,
+        crash: z.string().optional().describe('Where `chaos run` would have stopped with a Python error instead of judging the tolerance'),
+      }),
+    ]),
+  ),
   'guardrail.breach': event(
     'A guardrail was breached for long enough: the run aborts',
     z.object({
@@ -92,6 +142,40 @@ const catalog = {
     }),
   ),
 
+  // Chaos Toolkit runs
+  'probe.failed': event('A Chaos Toolkit probe could not run: a timeout, a refused connection … (the run goes on)', ctkFailed),
+  'activity.skipped': event(
+    'A part that cannot run here (a Python provider) was skipped, as --skip-unsupported asks',
+    z.object({
+      path,
+      section: z.union([ctkSection, z.literal('configuration')]),
+      where: ctkWhere,
+      what: z.string().describe('e.g. python provider chaosk8s.pod.actions.terminate_pods'),
+      instead: z.string().describe('What to write instead'),
+    }),
+  ),
+  'rollbacks.skipped': event(
+    'The rollback strategy left the rollbacks out',
+    z.object({ strategy: rollbackStrategySchema, status: chaosToolkitStatusSchema.describe("Chaos Toolkit's status when the rollbacks were due") }),
+  ),
+  configuration: event(
+    "A Chaos Toolkit run's configuration, resolved before the steady state is checked; secrets by name only",
+    z.object({
+      configuration: z.record(z.string(), z.unknown()).describe('Every configuration value, dynamic ones included, with secret values replaced by [secret]'),
+      secretScopes: z.record(z.string(), z.array(z.string())).describe('The names of the secrets in each scope; never their values'),
+      rollbackStrategy: rollbackStrategySchema,
+      hypothesisStrategy: hypothesisStrategySchema,
+    }),
+  ),
+  warning: event(
+    'Something accepted with a remark: a field Chaos Toolkit ignores, a pause that is not a number, a configuration probe without a value',
+    z.object({
+      path: path.optional().describe('The part concerned, when the remark is about one'),
+      section: ctkSection.optional(),
+      where: ctkWhere.optional(),
+    }),
+  ),
+
   // Load
   'load.started': event('A load started', z.object({ load: z.string() })),
   'load.stopped': event('A load stopped', z.object({ load: z.string(), requests: count, ok: count, cancelled: z.boolean() })),
@@ -99,7 +183,14 @@ const catalog = {
   // Faults, as the engine sees them
   'fault.injected': event(
     'A fault was injected on one target; the component holds it under the run\'s lease',
-    z.object({ faultId, kind: z.string().describe('The fault kind, e.g. latency, terminate, lever'), target, selector: z.string(), controlUrl }),
+    z.object({
+      faultId,
+      kind: z.string().describe('The fault kind, e.g. latency, terminate, lever'),
+      target,
+      selector: z.string(),
+      controlUrl,
+      durationMs: z.number().min(0).optional().describe('How long the step keeps the fault before reverting it; absent when it stays until the run reverts it'),
+    }),
   ),
   'fault.reverted': event('An injected fault was reverted', z.object({ faultId })),
 
@@ -126,7 +217,10 @@ const catalog = {
   ),
 
   // Leases
-  'lease.taken': event('The run took a lease on a component', z.object({ controlUrl, leaseId: z.string() })),
+  'lease.taken': event(
+    'The run took a lease on a component',
+    z.object({ controlUrl, leaseId: z.string(), ttlMs: z.number().min(0).optional().describe('The lease\'s time to live: the component reverts its faults this long after the last renewal') }),
+  ),
   'lease.renew-failed': event('A lease renewal failed; the next one may succeed', z.object({ controlUrl })),
   'lease.lost': event('A lease is gone (expired or halted): the run aborts', z.object({ controlUrl })),
   'lease.released': event('The run released a lease at its end', z.object({ controlUrl })),
@@ -137,7 +231,16 @@ const catalog = {
     'The demo world that served the run: every process it ran and its addresses',
     z.object({
       pids: z.array(z.number().int()),
-      urls: z.object({ shop: z.string(), page: z.string(), proxy: z.string(), levers: z.string(), fleet: z.string(), gateway: z.string(), metrics: z.array(z.string()) }),
+      urls: z.object({
+        shop: z.string(),
+        page: z.string(),
+        proxy: z.string(),
+        levers: z.string(),
+        dashboard: z.string().optional().describe("The world's control room: the dashboard where the run showed live"),
+        fleet: z.string(),
+        gateway: z.string(),
+        metrics: z.array(z.string()),
+      }),
       naiveAssembler: z.boolean(),
     }),
   ),

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { chaosToolkitSummarySchema } from './chaostoolkit.js';
 import { isoTime, journalEventSchema, type EventRecord, type JournalEvent } from './events.js';
 import { exitCodeSchema, objectiveResultSchema, verdictSchema } from './outcome.js';
 
@@ -55,6 +56,7 @@ export const journalSchema = z
     events: z.array(journalEventSchema),
     samples: z.array(sliSampleSchema),
     bands: z.array(bandSchema),
+    chaostoolkit: chaosToolkitSummarySchema.optional().describe('Present when the run was a Chaos Toolkit experiment: its verdict as `chaos run` gives it, and what was left out'),
   })
   .describe("One run's journal: journal.json in its run folder");
 

@@ -55,6 +55,20 @@ const journalSchema = z.looseObject({
   ),
   // A newer GameDay may shade new kinds of band; the renderer draws what it knows and skips the rest.
   bands: z.array(z.looseObject({ kind: z.string(), label: z.string(), startMs: z.number(), endMs: z.number() })),
+  // A Chaos Toolkit run's own verdict; its words may grow (a newer Chaos Toolkit status), so they are read as text.
+  chaostoolkit: z
+    .looseObject({
+      status: z.string(),
+      deviated: z.boolean(),
+      chaosExitCode: z.number().int(),
+      rollbackStrategy: z.string(),
+      hypothesisStrategy: z.string(),
+      rollbacksPlayed: z.boolean(),
+      skipped: z.array(z.string()),
+      crashes: z.array(z.string()),
+      warnings: z.array(z.string()),
+    })
+    .optional(),
 });
 
 export function loadJournalFile(file: string): LoadedJournal {

@@ -26,6 +26,10 @@ export class JournalRecorder {
     this.listeners.push(listener);
   }
 
+  sample(sample: SliSample): void {
+    this.samples.push(sample);
+  }
+
   /** Records an event of a type named in ./events.ts, with the data that type carries. */
   note<T extends JournalEventType>(type: T, message: string, data: JournalEventData<T>): JournalEvent {
     const atMs = this.now();

@@ -21,6 +21,7 @@ import {
 // tells its readers every change from the audit trail, whichever room made it, in audit order.
 
 export type LeverListener = (event: LeverEvent & { type: 'change' }) => void;
+export type RequestedChange = LeverChange & { from?: string };
 
 /** Who undoes a leased change, for the audit trail. */
 const LEASE_EXPIRY = 'lease-expiry';
@@ -61,12 +62,12 @@ export class LeverBoard {
     return board;
   }
 
-  async declare(declaration: LeverDeclaration, by = 'config'): Promise<{ lever: Lever; created: boolean }> {
+  async declare(declaration: LeverDeclaration, by = 'config', from: string | null = null): Promise<{ lever: Lever; created: boolean }> {
     const at = this.now().toISOString();
     const created = await this.store.write(async (levers, tx) => {
       const created = await levers.declare(declaration, at);
       if (created) {
-        const entry = await levers.append(declaration.name, 'declare', by, declaration.description, false, null, at);
+        const entry = await levers.append(declaration.name, 'declare', by, declaration.description, false, null, at, true, from);
         tx.notify('levers', String(entry.seq));
       }
       return created;
@@ -95,11 +96,12 @@ export class LeverBoard {
     return this.inTurn(async () => ({ type: 'snapshot' as const, seq: this.seen, levers: await this.list() }));
   }
 
-  pull(name: string, change: LeverChange, leaseId?: string): Promise<LeverChangeResult> {
+  /** `change.from`: where the request came from, for the audit trail (the API sets it, never the body). */
+  pull(name: string, change: RequestedChange, leaseId?: string): Promise<LeverChangeResult> {
     return this.setState(name, 'pulled', change, leaseId);
   }
 
-  reset(name: string, change: LeverChange, leaseId?: string): Promise<LeverChangeResult> {
+  reset(name: string, change: RequestedChange, leaseId?: string): Promise<LeverChangeResult> {
     return this.setState(name, 'reset', change, leaseId);
   }
 
@@ -135,7 +137,7 @@ export class LeverBoard {
     this.listeners.clear();
   }
 
-  private async setState(name: string, state: LeverState, change: LeverChange, leaseId?: string): Promise<LeverChangeResult> {
+  private async setState(name: string, state: LeverState, change: RequestedChange, leaseId?: string): Promise<LeverChangeResult> {
     const at = this.now().toISOString();
     const action: LeverAction = state === 'pulled' ? 'pull' : 'reset';
     const outcome = await this.store.write(async (levers, tx): Promise<{ unchanged?: Lever; changed: boolean }> => {

@@ -1,6 +1,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import type { ControlRoomModule, ModuleFactory } from '../control-room/module.js';
+import { requesterOf } from '../control-room/requester.js';
 import { LeaseNotFoundError } from '../leases/lease-book.js';
 import { leaseHeaderOf, registerLeaseRoutes } from '../leases/lease-routes.js';
 import { LeverBoard } from './lever-board.js';
@@ -84,11 +85,12 @@ function routes(app: FastifyInstance, board: LeverBoard, stream: LeverStream): v
   app.put('/levers/:name', async (request, reply) => {
     const body = leverDeclarationBody.parse(request.body ?? {});
     const by = z.string().optional().parse(request.headers['x-gameday-actor']) ?? 'api';
-    const { lever, created } = await board.declare({ name: named(request), ...body }, by);
+    const { lever, created } = await board.declare({ name: named(request), ...body }, by, requesterOf(request));
     return reply.code(created ? 201 : 200).send(lever);
   });
-  app.post('/levers/:name/pull', (request) => board.pull(named(request), leverChangeBody.parse(request.body ?? {}), leaseOf(request)));
-  app.post('/levers/:name/reset', (request) => board.reset(named(request), leverChangeBody.parse(request.body ?? {}), leaseOf(request)));
+  const change = (request: FastifyRequest) => ({ ...leverChangeBody.parse(request.body ?? {}), from: requesterOf(request) });
+  app.post('/levers/:name/pull', (request) => board.pull(named(request), change(request), leaseOf(request)));
+  app.post('/levers/:name/reset', (request) => board.reset(named(request), change(request), leaseOf(request)));
   app.get('/levers/:name/audit', (request) => board.audit({ lever: named(request), limit: limit(request) }));
   app.get('/audit', (request) => board.audit({ limit: limit(request) }));
   app.get('/events', (request, reply) => {

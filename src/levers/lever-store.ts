@@ -56,6 +56,11 @@ CREATE TABLE lever_leases (
 CREATE INDEX lever_leases_expiry ON lever_leases (expires_at);
 ALTER TABLE lever_audit ADD COLUMN row_written INTEGER NOT NULL DEFAULT 1;`,
     },
+    {
+      version: 3,
+      name: 'where each lever change came from (address and user agent)',
+      sql: () => `ALTER TABLE lever_audit ADD COLUMN from_where TEXT;`,
+    },
   ],
 };
 
@@ -82,6 +87,7 @@ interface AuditRow {
   lease_id: string | null;
   at: string;
   row_written: number;
+  from_where: string | null;
 }
 
 export interface HeldState {
@@ -97,6 +103,8 @@ export interface StateChange {
   reason: string;
   at: string;
   held: HeldState | null;
+  /** Where the request came from (address, user agent), when a request made it. */
+  from?: string | null;
 }
 
 export interface LeaseRow {
@@ -167,15 +175,25 @@ export class LeverStore {
         [change.state, change.by, change.reason, change.at, change.held?.leaseId ?? null, change.held?.leaseOwner ?? null, change.held?.restores ?? null, change.name],
       );
     }
-    return this.append(change.name, action, change.by, change.reason, changed, change.held?.leaseId ?? null, change.at, writeRow);
+    return this.append(change.name, action, change.by, change.reason, changed, change.held?.leaseId ?? null, change.at, writeRow, change.from ?? null);
   }
 
-  async append(lever: string, action: LeverAction, by: string, reason: string, changed: boolean, leaseId: string | null, at: string, rowWritten = true): Promise<AuditRecord> {
+  async append(
+    lever: string,
+    action: LeverAction,
+    by: string,
+    reason: string,
+    changed: boolean,
+    leaseId: string | null,
+    at: string,
+    rowWritten = true,
+    from: string | null = null,
+  ): Promise<AuditRecord> {
     const row = await this.db.get<{ seq: number }>(
-      'INSERT INTO lever_audit (lever, action, by, reason, changed, lease_id, at, row_written) VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING seq',
-      [lever, action, by, reason, changed ? 1 : 0, leaseId, at, rowWritten ? 1 : 0],
+      'INSERT INTO lever_audit (lever, action, by, reason, changed, lease_id, at, row_written, from_where) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING seq',
+      [lever, action, by, reason, changed ? 1 : 0, leaseId, at, rowWritten ? 1 : 0, from],
     );
-    return { seq: Number(row!.seq), lever, action, by, reason, changed, lease: leaseId, at, rowWritten };
+    return { seq: Number(row!.seq), lever, action, by, reason, changed, lease: leaseId, at, from, rowWritten };
   }
 
   /** Newest first; `lever` narrows to one lever. */
@@ -243,6 +261,7 @@ function toRecord(row: AuditRow): AuditRecord {
     changed: row.changed === 1,
     lease: row.lease_id,
     at: row.at,
+    from: row.from_where ?? null,
     rowWritten: row.row_written === 1,
   };
 }

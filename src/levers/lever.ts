@@ -53,6 +53,8 @@ export interface AuditEntry {
   changed: boolean;
   lease: string | null;
   at: string;
+  /** Where the change came from: the requester's address and user agent (null for the service's own changes). */
+  from: string | null;
 }
 
 /** What a pull or reset answers: the lever after the change, and whether the state actually moved. */

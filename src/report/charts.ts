@@ -96,6 +96,11 @@ const METRICS: Record<Metric, MetricSpec> = {
 
 export const METRIC_ORDER: Metric[] = ['rate', 'errorRate', 'latency'];
 
+/** A chart's title and unit in words, for places that show the SVG without its HTML caption. */
+export function metricCaption(metric: Metric): { title: string; unit: string } {
+  return { title: METRICS[metric].title, unit: METRICS[metric].unit };
+}
+
 /**
  * One chart as a <figure>: an HTML caption (title, unit, legend — HTML so a long legend wraps) and an
  * <svg> sized by viewBox so it scales with the page.

@@ -13,6 +13,7 @@ import {
   formatWallClock, isMeasured, measuredText,
 } from './format.js';
 import { HOVER_SCRIPT } from './hover-script.js';
+import { renderChaosToolkitHtml } from './chaostoolkit.js';
 import { ROUTINE_EVENTS } from './markdown.js';
 import { runEndMs, summarisePhases, summariseRun } from './series.js';
 import { REPORT_CSS } from './styles.js';
@@ -48,8 +49,10 @@ export function renderHtml(journal: LoadedJournal): string {
     renderHeader(journal, title),
     renderVerdict(journal),
     renderTiles(journal),
-    renderCharts(ctx),
+    // A Chaos Toolkit run measures no SLIs: its steady state is the probes' checks in the table below.
+    journal.chaostoolkit && ctx.series.length === 0 ? '' : renderCharts(ctx),
     renderObjectives(journal.objectives ?? []),
+    renderChaosToolkitHtml(journal),
     renderPhaseSummary(journal),
     '<div class="grid-2">',
     renderBlastRadius(journal.blastRadius ?? []),

@@ -11,6 +11,7 @@ import {
 } from './format.js';
 import { runEndMs, summarisePhases } from './series.js';
 import { verdictWords } from './verdict.js';
+import { renderChaosToolkitMarkdown } from './chaostoolkit.js';
 
 /** A review reads a page, not a log; the journal has the rest. */
 export const MAX_MARKDOWN_EVENTS = 50;
@@ -22,7 +23,7 @@ export const ROUTINE_EVENTS: ReadonlySet<string> = new Set<JournalEventType>(['p
  * Events that always make the timeline, however long the run. Prefixes rather than names, so that a kind a
  * newer GameDay adds to these families (a journal's reader meets types it does not know) is kept too.
  */
-const CRITICAL_PREFIXES = ['guardrail.', 'fault.', 'error', 'abort', 'lease.renew-failed', 'lever.'];
+const CRITICAL_PREFIXES = ['guardrail.', 'fault.', 'error', 'abort', 'lease.renew-failed', 'lever.', 'activity.skipped', 'rollbacks.skipped'];
 
 export function renderMarkdown(journal: LoadedJournal): string {
   const words = verdictWords(journal.verdict);
@@ -55,28 +56,11 @@ export function renderMarkdown(journal: LoadedJournal): string {
     lines.push('');
   }
 
-  lines.push('## SLIs per phase', '');
+  lines.push(...renderChaosToolkitMarkdown(journal));
+
   const summaries = summarisePhases(journal);
-  if (summaries.length === 0) {
-    lines.push('No SLI samples were recorded.', '');
-  } else {
-    lines.push('| Phase | Load | Window | Requests | Rate | Error rate | p50 | p99 | Worst p99 |', '| --- | --- | --- | ---: | ---: | ---: | ---: | ---: | ---: |');
-    const end = runEndMs(journal);
-    for (const s of summaries) {
-      lines.push(row([
-        escapeMarkdown(s.phase),
-        escapeMarkdown(s.load),
-        `${formatRunTime(s.startMs)} – ${formatRunTime(Math.min(s.endMs, end))}`,
-        formatCount(s.requests),
-        formatRate(s.rate),
-        formatPercent(s.errorRate),
-        formatLatency(s.p50),
-        formatLatency(s.p99),
-        formatLatency(s.p99Worst),
-      ]));
-    }
-    lines.push('', '_p50 and p99: median of the per-interval values; worst p99: the worst single interval._', '');
-  }
+  // A Chaos Toolkit run measures no SLIs (its steady state is the probes' checks above): no section for them.
+  if (summaries.length > 0 || !journal.chaostoolkit) lines.push(...renderSlis(journal, summaries));
 
   lines.push('## Blast radius', '');
   const targets = journal.blastRadius ?? [];
@@ -111,6 +95,31 @@ export function keyEvents(events: readonly EventRecord[], limit = MAX_MARKDOWN_E
   let room = Math.max(0, limit - candidates.filter(isCritical).length);
   const shown = candidates.filter((e) => isCritical(e) || room-- > 0);
   return { shown, omitted: all.length - shown.length };
+}
+
+function renderSlis(journal: LoadedJournal, summaries: ReturnType<typeof summarisePhases>): string[] {
+  const lines = ['## SLIs per phase', ''];
+  if (summaries.length === 0) {
+    lines.push('No SLI samples were recorded.', '');
+  } else {
+    lines.push('| Phase | Load | Window | Requests | Rate | Error rate | p50 | p99 | Worst p99 |', '| --- | --- | --- | ---: | ---: | ---: | ---: | ---: | ---: |');
+    const end = runEndMs(journal);
+    for (const s of summaries) {
+      lines.push(row([
+        escapeMarkdown(s.phase),
+        escapeMarkdown(s.load),
+        `${formatRunTime(s.startMs)} – ${formatRunTime(Math.min(s.endMs, end))}`,
+        formatCount(s.requests),
+        formatRate(s.rate),
+        formatPercent(s.errorRate),
+        formatLatency(s.p50),
+        formatLatency(s.p99),
+        formatLatency(s.p99Worst),
+      ]));
+    }
+    lines.push('', '_p50 and p99: median of the per-interval values; worst p99: the worst single interval._', '');
+  }
+  return lines;
 }
 
 function row(cells: string[]): string {

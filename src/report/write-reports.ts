@@ -19,7 +19,8 @@ export async function writeReports(journal: LoadedJournal, runFolder: string): P
   return { html, md };
 }
 
-async function writeAtomically(path: string, content: string): Promise<void> {
+/** Writes beside the final name and renames into place: a reader never sees half a file. */
+export async function writeAtomically(path: string, content: string): Promise<void> {
   const partial = `${path}.${process.pid}.partial`;
   await writeFile(partial, content, 'utf8');
   await rename(partial, path);

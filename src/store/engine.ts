@@ -23,7 +23,7 @@ export interface Transaction extends Queryable {
 export type EngineKind = 'sqlite' | 'postgres';
 
 /** What a capability announces when it writes; a reader re-reads what it follows (a notification is a hint, never data). */
-export type Channel = 'journal' | 'levers';
+export type Channel = 'journal' | 'levers' | 'runs' | 'samples' | 'status';
 
 /**
  * The few places where SQLite and PostgreSQL spell a table differently. Everything else is written once:

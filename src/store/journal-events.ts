@@ -1,7 +1,7 @@
 import type { EventRecord } from '../journal/events.js';
 import type { Queryable, Store } from './engine.js';
 import type { Capability } from './migrations.js';
-import { RunStore } from './runs.js';
+import { followRun, type FollowOptions } from './follow.js';
 
 // The journal of every run, event by event, as it happens: a dashboard, an incident timeline or another
 // terminal follows a run through the store without talking to the run. Each event has the run's id and
@@ -75,46 +75,10 @@ export class JournalEventStore {
 
   /**
    * Every event of run `runId` after `after`, in pages, as they arrive; ends once the run has recorded its
-   * end and every event is read (or when `signal` aborts). Woken by the store's notifications; `pollMs` is
-   * only the fallback for a notification that was lost.
+   * end and every event is read (or when `signal` aborts). See follow.ts.
    */
-  async *follow(runId: string, options: { after?: number; signal?: AbortSignal; pollMs?: number } = {}): AsyncGenerator<StoredJournalEvent[]> {
-    let after = options.after ?? 0;
-    let dirty = true;
-    let wake: (() => void) | undefined;
-    const unsubscribe = await this.store.subscribe('journal', (payload) => {
-      if (payload !== undefined && payload !== runId) return;
-      dirty = true;
-      wake?.();
-    });
-    const onAbort = () => wake?.();
-    options.signal?.addEventListener('abort', onAbort);
-    const runs = new RunStore(this.store);
-    try {
-      while (!options.signal?.aborted) {
-        dirty = false;
-        const page = await this.eventsAfter(runId, after);
-        if (page.length > 0) {
-          after = page.at(-1)!.seq;
-          yield page;
-          continue;
-        }
-        // The run drains its journal into the store before it records its end: ended and empty means done.
-        if ((await runs.get(runId))?.endedAt && (await this.eventsAfter(runId, after, 1)).length === 0) return;
-        if (dirty) continue;
-        await new Promise<void>((resolve) => {
-          const timer = setTimeout(resolve, options.pollMs ?? 1000);
-          wake = () => {
-            clearTimeout(timer);
-            resolve();
-          };
-        });
-        wake = undefined;
-      }
-    } finally {
-      options.signal?.removeEventListener('abort', onAbort);
-      await unsubscribe();
-    }
+  follow(runId: string, options: FollowOptions = {}): AsyncGenerator<StoredJournalEvent[]> {
+    return followRun(this.store, 'journal', runId, (after, limit) => this.eventsAfter(runId, after, limit), options);
   }
 }
 

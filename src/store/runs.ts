@@ -71,16 +71,20 @@ export class RunStore {
   constructor(private readonly db: Queryable & Pick<Store, 'transaction'>) {}
 
   async recordStart(run: { id: string; title: string; file: string; folder: string; startedAt: string; pid: number }): Promise<void> {
-    await this.db.run('INSERT INTO runs (id, title, file, started_at, folder, pid, host, status) VALUES (?, ?, ?, ?, ?, ?, ?, ?)', [
-      run.id,
-      run.title,
-      run.file,
-      run.startedAt,
-      run.folder,
-      run.pid,
-      hostname(),
-      'running',
-    ]);
+    await this.db.transaction(async (tx) => {
+      await tx.run('INSERT INTO runs (id, title, file, started_at, folder, pid, host, status) VALUES (?, ?, ?, ?, ?, ?, ?, ?)', [
+        run.id,
+        run.title,
+        run.file,
+        run.startedAt,
+        run.folder,
+        run.pid,
+        hostname(),
+        'running',
+      ]);
+      // A dashboard's run list learns of the new run without polling.
+      tx.notify('runs', run.id);
+    });
   }
 
   async recordLease(lease: RunLeaseRecord): Promise<void> {
@@ -99,8 +103,10 @@ export class RunStore {
         `UPDATE runs SET ended_at = ?, verdict = ?, exit_code = ?, journal = ?, status = CASE status WHEN 'halted' THEN 'halted' ELSE 'ended' END WHERE id = ?`,
         [end.endedAt, end.verdict, end.exitCode, JSON.stringify(end.journal), id],
       );
-      // Followers of the run's journal learn that it is complete.
+      // Followers of the run's journal and samples learn that it is complete, and run lists that it ended.
       tx.notify('journal', id);
+      tx.notify('samples', id);
+      tx.notify('runs', id);
     });
   }
 
@@ -119,7 +125,10 @@ export class RunStore {
   }
 
   async markHalted(runId: string): Promise<void> {
-    await this.db.run(`UPDATE runs SET status = 'halted' WHERE id = ?`, [runId]);
+    await this.db.transaction(async (tx) => {
+      await tx.run(`UPDATE runs SET status = 'halted' WHERE id = ?`, [runId]);
+      tx.notify('runs', runId);
+    });
   }
 
   recent(limit = 20): Promise<RunRecord[]> {

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { test } from 'node:test';
-import { contentSecurityPolicy, renderPage } from './page.js';
+import { contentSecurityPolicy, pageHeaders, renderPage } from './page.js';
 
 test('a control-room page escapes its title, marks the current section, and allows only its own scripts', () => {
   const script = 'document.body.dataset.live = "yes";';
@@ -20,4 +20,12 @@ test('without scripts, forms or connections the policy forbids all three, and ne
   assert.match(policy, /connect-src 'none'/);
   assert.match(policy, /form-action 'none'/);
   assert.doesNotMatch(policy, /https?:|\*/);
+});
+
+test('frame-ancestors goes in the header only: a <meta> policy with it makes browsers log an error', () => {
+  const options = { inlineScripts: ['1'], forms: true };
+  assert.doesNotMatch(renderPage({ title: 't', body: '', ...options }), /frame-ancestors/);
+  const headers = pageHeaders(options);
+  assert.equal(headers['content-security-policy'], `${contentSecurityPolicy(options)}; frame-ancestors 'none'`);
+  assert.equal(headers['x-frame-options'], 'DENY');
 });

@@ -35,6 +35,8 @@ export interface PageOptions {
   /** Inline scripts (their hashes go into the CSP) and scripts served by the control room (same origin). */
   inlineScripts?: readonly string[];
   scriptPaths?: readonly string[];
+  /** ES modules served by the control room (same origin); they run after the page is parsed, in order with `scriptPaths`. */
+  modulePaths?: readonly string[];
   /** Extra CSS for this page (inline, in the same <style>). */
   css?: string;
   /** Extra <meta>/<link> lines for <head> (already escaped), e.g. a feed's <link rel="alternate">. */
@@ -51,7 +53,10 @@ export function renderPage(options: PageOptions): string {
   return [
     '<!doctype html>',
     '<html lang="en"><head><meta charset="utf-8">',
+    // frame-ancestors works only as a header (pageHeaders); in a <meta> it is ignored with a console error.
     `<meta http-equiv="Content-Security-Policy" content="${contentSecurityPolicy(options)}">`,
+    // An icon in the page, so that the browser does not ask the server for /favicon.ico.
+    `<link rel="icon" href="data:image/svg+xml,${encodeURIComponent('<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 16 16"><circle cx="8" cy="8" r="7" fill="#1f2328"/></svg>')}">`,
     '<meta name="viewport" content="width=device-width, initial-scale=1">',
     '<meta name="generator" content="GameDay">',
     `<title>${escapeHtml(options.title)} · GameDay</title>`,
@@ -63,6 +68,7 @@ export function renderPage(options: PageOptions): string {
     `<main id="content">${options.body}</main>`,
     ...inline.map((script) => `<script>${script}</script>`),
     ...(options.scriptPaths ?? []).map((path) => `<script src="${escapeHtml(path)}" defer></script>`),
+    ...(options.modulePaths ?? []).map((path) => `<script type="module" src="${escapeHtml(path)}"></script>`),
     '</body></html>',
   ].join('\n');
 }
@@ -74,9 +80,10 @@ function renderNav(nav: readonly NavItem[], current?: string): string {
   return `<header class="cr-header"><nav aria-label="Control room"><a class="cr-brand" href="/">GameDay</a><ul>${items.join('')}</ul></nav></header>`;
 }
 
-export function contentSecurityPolicy(options: Pick<PageOptions, 'inlineScripts' | 'scriptPaths' | 'connect' | 'forms'>): string {
+/** The page's policy as a <meta> can carry it (also a static copy's, served by any file server). */
+export function contentSecurityPolicy(options: Pick<PageOptions, 'inlineScripts' | 'scriptPaths' | 'modulePaths' | 'connect' | 'forms'>): string {
   const hashes = (options.inlineScripts ?? []).map((script) => `'sha256-${createHash('sha256').update(script).digest('base64')}'`);
-  const scripts = [...hashes, ...((options.scriptPaths ?? []).length > 0 ? ["'self'"] : [])];
+  const scripts = [...hashes, ...([...(options.scriptPaths ?? []), ...(options.modulePaths ?? [])].length > 0 ? ["'self'"] : [])];
   return [
     "default-src 'none'",
     "style-src 'unsafe-inline'",
@@ -85,6 +92,20 @@ export function contentSecurityPolicy(options: Pick<PageOptions, 'inlineScripts'
     `connect-src ${options.connect ? "'self'" : "'none'"}`,
     "base-uri 'none'",
     `form-action ${options.forms ? "'self'" : "'none'"}`,
-    "frame-ancestors 'none'",
   ].join('; ');
+}
+
+/**
+ * The headers a page is sent with. The policy is repeated as a header with `frame-ancestors`, which works
+ * only there: no other site may frame a page that has a halt button (clickjacking). Pages are live: never cached.
+ */
+export function pageHeaders(options: Pick<PageOptions, 'inlineScripts' | 'scriptPaths' | 'modulePaths' | 'connect' | 'forms'>): Record<string, string> {
+  return {
+    'content-type': 'text/html; charset=utf-8',
+    'content-security-policy': `${contentSecurityPolicy(options)}; frame-ancestors 'none'`,
+    'x-frame-options': 'DENY',
+    'x-content-type-options': 'nosniff',
+    'referrer-policy': 'same-origin',
+    'cache-control': 'no-store',
+  };
 }

@@ -3,7 +3,7 @@
 // Every journal.json read here (readJournal) is validated against the published journal schema,
 // examples/journal.schema.json, by a JSON Schema validator.
 import assert from 'node:assert/strict';
-import { existsSync, statSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -22,6 +22,8 @@ import {
   worldProcesses,
   type DemoProcess,
 } from './demo-helpers.js';
+import { spawnGameday } from '../cli-process.js';
+import { assertDraftMatchesJournal } from '../coe/draft-expectations.js';
 
 const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
 
@@ -127,6 +129,17 @@ test('the no-timeouts example trips its guardrail: exit 2, aborted, every fault 
   assert.equal(injected, 2, 'a black hole on reviews in each region');
   assert.equal(journal.events.filter((e) => e.type === 'fault.reverted').length, injected);
   await assertWorldGone(run.child.pid!, journaledPids(journal));
+
+  // Issue 14: the COE of this run, drafted through the store by its run id, states the journal's numbers,
+  // and the check lists what people still have to write.
+  const coeFile = join(home.dir, 'coe-no-timeouts.md');
+  const drafted = await spawnGameday(['coe', 'new', '--run', journal.runId, '--out', coeFile], home.dir).done;
+  assert.equal(drafted.code, 0, drafted.stderr);
+  assert.deepEqual(assertDraftMatchesJournal(readFileSync(coeFile, 'utf8'), journal), ['shoppers']);
+  const check = await spawnGameday(['coe', 'check', coeFile, '--json'], home.dir).done;
+  assert.equal(check.code, 1);
+  const toWrite = (JSON.parse(check.stdout) as Array<{ rule: string; message: string }>).filter((f) => f.rule === 'structure/empty-section').map((f) => f.message);
+  assert.deepEqual(toWrite, ['Summary', 'Five whys', 'What went well', 'Lessons', 'Action items'].map((section) => `section "${section}" is not written yet`));
 });
 
 test('the flagship against the naive assembler violates its hypothesis: exit 1, slow pages named in the verdict', { timeout: 180_000 }, async (t) => {

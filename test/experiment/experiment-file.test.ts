@@ -73,7 +73,7 @@ test('an unknown fault kind lists the kinds the registry knows', () => {
 test('references to undeclared targets, loads and sources are refused with their paths', () => {
   const problems = problemsOf(valid.replace('target: recs\n      latency', 'target: pricing\n      latency').replace('source: shop, min: 99.9%', 'source: shoop, min: 99.9%'));
   assert.equal(problems.length, 2);
-  assert.match(problems[0], /^exp\.yaml:9:36 hypothesis\.objectives\[0\]\.source: expected a declared load or probe \(shop\), got "shoop"/);
+  assert.match(problems[0], /^exp\.yaml:9:36 hypothesis\.objectives\[0\]\.source: expected a declared load, probe or query \(shop\), got "shoop"/);
   assert.match(problems[1], /^exp\.yaml:17:15 method\[1\]\.fault\.target: expected a declared target \(recs\), got "pricing"/);
 });
 

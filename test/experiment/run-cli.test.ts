@@ -254,25 +254,3 @@ test('a proxy selector that matches more proxies than the declared max is refuse
   await assertProxyClean();
 });
 
-test('a Chaos Toolkit experiment with HTTP probes and a process action runs and holds', async () => {
-  const marker = join(home.dir, 'ctk-ran');
-  const file = home.write('ctk.json', JSON.stringify({
-    version: '1.0.0',
-    title: 'imported from Chaos Toolkit',
-    'steady-state-hypothesis': {
-      title: 'service answers',
-      probes: [{ type: 'probe', name: 'up', tolerance: 200, provider: { type: 'http', url: `${service.url}/health`, timeout: 2 } }],
-    },
-    method: [{ type: 'action', name: 'mark', provider: { type: 'process', path: process.execPath, arguments: ['-e', `require('fs').writeFileSync(${JSON.stringify(marker)}, 'x')`] } }],
-  }));
-  const result = await spawnGameday(['run', file], home.dir).done;
-  assert.equal(result.code, 0, result.stderr + result.stdout);
-  assert.ok(existsSync(marker), 'the process action ran');
-  assert.match(result.stdout, /ok +before +up within tolerance/);
-  assert.match(result.stdout, /ok +after +up within tolerance/);
-  // The probe's checks are samples of the journal, so the report charts the probe beside any load.
-  const journal = journalOf(result.stdout);
-  const checks = journal.samples.filter((s) => s.load === 'up');
-  assert.ok(checks.length >= 2, `the probe's checks are journaled (got ${checks.length})`);
-  assert.ok(checks.every((s) => s.source === 'probe' && s.ok === 1 && s.errorRate === 0 && s.p99 > 0), JSON.stringify(checks.slice(0, 3)));
-});

@@ -8,6 +8,7 @@ import type { AddressInfo } from 'node:net';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import type { JournalEvent, JournalEventType } from '../../src/journal/events.js';
 import type { Journal } from '../../src/journal/format.js';
 import { repoRoot } from '../cli-process.js';
 import { validJournal } from '../journal-schema.js';
@@ -108,6 +109,11 @@ export function journalOf(stdout: string): Journal {
   assert.ok(folder, `no run folder in:\n${stdout}`);
   const file = join(folder, 'journal.json');
   return validJournal(JSON.parse(readFileSync(file, 'utf8')), file);
+}
+
+/** The journal's events of one type, with the data of that type. */
+export function eventsOf<T extends JournalEventType>(journal: Journal, type: T): Extract<JournalEvent, { type: T }>[] {
+  return journal.events.filter((e): e is Extract<JournalEvent, { type: T }> => e.type === type);
 }
 
 /** Polls `check` until it returns true or `timeoutMs` passes; returns the elapsed time, or throws. */

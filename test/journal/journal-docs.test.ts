@@ -44,10 +44,10 @@ test('every sample event in docs/journal.md is valid against the published schem
   }
 });
 
-test('the samples of the top level, samples, bands and objectives in docs/journal.md are valid', () => {
+test('the samples of the top level, samples, bands, objectives and the Chaos Toolkit summary in docs/journal.md are valid', () => {
   const byHeading = new Map(sections().map((s) => [s.heading, s.samples]));
   validJournal(byHeading.get('Top level')?.[0], 'the top-level sample');
-  for (const [heading, definition] of [['Samples', 'SliSample'], ['Bands', 'Band'], ['Objectives', 'ObjectiveResult']]) {
+  for (const [heading, definition] of [['Samples', 'SliSample'], ['Bands', 'Band'], ['Objectives', 'ObjectiveResult'], ['Chaos Toolkit summary', 'ChaosToolkitSummary']]) {
     const samples = byHeading.get(heading) ?? [];
     assert.equal(samples.length, 1, heading);
     assert.equal(definitionProblems(definition, samples[0]), undefined, heading);

@@ -30,7 +30,7 @@ test('gameday lever pull against a running service pulls the lever and says who 
   const reset = await gameday(t, ['lever', 'reset', 'disable-ads', '--reason', 'ads recovered', '--by', 'alice@laptop', '--url', service.url]);
   assert.equal(reset.stdout, 'reset disable-ads (by alice@laptop: ads recovered)\n');
   const audit = await gameday(t, ['lever', 'audit', 'disable-ads', '--url', service.url]);
-  assert.match(audit.stdout, /reset {3}disable-ads {2}by alice@laptop: ads recovered\n.*pull {4}disable-ads {2}by zoe@/);
+  assert.match(audit.stdout, /reset {3}disable-ads {2}by alice@laptop from 127\.0\.0\.1: ads recovered\n.*pull {4}disable-ads {2}by zoe@\S+ from 127\.0\.0\.1: ads time out/, "the audit says who and from where");
 });
 
 test('gameday lever pull of an unknown lever exits 3 with a message naming the known levers, and changes nothing', async (t) => {

@@ -63,6 +63,9 @@ test('the audit trail records who pulled a lever and why, and it and the state s
     ],
   );
   assert.equal((await client.audit()).length, 4, 'GET /audit covers every lever');
+  // Who says who they are; the control room says where the change came from.
+  assert.match(audit[1].from ?? '', /^(::ffff:)?127\.0\.0\.1\b/, 'an API change records the address it came from');
+  assert.equal(audit[2].from, null, 'a declaration from the lever file came from no request');
 });
 
 test('a pull under a lease is reset by itself when the lease expires, and the audit names the lease owner', async (t) => {

@@ -15,6 +15,7 @@ import type { Store } from '../../src/store/engine.js';
 import { JournalEventStore, type StoredJournalEvent } from '../../src/store/journal-events.js';
 import { JournalWriter } from '../../src/store/journal-writer.js';
 import { gamedayVersion, migrate, StoreVersionError } from '../../src/store/migrations.js';
+import { RunSampleStore, RunSampleWriter, type StoredSample } from '../../src/store/run-samples.js';
 import { RunStore } from '../../src/store/runs.js';
 import { capabilities } from '../../src/store/schema.js';
 import { repoRoot } from '../cli-process.js';
@@ -131,6 +132,43 @@ export function storeSuite(engine: 'sqlite' | 'postgres', fresh: () => Promise<s
     await runs.recordEnd('live', { endedAt: new Date().toISOString(), verdict: 'held', exitCode: 0, journal: {} });
     await following;
     assert.deepEqual(seen.map((e) => e.seq), Array.from({ length: 300 }, (_, i) => i + 1));
+  });
+
+  test(`${engine}: a run's live SLI samples and SLO checks reach a reader on another connection as they are measured, each once, in order`, async (t) => {
+    const location = await fresh();
+    const writer = await opened(t, location);
+    const reader = await opened(t, location);
+    const runs = new RunStore(writer);
+    const startedAt = new Date(Date.now() - 60_000);
+    await runs.recordStart({ id: 'slis', title: 'slis', file: 's.yaml', folder: '/s', startedAt: startedAt.toISOString(), pid: 1 });
+    const seen: StoredSample[] = [];
+    const following = (async () => {
+      for await (const page of new RunSampleStore(reader).follow('slis', { pollMs: 60_000 })) seen.push(...page);
+    })();
+    const live = new RunSampleWriter(writer, 'slis', startedAt);
+    live.start();
+    const sample = (i: number) => ({ atMs: i * 200, load: i % 2 ? 'browse' : 'checkout', rate: 50, ok: 10, errors: i % 5 === 0 ? 1 : 0, dropped: 0, errorRate: i % 5 === 0 ? 1 / 11 : 0, p50: 3.5, p99: 12.25, max: 30 });
+    for (let i = 1; i <= 100; i++) {
+      live.addSample(i === 7 ? { ...sample(i), source: 'probe' as const } : sample(i));
+      if (i % 20 === 0) await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+    live.addChecks({ atMs: 20_000, atEpochMs: startedAt.getTime() + 20_000, checks: [{ kind: 'guardrail', name: 'errors', sli: 'browse error-rate', expected: '<= 10%', measured: '9.1%', value: 0.091, ok: true }] });
+    const deadline = Date.now() + 10_000;
+    while (seen.length < 100 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 20));
+    assert.equal(seen.length, 100, 'every sample reached the reader while the run was still going');
+    assert.deepEqual(seen[6], { seq: 7, atEpochMs: startedAt.getTime() + 1400, ...sample(7), source: 'probe' });
+    assert.deepEqual(seen[9], { seq: 10, atEpochMs: startedAt.getTime() + 2000, ...sample(10) });
+    assert.deepEqual(await live.drain(5000), { written: 101, unwritten: 0 });
+    const samples = new RunSampleStore(reader);
+    assert.deepEqual((await samples.samplesSince('slis', startedAt.getTime() + 19_000)).map((s) => s.seq), [95, 96, 97, 98, 99, 100]);
+    assert.deepEqual((await samples.latestOfEachSeries('slis')).map((s) => [s.load, s.seq]), [['browse', 99], ['checkout', 100]]);
+    assert.deepEqual((await samples.latestChecks('slis'))?.checks.map((c) => [c.name, c.measured, c.ok]), [['errors', '9.1%', true]]);
+    // A batch retried after a lost answer is stored once.
+    await new RunSampleStore(writer).append('slis', 99, [99, 100, 101].map((i) => ({ ...sample(i), atEpochMs: startedAt.getTime() + i * 200 })));
+    assert.deepEqual((await samples.samplesAfter('slis', 98)).map((s) => s.seq), [99, 100, 101]);
+    await runs.recordEnd('slis', { endedAt: new Date().toISOString(), verdict: 'held', exitCode: 0, journal: {} });
+    await following;
+    assert.deepEqual(seen.map((s) => s.seq), Array.from({ length: seen.length }, (_, i) => i + 1));
   });
 
   test(`${engine}: transactions hold the write lock, so read-then-writes from two connections never lose an update`, async (t) => {

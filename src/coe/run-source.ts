@@ -1,0 +1,20 @@
+import { JournalFileError } from '../journal/journal-file.js';
+import { isRunPath, runJournalFromPath, runJournalFromStore } from '../store/run-journal.js';
+import { CoeSourceError, type FactSource } from './facts.js';
+import { runFacts } from './run-facts.js';
+
+// `gameday coe new --run <run>`: a run id from the store, a run folder, or a journal.json, read the way
+// `gameday report` reads them. The draft goes into the run folder by default only when asked; see new.ts.
+
+export const runSource: FactSource = {
+  option: 'run',
+  async read(reference, context) {
+    try {
+      const found = isRunPath(reference) ? runJournalFromPath(reference) : await runJournalFromStore(reference, await context.store(), context.storeLocation);
+      return { facts: runFacts(found.journal), folder: found.folder };
+    } catch (error) {
+      if (error instanceof JournalFileError) throw new CoeSourceError(error.message, { cause: error });
+      throw error;
+    }
+  },
+};
