@@ -197,9 +197,13 @@ export class ProxyServer implements ProxyControl {
     // Toxiproxy reads as "not given"; so do we. The checks run in Toxiproxy's order, so the same mistake
     // gets the same answer: stream, type, name taken (409), then attributes.
     const spec = withoutNulls(body);
-    if (spec.stream !== undefined && spec.stream !== 'upstream' && spec.stream !== 'downstream') {
+    // Toxiproxy reads the stream in any case ("UpStream"), and names a nameless toxic with it as sent.
+    const sentStream = spec.stream as unknown;
+    const lower = typeof sentStream === 'string' ? sentStream.toLowerCase() : sentStream;
+    if (lower !== undefined && lower !== 'upstream' && lower !== 'downstream') {
       throw new ProxyApiError('stream was invalid, can be either upstream or downstream', 400);
     }
+    const given = lower as Stream | undefined;
     const kind = toxicKinds.get(spec.type ?? '');
     if (!kind) {
       throw new ProxyApiError(`invalid toxic type: "${spec.type ?? ''}"; known types: ${[...toxicKinds.keys()].join(', ')}`, 400);
@@ -210,8 +214,8 @@ export class ProxyServer implements ProxyControl {
     if (spec.attributes !== undefined && (typeof spec.attributes !== 'object' || Array.isArray(spec.attributes))) {
       throw new ProxyApiError(`attributes must be an object, got ${JSON.stringify(spec.attributes)}`, 400);
     }
-    const stream = spec.stream ?? (kind.scope === 'request' ? 'upstream' : 'downstream');
-    const name = spec.name || `${kind.type}_${stream}`;
+    const stream: Stream = given ?? (kind.scope === 'request' ? 'upstream' : 'downstream');
+    const name = spec.name || `${kind.type}_${typeof sentStream === 'string' ? sentStream : stream}`;
     if (proxy.toxics.some((toxic) => toxic.name === name)) throw new ProxyApiError('toxic already exists', 409);
     const entry = this.buildEntry(proxy, { ...spec, type: kind.type, name, stream }, spec.attributes ?? {});
     if (options.lease !== undefined) {

@@ -291,6 +291,15 @@ test('a toxic on a stream that is neither upstream nor downstream is refused wit
   await rejectsWith(go.addToxic('mysql_master', '', 'latency', 'walrustream', 1, null), 400, 'stream was invalid, can be either upstream or downstream');
 });
 
+test('a stream named in any case is read as that stream, and a nameless toxic is named with it as sent', async (t) => {
+  const { go } = await startToxiproxy(t);
+  await go.createProxy('mysql_master', '127.0.0.1:0', 'localhost:20001');
+  const up = await go.addToxic('mysql_master', '', 'latency', 'UpStream', 1, null);
+  const down = await go.addToxic('mysql_master', 'down', 'latency', 'DOWNSTREAM', 1, null);
+  assert.deepEqual([up.name, up.stream, down.name, down.stream], ['latency_UpStream', 'upstream', 'down', 'downstream']);
+  await rejectsWith(go.addToxic('mysql_master', '', 'latency', '-123', 1, null), 400, 'stream was invalid, can be either upstream or downstream');
+});
+
 test('every call of the Go client, with its User-Agent and JSON Content-Type, is answered', async (t) => {
   const { go } = await startToxiproxy(t);
   const upstream = await startUpstream(t);
