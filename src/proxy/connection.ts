@@ -1,7 +1,7 @@
 import { connect, type Socket } from 'node:net';
 import type { Logger } from '../observe/log.js';
 import { firstReadBuffer, Link, type LinkOwner, type PlannedStage } from './link.js';
-import { adoptWithOnread } from './onread-socket.js';
+import { socketWithOnread, type Accepted } from './onread-socket.js';
 import type { Stream } from './types.js';
 
 /** What a connection needs from the proxy it belongs to. */
@@ -40,15 +40,15 @@ export class Connection implements LinkOwner {
   private upstreamConnected = false;
 
   constructor(
-    accepted: Socket,
+    accepted: Accepted,
     private readonly host: ConnectionHost,
   ) {
     // Node asks for the first read buffer while it builds each socket, before the links exist.
     const client =
-      adoptWithOnread(accepted, {
+      socketWithOnread(accepted, {
         buffer: () => this.up?.readBuffer() ?? firstReadBuffer,
         callback: (n, buffer) => this.up.readInto(n, buffer),
-      }) ?? accepted;
+      }) ?? (accepted as Socket);
     this.client = client;
     this.upstream = connect({
       host: host.upstreamHost,

@@ -1,9 +1,10 @@
 import { lookup } from 'node:dns/promises';
 import { readFileSync } from 'node:fs';
-import { createServer, isIP, type Server, type Socket } from 'node:net';
+import { createServer, isIP, type Server } from 'node:net';
 import type { Logger } from '../observe/log.js';
 import { Connection, type ConnectionHost } from './connection.js';
 import { HttpRequestStage, HttpResponseStage } from './http-stage.js';
+import { takeAccepted, type Accepted } from './onread-socket.js';
 import type { PlannedStage } from './link.js';
 import type { ProxyMetrics } from './metrics.js';
 import type { ToxicEntry } from './toxics/toxic.js';
@@ -98,7 +99,8 @@ export class LiveProxy implements ConnectionHost {
   async start(): Promise<void> {
     if (this.server) return;
     const { host, port } = parseAddress(this.listen, 'listen');
-    // pauseOnConnect: nothing is read from an accepted socket before its handle moves (./onread-socket.ts).
+    // pauseOnConnect: nothing is read from an accepted socket before its handle moves (./onread-socket.ts),
+    // for the case where the listener's accepted handles cannot be taken before they become Sockets.
     const server = createServer({ allowHalfOpen: true, noDelay: true, pauseOnConnect: true }, (socket) => this.accept(socket));
     await new Promise<void>((resolve, reject) => {
       server.once('error', (error: NodeJS.ErrnoException) => {
@@ -109,6 +111,7 @@ export class LiveProxy implements ConnectionHost {
       });
       server.listen({ host, port, backlog: this.backlog }, () => resolve());
     });
+    takeAccepted(server, (accepted) => this.accept(accepted));
     server.on('error', (error) => this.log.error({ proxy: this.name, err: error.message }, 'listener error'));
     const bound = server.address();
     // The address actually bound, as Toxiproxy reports it: "localhost:6380" becomes "127.0.0.1:6380".
@@ -195,9 +198,9 @@ export class LiveProxy implements ConnectionHost {
     };
   }
 
-  private accept(socket: Socket): void {
+  private accept(accepted: Accepted): void {
     this.accepted++;
-    this.connections.add(new Connection(socket, this));
+    this.connections.add(new Connection(accepted, this));
   }
 }
 
