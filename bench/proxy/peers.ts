@@ -43,7 +43,10 @@ export function rssKB(pid: number): number {
   return Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? NaN);
 }
 
-/** The kernel's count of SYNs dropped because an accept queue was full (this network namespace). */
+/**
+ * The kernel's count of SYNs dropped because an accept queue was full (this network namespace). Redis listens
+ * with the longest queue allowed (--tcp-backlog, capped by somaxconn), so drops are the proxies' own.
+ */
 export function listenDrops(): number {
   const out = execFileSync('nstat', ['-az', 'TcpExtListenDrops', 'TcpExtListenOverflows'], { encoding: 'utf8' });
   return Math.max(...[...out.matchAll(/TcpExtListen(?:Drops|Overflows)\s+(\d+)/g)].map((m) => Number(m[1])), 0);
@@ -104,7 +107,7 @@ http { access_log off; sendfile on; tcp_nopush on; keepalive_requests 1000000; k
       ]),
     );
     const nginx = start(['nginx', '-c', join(dir, 'nginx.conf'), '-p', dir]);
-    const redis = start(['redis-server', '--port', String(redisPort), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--maxclients', String(2 * maxconn)]);
+    const redis = start(['redis-server', '--port', String(redisPort), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--maxclients', String(2 * maxconn), '--tcp-backlog', '65535']);
     await waitForPort(nginxPort, nginx, 'nginx');
     await waitForPort(redisPort, redis, 'redis-server');
     const haproxy = start(['haproxy', '-db', '-f', join(dir, 'haproxy.cfg')]);
