@@ -2,6 +2,7 @@ import { lookup } from 'node:dns/promises';
 import { readFileSync } from 'node:fs';
 import { createServer, isIP, type Server } from 'node:net';
 import type { Logger } from '../observe/log.js';
+import { admission } from './admission.js';
 import { Connection, type ConnectionHost } from './connection.js';
 import { HttpRequestStage, HttpResponseStage } from './http-stage.js';
 import { takeAccepted, type Accepted } from './onread-socket.js';
@@ -126,6 +127,7 @@ export class LiveProxy implements ConnectionHost {
     const server = this.server;
     this.server = null;
     // Each destroyed connection reports itself closed (onClosed), which keeps the gauges right.
+    admission.forget(this);
     for (const connection of this.connections) connection.destroy();
     if (server) await new Promise<void>((resolve) => server.close(() => resolve()));
   }
@@ -167,7 +169,10 @@ export class LiveProxy implements ConnectionHost {
   }
 
   onClosed(connection: Connection): void {
-    if (this.connections.delete(connection)) this.takeBytes(connection);
+    if (this.connections.delete(connection)) {
+      this.takeBytes(connection);
+      admission.release();
+    }
   }
 
   /** At each scrape: connections and bytes, counted in plain numbers on the data path, go into the metrics. */
@@ -199,9 +204,13 @@ export class LiveProxy implements ConnectionHost {
   }
 
   private accept(accepted: Accepted): void {
+    admission.admit(this, accepted, this.startConnection);
+  }
+
+  private readonly startConnection = (accepted: Accepted): void => {
     this.accepted++;
     this.connections.add(new Connection(accepted, this));
-  }
+  };
 }
 
 export function toxicView(entry: ToxicEntry): Toxic {
