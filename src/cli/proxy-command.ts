@@ -14,12 +14,18 @@ export const registerProxyCommand: CommandRegistration = (program: Command) => {
     .option('--config <file>', 'proxies to create at start (Toxiproxy populate JSON array)')
     .option('--token <token>', 'access token; required when --listen is not loopback (or GAMEDAY_PROXY_TOKEN)')
     .option('--allow-host <name>', 'another name the control API is reached by (beyond loopback and --listen); repeatable', collectHosts)
-    .action(async (options: { listen: string; config?: string; token?: string; allowHost?: string[] }) => {
+    .option('--backlog <n>', "accept queue length of every proxy's listener (default: the system's most, net.core.somaxconn)")
+    .action(async (options: { listen: string; config?: string; token?: string; allowHost?: string[]; backlog?: string }) => {
       const token = options.token ?? process.env.GAMEDAY_PROXY_TOKEN;
+      if (options.backlog !== undefined && !/^[1-9]\d*$/.test(options.backlog)) {
+        console.error(`gameday proxy: --backlog must be a positive whole number, got ${JSON.stringify(options.backlog)}`);
+        process.exit(ExitCode.invalid);
+      }
+      const backlog = options.backlog === undefined ? undefined : Number(options.backlog);
       let server: ProxyServer;
       try {
         const config = options.config ? loadProxyConfig(options.config) : undefined;
-        server = await ProxyServer.start({ listen: options.listen, token, config, allowedHosts: options.allowHost, logger: createLogger('proxy') });
+        server = await ProxyServer.start({ listen: options.listen, token, config, allowedHosts: options.allowHost, backlog, logger: createLogger('proxy') });
       } catch (error) {
         if (error instanceof ProxyConfigError || error instanceof ProxyApiError) {
           const where = options.config && error instanceof ProxyApiError ? ` (while creating the proxies of ${options.config})` : '';

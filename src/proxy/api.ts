@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { Registry } from 'prom-client';
 import { edgeGuard, type EdgeGuard } from '../control-plane/guard.js';
@@ -36,7 +37,12 @@ const noContent: Reply = { status: 204 };
 type Route = [methods: string, path: RegExp, handler: Handler];
 
 const routes: Route[] = [
-  ['GET', /^\/version$/, async (s) => ok({ version: await s.version() })],
+  // Byte for byte Toxiproxy's answer, which some clients print as they get it.
+  [
+    'GET',
+    /^\/version$/,
+    async (s) => ({ status: 200, text: `{"version": ${JSON.stringify(await s.version())}}\n`, contentType: 'application/json;charset=utf-8' }),
+  ],
   ['POST', /^\/reset$/, async (s) => (await s.reset(), noContent)],
   ['GET', /^\/proxies$/, async (s) => ok(await s.listProxies())],
   ['POST', /^\/proxies$/, async (s, c) => ok(await s.createProxy(await c.body()), 201)],
@@ -107,6 +113,8 @@ function readBody(request: IncomingMessage): () => Promise<any> {
 }
 
 function send(response: ServerResponse, reply: Reply): void {
+  // As in Toxiproxy, every answer carries a request id; tests written against Toxiproxy look for it.
+  response.setHeader('x-toxiproxy-request-id', randomBytes(10).toString('hex'));
   if (reply.json !== undefined) {
     response.writeHead(reply.status, { 'content-type': 'application/json' });
     response.end(JSON.stringify(reply.json));

@@ -1,6 +1,7 @@
 import { connect, type Socket } from 'node:net';
 import type { Logger } from '../observe/log.js';
-import { FIRST_READ_SIZE, Link, type PlannedStage, type ReadBuffer } from './link.js';
+import { firstReadBuffer, Link, type LinkOwner, type PlannedStage } from './link.js';
+import { socketWithOnread, type Accepted } from './onread-socket.js';
 import type { Stream } from './types.js';
 
 /** What a connection needs from the proxy it belongs to. */
@@ -19,59 +20,93 @@ export interface ConnectionHost {
 // A client connection and its upstream connection, joined by two links (one per direction). Both sockets
 // are half-open so that a FIN travels through the toxics like data does (a delayed response still
 // reaches a client that already finished sending).
-export class Connection {
+//
+// Memory per idle connection is what a burst of callers costs, so a connection keeps little of its own:
+// no read buffer while idle (see ./link.ts), no per-toxic maps until a toxic applies.
+export class Connection implements LinkOwner {
+  readonly client: Socket;
   readonly upstream: Socket;
   readonly up: Link;
   readonly down: Link;
-  /** Per connection and toxic: whether this connection drew the toxic (toxicity), decided once. */
-  readonly draws = new Map<number, boolean>();
   /** HTTP aborts armed by the request side, fired by the response side. */
   pendingAborts = 0;
-  private counted = { up: 0, down: 0 };
+  /** Per toxic version: whether this connection drew the toxic (toxicity), decided once. */
+  private draws: Map<number, boolean> | null = null;
+  /** Per toxic: this connection's state for it, kept across updates (limit_data's count). */
+  private states: Map<number, Record<string, unknown>> | null = null;
+  private countedUp = 0;
+  private countedDown = 0;
   private closed = false;
   private upstreamConnected = false;
 
   constructor(
-    readonly client: Socket,
+    accepted: Accepted,
     private readonly host: ConnectionHost,
   ) {
-    const readBuffer: ReadBuffer = { buffer: Buffer.allocUnsafe(FIRST_READ_SIZE) };
+    // Node asks for the first read buffer while it builds each socket, before the links exist.
+    const client =
+      socketWithOnread(accepted, {
+        buffer: () => this.up?.readBuffer() ?? firstReadBuffer,
+        callback: (n, buffer) => this.up.readInto(n, buffer),
+      }) ?? (accepted as Socket);
+    this.client = client;
     this.upstream = connect({
       host: host.upstreamHost,
       port: host.upstreamPort,
       allowHalfOpen: true,
       noDelay: true,
-      onread: { buffer: () => readBuffer.buffer, callback: (n, buffer) => this.down.readInto(n, buffer as Buffer) },
-    });
-    client.setNoDelay(true);
-    const owner = {
-      log: host.log,
-      close: () => this.close(),
-      reset: () => this.reset(),
-      respond: (bytes: Buffer) => {
-        if (!client.writableEnded && !client.destroyed) client.write(bytes);
+      onread: {
+        buffer: () => this.down?.readBuffer() ?? firstReadBuffer,
+        callback: (n, buffer) => (this.down.readInto(n, buffer as Buffer), true),
       },
-    };
-    this.up = new Link(client, this.upstream, 'upstream', owner);
-    this.down = new Link(this.upstream, client, 'downstream', owner, readBuffer);
-    this.upstream.once('connect', () => (this.upstreamConnected = true));
-    this.upstream.on('error', (error: NodeJS.ErrnoException) => this.upstreamFailed(error));
-    client.on('error', (error: NodeJS.ErrnoException) => {
-      host.log.debug({ proxy: host.name, err: error.message }, 'client connection error');
-      if (error.code === 'ECONNRESET') this.upstream.resetAndDestroy();
-      else this.upstream.destroy();
     });
-    client.on('close', () => this.sideClosed(client, this.upstream));
-    this.upstream.on('close', () => this.sideClosed(this.upstream, client));
+    this.up = new Link(client, this.upstream, 'upstream', this);
+    this.down = new Link(this.upstream, client, 'downstream', this);
+    for (const socket of [client, this.upstream] as Owned[]) {
+      socket[owner] = this;
+      socket.on('end', onEnd);
+      socket.on('drain', onDrain);
+      socket.on('close', onClose);
+    }
+    client.on('error', onClientError);
+    this.upstream.on('error', onUpstreamError);
+    this.upstream.on('connect', onUpstreamConnect);
+    if (client === accepted) {
+      client.on('data', onData);
+      client.resume();
+    }
     this.up.start(host.plan(this, 'upstream'));
     this.down.start(host.plan(this, 'downstream'));
   }
 
-  /** Re-links both directions after the proxy's toxics changed. */
-  sync(): void {
+  get log(): Logger {
+    return this.host.log;
+  }
+
+  /** Re-links both directions after the proxy's toxics changed; `removed` names stages whose toxic is gone. */
+  sync(removed?: ReadonlySet<string>): void {
     if (this.closed) return;
-    this.up.apply(this.host.plan(this, 'upstream'));
-    this.down.apply(this.host.plan(this, 'downstream'));
+    this.up.apply(this.host.plan(this, 'upstream'), removed);
+    this.down.apply(this.host.plan(this, 'downstream'), removed);
+  }
+
+  /** Whether this connection gets the toxic version `id` with probability `toxicity`, drawn once. */
+  draw(id: number, toxicity: number): boolean {
+    this.draws ??= new Map();
+    let drawn = this.draws.get(id);
+    if (drawn === undefined) {
+      drawn = Math.random() < toxicity;
+      this.draws.set(id, drawn);
+    }
+    return drawn;
+  }
+
+  /** This connection's state for the toxic `uid`, kept for the toxic's lifetime. */
+  stateFor(uid: number): Record<string, unknown> {
+    this.states ??= new Map();
+    let state = this.states.get(uid);
+    if (!state) this.states.set(uid, (state = {}));
+    return state;
   }
 
   /** Graceful close of both sides (FIN), forced shortly after if a peer lingers. */
@@ -88,6 +123,11 @@ export class Connection {
     if (!this.upstream.destroyed) this.upstream.resetAndDestroy();
   }
 
+  /** Writes straight to the client, bypassing the downstream chain (synthetic HTTP responses). */
+  respond(bytes: Buffer): void {
+    if (!this.client.writableEnded && !this.client.destroyed) this.client.write(bytes);
+  }
+
   destroy(): void {
     this.client.destroy();
     this.upstream.destroy();
@@ -95,13 +135,33 @@ export class Connection {
 
   /** Bytes received since the last call, per direction (for the bytes counter without per-chunk work). */
   takeBytes(): { up: number; down: number } {
-    const up = this.client.bytesRead - this.counted.up;
-    const down = this.upstream.bytesRead - this.counted.down;
-    this.counted = { up: this.client.bytesRead, down: this.upstream.bytesRead };
+    const up = this.client.bytesRead - this.countedUp;
+    const down = this.upstream.bytesRead - this.countedDown;
+    this.countedUp = this.client.bytesRead;
+    this.countedDown = this.upstream.bytesRead;
     return { up, down };
   }
 
-  private upstreamFailed(error: NodeJS.ErrnoException): void {
+  /** The link that reads from `socket`, and the one that writes to it. */
+  linkFrom(socket: Socket): Link {
+    return socket === this.client ? this.up : this.down;
+  }
+
+  linkTo(socket: Socket): Link {
+    return socket === this.client ? this.down : this.up;
+  }
+
+  clientFailed(error: NodeJS.ErrnoException): void {
+    this.host.log.debug({ proxy: this.host.name, err: error.message }, 'client connection error');
+    if (error.code === 'ECONNRESET') this.upstream.resetAndDestroy();
+    else this.upstream.destroy();
+  }
+
+  upstreamConnectedNow(): void {
+    this.upstreamConnected = true;
+  }
+
+  upstreamFailed(error: NodeJS.ErrnoException): void {
     this.host.log.warn(
       { proxy: this.host.name, upstream: `${this.host.upstreamHost}:${this.host.upstreamPort}`, err: error.message },
       this.upstreamConnected ? 'upstream connection broke' : 'upstream refused the connection',
@@ -120,7 +180,8 @@ export class Connection {
     else this.client.destroy();
   }
 
-  private sideClosed(closed: Socket, other: Socket): void {
+  sideClosed(closed: Socket): void {
+    const other = closed === this.client ? this.upstream : this.client;
     if (this.client.destroyed && this.upstream.destroyed) {
       if (this.closed) return;
       this.closed = true;
@@ -133,4 +194,37 @@ export class Connection {
     // data the toxics still hold. A side that vanished without a FIN takes the other side with it.
     if (!closed.readableEnded) other.destroy();
   }
+}
+
+// Event handlers shared by every connection (a closure per connection and event would cost memory and GC
+// in a burst): Node calls a listener with the socket as `this`, and the socket names its connection.
+const owner = Symbol('connection');
+type Owned = Socket & { [owner]: Connection };
+
+function onEnd(this: Owned): void {
+  this[owner].linkFrom(this).srcEnded();
+}
+
+function onDrain(this: Owned): void {
+  this[owner].linkTo(this).dstDrained();
+}
+
+function onClose(this: Owned): void {
+  this[owner].sideClosed(this);
+}
+
+function onClientError(this: Owned, error: NodeJS.ErrnoException): void {
+  this[owner].clientFailed(error);
+}
+
+function onUpstreamError(this: Owned, error: NodeJS.ErrnoException): void {
+  this[owner].upstreamFailed(error);
+}
+
+function onUpstreamConnect(this: Owned): void {
+  this[owner].upstreamConnectedNow();
+}
+
+function onData(this: Owned, chunk: Buffer): void {
+  this[owner].up.onData(chunk);
 }

@@ -5,22 +5,22 @@ import type { Sink, Stage, StageContext } from './toxics/toxic.js';
 
 // One direction of one connection: bytes from `src` to `dst`.
 //
-// Without toxics the link is a plain `src.pipe(dst)`: no per-chunk JavaScript beyond Node's own stream
-// machinery, which is what keeps the proxy close to HAProxy. When toxics apply, the link leaves the pipe
-// and sends each chunk through a chain of stages, one per toxic, in the order the toxics were created;
-// the last stage writes to `dst`. When the last toxic goes away the link drains the chain and returns to
-// the pipe. Adding or removing a toxic re-links the chain of live connections (as Toxiproxy does): a new
-// toxic applies to every chunk that arrives after it was added; a removed toxic first hands on, in order,
-// whatever it still held.
+// Both directions read with `onread` (see ./socket-reader.ts): Node hands each read to `readInto` with no
+// Readable machinery and no allocation of its own. Without toxics, `readInto` writes the bytes to `dst` and
+// returns: that is all the JavaScript a chunk costs. When toxics apply, the link sends each chunk through a
+// chain of stages, one per toxic, in the order the toxics were created; the last stage writes to `dst`.
+// Adding or removing a toxic re-links the chain of live connections (as Toxiproxy does): a new toxic applies
+// to every chunk that arrives after it was added; a removed toxic first hands on, in order, whatever it
+// still held. Switching between the two is per chunk, in the order chunks are read, so nothing is lost or
+// reordered.
 //
-// The service-to-client direction carries the bulk of the bytes, so it reads with `onread` into a
-// reusable buffer (no allocation per read, no Readable machinery): the buffer is handed on to the client
-// socket and reused as soon as that write completed synchronously, which on loopback is nearly always.
-// Each connection owns its buffer (Node hands a socket its next buffer right after a read, so a buffer
-// shared between connections would be read into while another's held bytes still sit in it). It starts
-// small, from Node's shared pool: most connections carry one small answer at a time, and a 64 KiB buffer
-// for each new connection made a burst of reconnecting callers spend a quarter of the proxy's time in
-// garbage collection. A read that fills the buffer is a bulk transfer, which reads on in 64 KiB.
+// Where reads land. Most connections carry small messages, so they read into one buffer shared by every
+// socket of the process, and an idle connection holds no buffer at all. Nothing may keep a reference to
+// the shared buffer once `readInto` returns (the next read of any socket overwrites it, and a write that
+// the kernel did not take at once keeps pointing at its bytes), so a chunk read there is copied before it
+// is written — a small copy, from Node's buffer pool. A read that fills the shared buffer marks a bulk
+// transfer: the socket then reads into a buffer of its own, written without a copy and read into again as
+// soon as the write completed (on loopback, nearly always at once); a small read hands it back.
 
 /** A stage the link should have, identified so that re-linking keeps existing stages and their state. */
 export interface PlannedStage {
@@ -36,44 +36,141 @@ export interface LinkOwner {
 }
 
 // Held bytes beyond which the link stops reading from `src`, so a slow toxic applies TCP back-pressure
-// to the sender instead of buffering without bound.
+// to the sender instead of buffering without bound. A stage may allow more (see Stage.holdLimit).
 const HIGH_WATER = 1 << 20;
-const LOW_WATER = 1 << 18;
 export const READ_BUFFER_SIZE = 64 * 1024;
-/** Below Buffer.poolSize / 2, so the first buffer of a connection is a slice of Node's pool, not an allocation of its own. */
-export const FIRST_READ_SIZE = 2 * 1024;
+/** Below this a read is a small message: the socket goes back to the shared buffer. */
+const SMALL_READ = 4 * 1024;
 
-/** The buffer an `onread` socket reads into next; replaced whenever the previous one is still in use. */
-export interface ReadBuffer {
-  buffer: Buffer;
+const shared = Buffer.allocUnsafeSlow(READ_BUFFER_SIZE);
+/** The buffer a socket reads into before its link exists (Node asks for one while it builds the socket). */
+export const firstReadBuffer = shared;
+
+function copyOf(buffer: Buffer, n: number): Buffer {
+  const copy = Buffer.allocUnsafe(n);
+  buffer.copy(copy, 0, 0, n);
+  return copy;
 }
 
+const NO_STAGES: ReadonlyArray<{ id: string; stage: Stage }> = [];
+
 export class Link {
-  private stages: Array<{ id: string; stage: Stage }> = [];
+  private stages: ReadonlyArray<{ id: string; stage: Stage }> = NO_STAGES;
   private chained = false;
   private inflight = 0;
+  private highWater = HIGH_WATER;
   private pausedByUs = false;
-  private srcEnded = false;
-  private readonly context: StageContext;
-  private readonly writer: Sink = {
-    push: (chunk) => {
-      this.inflight -= chunk.length;
-      if (!this.dst.writableEnded && !this.dst.destroyed) this.dst.write(chunk);
-      this.flowControl();
-    },
-    end: () => this.endDst(),
-  };
+  /** The buffer this link's socket reads into during a bulk transfer; null while it uses the shared one. */
+  private own: Buffer | null = null;
+  private bulk = false;
+  private context: StageContext | null = null;
+  private writer: Sink | null = null;
 
+  // The owner forwards `src`'s 'end' (srcEnded) and `dst`'s 'drain' (dstDrained): a listener per link and
+  // event would be a closure per connection, which a burst of callers pays for in memory and GC.
   constructor(
     private readonly src: Socket,
     private readonly dst: Socket,
     readonly stream: Stream,
-    owner: LinkOwner,
-    /** Set when `src` reads through `onread` into this buffer (see readInto) instead of emitting 'data'. */
-    private readonly readBuffer: ReadBuffer | null = null,
-  ) {
+    private readonly owner: LinkOwner,
+  ) {}
+
+  /** `src` sent its FIN: it follows the data still held, then closes `dst`'s sending side. */
+  srcEnded(): void {
+    if (this.chained) this.head().end();
+    else this.endDst();
+  }
+
+  dstDrained(): void {
+    this.flowControl();
+  }
+
+  /** What `src` reads into next (Node asks after every read). */
+  readBuffer(): Buffer {
+    if (!this.bulk) {
+      this.own = null;
+      return shared;
+    }
+    return (this.own ??= Buffer.allocUnsafeSlow(READ_BUFFER_SIZE));
+  }
+
+  /** The `onread` callback of `src`: `n` bytes arrived in `buffer`. */
+  readInto(n: number, buffer: Buffer): void {
+    const isShared = buffer === shared;
+    if (n === buffer.length) this.bulk = true;
+    else if (n < SMALL_READ) this.bulk = false;
+    if (this.chained) {
+      // The chain may hold on to the chunk (latency, bandwidth …): it gets bytes nothing else will touch.
+      if (!isShared) this.own = null;
+      this.intoChain(isShared ? copyOf(buffer, n) : buffer.subarray(0, n));
+      return;
+    }
+    const dst = this.dst;
+    if (dst.writableEnded || dst.destroyed) return;
+    if (isShared) dst.write(copyOf(buffer, n));
+    else {
+      dst.write(buffer.subarray(0, n));
+      // Not written at once: the write still points into this buffer, so the next read needs another.
+      if (dst.writableLength > 0) this.own = null;
+    }
+    if (dst.writableNeedDrain) this.flowControl();
+  }
+
+  /** For a socket that could not read with `onread` ('data' events): its chunks are its own. */
+  onData(chunk: Buffer): void {
+    if (this.chained) return this.intoChain(chunk);
+    if (this.dst.writableEnded || this.dst.destroyed) return;
+    this.dst.write(chunk);
+    if (this.dst.writableNeedDrain) this.flowControl();
+  }
+
+  /** Starts the flow; `plan` is the chain this link should have now (empty: the fast path). */
+  start(plan: PlannedStage[]): void {
+    if (plan.length > 0) this.apply(plan);
+  }
+
+  /**
+   * Re-links the chain to match `plan`, keeping stages that stay (and the data they hold). A stage that
+   * leaves hands on what it held; if its toxic was removed from the proxy (`removed`), it may also act
+   * on the connection (a removed `timeout` closes it, as in Toxiproxy).
+   */
+  apply(plan: PlannedStage[], removed?: ReadonlySet<string>): void {
+    const wanted = new Set(plan.map((p) => p.id));
+    const kept = new Map<string, Stage>();
+    for (const { id, stage } of this.stages) {
+      if (wanted.has(id)) kept.set(id, stage);
+      else if (removed?.has(id) && stage.remove) stage.remove();
+      else stage.drain();
+    }
+    const context = plan.length > 0 ? this.stageContext() : null;
+    this.stages = plan.map((p) => ({ id: p.id, stage: kept.get(p.id) ?? p.create(context!) }));
+    this.stages.forEach(({ stage }, i) => {
+      stage.next = this.stages[i + 1]?.stage ?? this.writer!;
+    });
+    this.highWater = Math.max(HIGH_WATER, ...this.stages.map(({ stage }) => stage.holdLimit ?? 0));
+    if (this.stages.length > 0 && !this.chained) this.chained = true;
+    else if (this.stages.length === 0 && this.chained) this.chained = false;
+    this.flowControl();
+  }
+
+  destroy(): void {
+    for (const { stage } of this.stages) stage.destroy();
+    this.stages = NO_STAGES;
+  }
+
+  private stageContext(): StageContext {
+    if (this.context) return this.context;
+    const owner = this.owner;
+    this.writer = {
+      push: (chunk) => {
+        this.inflight -= chunk.length;
+        if (!this.dst.writableEnded && !this.dst.destroyed) this.dst.write(chunk);
+        this.flowControl();
+      },
+      end: () => this.endDst(),
+    };
     this.context = {
-      stream,
+      stream: this.stream,
       log: owner.log,
       close: () => owner.close(),
       reset: () => owner.reset(),
@@ -83,95 +180,25 @@ export class Link {
         this.flowControl();
       },
     };
-    src.on('end', () => {
-      this.srcEnded = true;
-      if (this.chained) this.head().end();
-      else this.endDst();
-    });
-    dst.on('drain', () => this.flowControl());
-  }
-
-  /** Starts the flow; `plan` is the chain this link should have now (empty: the fast path). */
-  start(plan: PlannedStage[]): void {
-    if (plan.length > 0) this.apply(plan);
-    else if (!this.readBuffer) this.src.pipe(this.dst, { end: false });
-  }
-
-  /** The `onread` callback of `src`: `n` bytes arrived in `buffer`. Returning false pauses `src`. */
-  readInto(n: number, buffer: Buffer): boolean {
-    const chunk = buffer.subarray(0, n);
-    const holder = this.readBuffer!;
-    const nextSize = n === buffer.length ? READ_BUFFER_SIZE : buffer.length;
-    if (this.chained) {
-      // The chain may hold on to the chunk (latency, bandwidth …): it keeps this buffer, reads get a new one.
-      holder.buffer = Buffer.allocUnsafe(nextSize);
-      this.onData(chunk);
-      return true;
-    }
-    if (this.dst.writableEnded || this.dst.destroyed) return true;
-    this.dst.write(chunk);
-    if (this.dst.writableLength > 0 || nextSize !== buffer.length) holder.buffer = Buffer.allocUnsafe(nextSize);
-    if (this.dst.writableNeedDrain) this.flowControl();
-    return true;
-  }
-
-  /** Re-links the chain to match `plan`, keeping stages that stay (and the data they hold). */
-  apply(plan: PlannedStage[]): void {
-    const wanted = new Set(plan.map((p) => p.id));
-    const kept = new Map<string, Stage>();
-    for (const { id, stage } of this.stages) {
-      if (wanted.has(id)) kept.set(id, stage);
-      else stage.drain();
-    }
-    this.stages = plan.map((p) => ({ id: p.id, stage: kept.get(p.id) ?? p.create(this.context) }));
-    this.stages.forEach(({ stage }, i) => {
-      stage.next = this.stages[i + 1]?.stage ?? this.writer;
-    });
-    if (this.stages.length > 0 && !this.chained) this.enterChain();
-    else if (this.stages.length === 0 && this.chained) this.leaveChain();
-  }
-
-  destroy(): void {
-    for (const { stage } of this.stages) stage.destroy();
-    this.stages = [];
+    return this.context;
   }
 
   private head(): Sink {
-    return this.stages[0]?.stage ?? this.writer;
+    return this.stages[0]?.stage ?? this.writer!;
   }
 
-  private readonly onData = (chunk: Buffer): void => {
+  private intoChain(chunk: Buffer): void {
     this.inflight += chunk.length;
     this.head().push(chunk);
     this.flowControl();
-  };
-
-  private enterChain(): void {
-    this.chained = true;
-    if (!this.readBuffer) {
-      this.src.unpipe(this.dst);
-      this.src.on('data', this.onData);
-      this.src.resume();
-    }
-    this.flowControl();
-  }
-
-  private leaveChain(): void {
-    this.chained = false;
-    if (this.readBuffer) return this.flowControl();
-    this.src.off('data', this.onData);
-    this.pausedByUs = false;
-    if (this.srcEnded) return;
-    this.src.pipe(this.dst, { end: false });
   }
 
   private flowControl(): void {
-    if (!this.chained && !this.readBuffer) return;
-    const congested = this.inflight > HIGH_WATER || this.dst.writableNeedDrain;
+    const congested = this.inflight > this.highWater || this.dst.writableNeedDrain;
     if (congested && !this.pausedByUs) {
       this.pausedByUs = true;
       this.src.pause();
-    } else if (this.pausedByUs && this.inflight < LOW_WATER && !this.dst.writableNeedDrain) {
+    } else if (this.pausedByUs && !congested && this.inflight < this.highWater / 4) {
       this.pausedByUs = false;
       this.src.resume();
     }

@@ -1,7 +1,11 @@
-import { createServer, type Server, type Socket } from 'node:net';
+import { lookup } from 'node:dns/promises';
+import { readFileSync } from 'node:fs';
+import { createServer, isIP, type Server } from 'node:net';
 import type { Logger } from '../observe/log.js';
+import { admission } from './admission.js';
 import { Connection, type ConnectionHost } from './connection.js';
 import { HttpRequestStage, HttpResponseStage } from './http-stage.js';
+import { takeAccepted, type Accepted } from './onread-socket.js';
 import type { PlannedStage } from './link.js';
 import type { ProxyMetrics } from './metrics.js';
 import type { ToxicEntry } from './toxics/toxic.js';
@@ -25,6 +29,42 @@ function formatAddress(host: string, port: number): string {
   return host.includes(':') ? `[${host}]:${port}` : `${host}:${port}`;
 }
 
+/**
+ * The longest accept queue the system allows. A burst of callers beyond the queue loses SYNs, and each
+ * lost SYN costs its caller a retransmit a second later; Node's default (511) dropped 300 of a burst of
+ * 5,000 where HAProxy (4096) dropped none.
+ */
+export function systemBacklog(): number {
+  try {
+    const somaxconn = Number(readFileSync('/proc/sys/net/core/somaxconn', 'utf8').trim());
+    if (Number.isInteger(somaxconn) && somaxconn > 0) return somaxconn;
+  } catch {
+    // Not Linux: the kernel caps the backlog itself, so ask for a generous one.
+  }
+  return 4096;
+}
+
+/**
+ * Whether `a` and `b` name the same listen address once names are resolved (as Toxiproxy compares them):
+ * "localhost:6380" is the proxy already listening on 127.0.0.1:6380, and must not restart it. Port 0 asks
+ * for a new port, so it never matches.
+ */
+export async function sameListen(a: string, b: string): Promise<boolean> {
+  const [left, right] = [parseAddress(a, 'listen'), parseAddress(b, 'listen')];
+  if (left.port !== right.port || left.port === 0) return false;
+  const [x, y] = await Promise.all([resolveHost(left.host), resolveHost(right.host)]);
+  return x === y;
+}
+
+async function resolveHost(host: string): Promise<string> {
+  if (isIP(host)) return host;
+  try {
+    return (await lookup(host)).address;
+  } catch {
+    return host;
+  }
+}
+
 // One proxy: a listener, its live connections and its toxics. Disabling it stops the listener and
 // closes every connection, as Toxiproxy does.
 export class LiveProxy implements ConnectionHost {
@@ -36,6 +76,11 @@ export class LiveProxy implements ConnectionHost {
   toxics: ToxicEntry[] = [];
   private server: Server | null = null;
   readonly connections = new Set<Connection>();
+  // Counted here, folded into the metrics at each scrape (see sample()).
+  private accepted = 0;
+  private bytesUp = 0;
+  private bytesDown = 0;
+  private reported = { accepted: 0, up: 0, down: 0 };
 
   constructor(
     readonly name: string,
@@ -44,6 +89,7 @@ export class LiveProxy implements ConnectionHost {
     readonly protocol: 'tcp' | 'http',
     readonly log: Logger,
     private readonly metrics: ProxyMetrics,
+    private readonly backlog: number = systemBacklog(),
   ) {
     parseAddress(listen, 'listen');
     this.listen = listen;
@@ -54,7 +100,9 @@ export class LiveProxy implements ConnectionHost {
   async start(): Promise<void> {
     if (this.server) return;
     const { host, port } = parseAddress(this.listen, 'listen');
-    const server = createServer({ allowHalfOpen: true, noDelay: true }, (socket) => this.accept(socket));
+    // pauseOnConnect: nothing is read from an accepted socket before its handle moves (./onread-socket.ts),
+    // for the case where the listener's accepted handles cannot be taken before they become Sockets.
+    const server = createServer({ allowHalfOpen: true, noDelay: true, pauseOnConnect: true }, (socket) => this.accept(socket));
     await new Promise<void>((resolve, reject) => {
       server.once('error', (error: NodeJS.ErrnoException) => {
         if (error.code === 'EADDRINUSE') reject(new ProxyApiError(`listen address ${this.listen} is already in use`, 409));
@@ -62,11 +110,13 @@ export class LiveProxy implements ConnectionHost {
           reject(new ProxyApiError(`cannot listen on ${this.listen}: ${error.code}`, 400));
         else reject(error);
       });
-      server.listen({ host, port }, () => resolve());
+      server.listen({ host, port, backlog: this.backlog }, () => resolve());
     });
+    takeAccepted(server, (accepted) => this.accept(accepted));
     server.on('error', (error) => this.log.error({ proxy: this.name, err: error.message }, 'listener error'));
     const bound = server.address();
-    if (bound && typeof bound === 'object') this.listen = formatAddress(host, bound.port);
+    // The address actually bound, as Toxiproxy reports it: "localhost:6380" becomes "127.0.0.1:6380".
+    if (bound && typeof bound === 'object') this.listen = formatAddress(bound.address, bound.port);
     this.server = server;
     this.enabled = true;
     this.log.info({ proxy: this.name, listen: this.listen, upstream: this.upstream }, 'proxy listening');
@@ -77,6 +127,7 @@ export class LiveProxy implements ConnectionHost {
     const server = this.server;
     this.server = null;
     // Each destroyed connection reports itself closed (onClosed), which keeps the gauges right.
+    admission.forget(this);
     for (const connection of this.connections) connection.destroy();
     if (server) await new Promise<void>((resolve) => server.close(() => resolve()));
   }
@@ -86,9 +137,10 @@ export class LiveProxy implements ConnectionHost {
     this.upstream = upstream;
   }
 
-  /** Re-links every live connection after a toxic was added, updated or removed. */
-  toxicsChanged(): void {
-    for (const connection of this.connections) connection.sync();
+  /** Re-links every live connection after a toxic was added, updated or removed (`removed`). */
+  toxicsChanged(removed?: ToxicEntry): void {
+    const gone = removed ? new Set([String(removed.id)]) : undefined;
+    for (const connection of this.connections) connection.sync(gone);
   }
 
   plan(connection: Connection, stream: Stream): PlannedStage[] {
@@ -103,15 +155,10 @@ export class LiveProxy implements ConnectionHost {
     }
     for (const toxic of this.toxics) {
       if (toxic.kind.scope !== 'stream' || toxic.stream !== stream) continue;
-      let drawn = connection.draws.get(toxic.id);
-      if (drawn === undefined) {
-        drawn = Math.random() < toxic.toxicity;
-        connection.draws.set(toxic.id, drawn);
-      }
-      if (!drawn) continue;
+      if (!connection.draw(toxic.id, toxic.toxicity)) continue;
       plan.push({
         id: String(toxic.id),
-        create: (context) => toxic.kind.stage!({ attributes: toxic.attributes, context }),
+        create: (context) => toxic.kind.stage!({ attributes: toxic.attributes, context, state: connection.stateFor(toxic.uid) }),
       });
     }
     return plan;
@@ -122,15 +169,27 @@ export class LiveProxy implements ConnectionHost {
   }
 
   onClosed(connection: Connection): void {
-    if (!this.connections.delete(connection)) return;
-    this.countBytes(connection);
-    this.metrics.activeConnections.dec({ proxy: this.name });
+    if (this.connections.delete(connection)) {
+      this.takeBytes(connection);
+      admission.release();
+    }
   }
 
-  countBytes(connection: Connection): void {
+  /** At each scrape: connections and bytes, counted in plain numbers on the data path, go into the metrics. */
+  sample(): void {
+    for (const connection of this.connections) this.takeBytes(connection);
+    const labels = { proxy: this.name };
+    if (this.accepted > this.reported.accepted) this.metrics.connections.inc(labels, this.accepted - this.reported.accepted);
+    if (this.bytesUp > this.reported.up) this.metrics.bytes.inc({ ...labels, direction: 'upstream' }, this.bytesUp - this.reported.up);
+    if (this.bytesDown > this.reported.down) this.metrics.bytes.inc({ ...labels, direction: 'downstream' }, this.bytesDown - this.reported.down);
+    this.reported = { accepted: this.accepted, up: this.bytesUp, down: this.bytesDown };
+    this.metrics.activeConnections.set(labels, this.connections.size);
+  }
+
+  private takeBytes(connection: Connection): void {
     const { up, down } = connection.takeBytes();
-    if (up > 0) this.metrics.bytes.inc({ proxy: this.name, direction: 'upstream' }, up);
-    if (down > 0) this.metrics.bytes.inc({ proxy: this.name, direction: 'downstream' }, down);
+    this.bytesUp += up;
+    this.bytesDown += down;
   }
 
   view(): Proxy {
@@ -144,11 +203,14 @@ export class LiveProxy implements ConnectionHost {
     };
   }
 
-  private accept(socket: Socket): void {
-    this.metrics.connections.inc({ proxy: this.name });
-    this.metrics.activeConnections.inc({ proxy: this.name });
-    this.connections.add(new Connection(socket, this));
+  private accept(accepted: Accepted): void {
+    admission.admit(this, accepted, this.startConnection);
   }
+
+  private readonly startConnection = (accepted: Accepted): void => {
+    this.accepted++;
+    this.connections.add(new Connection(accepted, this));
+  };
 }
 
 export function toxicView(entry: ToxicEntry): Toxic {

@@ -3,7 +3,7 @@ import { isLoopbackAddress } from '../control-plane/guard.js';
 import { LeaseBook, LeaseNotFoundError } from '../leases/lease-book.js';
 import { createLogger, type Logger } from '../observe/log.js';
 import { startControlApi, type ControlApi } from './api.js';
-import { LiveProxy, newToxicId, parseAddress, toxicView } from './live-proxy.js';
+import { LiveProxy, newToxicId, parseAddress, sameListen, systemBacklog, toxicView } from './live-proxy.js';
 import { ProxyMetrics } from './metrics.js';
 import { toxicKinds } from './toxics/registry.js';
 import type { ToxicEntry } from './toxics/toxic.js';
@@ -28,6 +28,8 @@ export interface ProxyServerOptions {
   config?: ProxySpec[];
   /** More names the control API is reached by, beyond loopback and its own address (see src/control-plane/guard.ts). */
   allowedHosts?: readonly string[];
+  /** Accept queue length of every proxy's listener; default: as long as the system allows (somaxconn). */
+  backlog?: number;
 }
 
 const require = createRequire(import.meta.url);
@@ -43,7 +45,11 @@ export class ProxyServer implements ProxyControl {
   private api: ControlApi | null = null;
 
   /** `hasToken`: whether the control API requires a token; without one, data-plane listens stay on loopback. */
-  private constructor(readonly log: Logger, private readonly hasToken: boolean) {
+  private constructor(
+    readonly log: Logger,
+    private readonly hasToken: boolean,
+    private readonly backlog: number,
+  ) {
     this.metrics = new ProxyMetrics(() => this.sample());
     this.leases = new LeaseBook({
       onEnd: (lease, reason, errors) => {
@@ -64,7 +70,9 @@ export class ProxyServer implements ProxyControl {
     if (!isLoopbackAddress(host) && !options.token) {
       throw new ProxyApiError(`the control API may listen on ${host} only with an access token (--token)`, 400);
     }
-    const server = new ProxyServer(options.logger ?? createLogger('proxy'), Boolean(options.token));
+    const backlog = options.backlog ?? systemBacklog();
+    if (!Number.isInteger(backlog) || backlog < 1) throw new ProxyApiError(`backlog must be a positive whole number, got ${backlog}`, 400);
+    const server = new ProxyServer(options.logger ?? createLogger('proxy'), Boolean(options.token), backlog);
     try {
       if (options.config) await server.populate(options.config);
       server.api = await startControlApi(server, { host, port, token: options.token, allowedHosts: options.allowedHosts });
@@ -106,15 +114,16 @@ export class ProxyServer implements ProxyControl {
   async createProxy(spec: ProxySpec): Promise<Proxy> {
     const input = checkSpec(spec, this.hasToken);
     if (this.proxies.has(input.name)) throw new ProxyApiError('proxy already exists', 409);
-    const proxy = new LiveProxy(input.name, input.listen, input.upstream, input.protocol ?? 'tcp', this.log, this.metrics);
+    const proxy = new LiveProxy(input.name, input.listen, input.upstream, input.protocol ?? 'tcp', this.log, this.metrics, this.backlog);
     if (input.enabled !== false) await proxy.start();
     this.proxies.set(proxy.name, proxy);
     return proxy.view();
   }
 
-  async updateProxy(name: string, patch: Partial<Omit<ProxySpec, 'name'>>): Promise<Proxy> {
+  async updateProxy(name: string, body: Partial<Omit<ProxySpec, 'name'>>): Promise<Proxy> {
     const proxy = this.mustGet(name);
-    if (!patch || typeof patch !== 'object') throw new ProxyApiError('bad request body: expected a proxy object', 400);
+    if (!body || typeof body !== 'object' || Array.isArray(body)) throw new ProxyApiError('bad request body: expected a proxy object', 400);
+    const patch = withoutNulls(body);
     checkFieldTypes(patch);
     if (patch.protocol !== undefined && patch.protocol !== proxy.protocol) {
       throw new ProxyApiError('protocol cannot change; delete the proxy and create it again', 400);
@@ -124,7 +133,7 @@ export class ProxyServer implements ProxyControl {
     checkListen(listen, this.hasToken);
     parseAddress(upstream, 'upstream');
     const enabled = patch.enabled ?? proxy.enabled;
-    if (listen !== proxy.listen || upstream !== proxy.upstream) {
+    if (!(await sameListen(listen, proxy.listen)) || upstream !== proxy.upstream) {
       // A changed address means new connections: stop, re-address, start (as Toxiproxy does).
       await proxy.stop();
       proxy.listen = listen;
@@ -140,16 +149,30 @@ export class ProxyServer implements ProxyControl {
     for (const toxic of proxy.toxics) this.detach(toxic);
     this.proxies.delete(name);
     await proxy.stop();
+    // Its last counts go out with it; its gauge no longer counts connections.
+    proxy.sample();
+    this.metrics.activeConnections.set({ proxy: name }, 0);
   }
 
-  /** Toxiproxy's populate: create or replace; a proxy with the same name, listen and upstream is kept. */
+  /**
+   * Toxiproxy's populate: create or replace; a proxy with the same name, listen and upstream is kept (with
+   * its toxics and connections). Unlike Toxiproxy, every entry is checked before any is touched.
+   */
   async populate(specs: ProxySpec[]): Promise<Proxy[]> {
     if (!Array.isArray(specs)) throw new ProxyApiError('bad request body: expected a JSON array of proxies', 400);
-    const inputs = specs.map((spec) => checkSpec(spec, this.hasToken));
+    const inputs = specs.map((spec, index) => {
+      try {
+        return checkSpec(spec, this.hasToken);
+      } catch (error) {
+        // Toxiproxy's words, with the entry counted from 1: "missing required field: name at proxy 2".
+        if (error instanceof ProxyApiError) throw new ProxyApiError(`${error.message} at proxy ${index + 1}`, error.status);
+        throw error;
+      }
+    });
     const result: Proxy[] = [];
     for (const input of inputs) {
       const existing = this.proxies.get(input.name);
-      if (existing && existing.listen === input.listen && existing.upstream === input.upstream) {
+      if (existing && existing.upstream === input.upstream && (await sameListen(input.listen, existing.listen))) {
         result.push(existing.view());
         continue;
       }
@@ -167,23 +190,34 @@ export class ProxyServer implements ProxyControl {
     return toxicView(this.mustGetToxic(this.mustGet(proxy), name));
   }
 
-  async addToxic(proxyName: string, spec: ToxicSpec, options: { lease?: string } = {}): Promise<Toxic> {
+  async addToxic(proxyName: string, body: ToxicSpec, options: { lease?: string } = {}): Promise<Toxic> {
     const proxy = this.mustGet(proxyName);
-    if (!spec || typeof spec !== 'object') throw new ProxyApiError('bad request body: expected a toxic object', 400);
-    const kind = toxicKinds.get(spec.type);
+    if (!body || typeof body !== 'object' || Array.isArray(body)) throw new ProxyApiError('bad request body: expected a toxic object', 400);
+    // Toxiproxy's clients send null for what they leave out (the Go client: "attributes": null), which
+    // Toxiproxy reads as "not given"; so do we. The checks run in Toxiproxy's order, so the same mistake
+    // gets the same answer: stream, type, name taken (409), then attributes.
+    const spec = withoutNulls(body);
+    // Toxiproxy reads the stream in any case ("UpStream"), and names a nameless toxic with it as sent.
+    const sentStream = spec.stream as unknown;
+    const lower = typeof sentStream === 'string' ? sentStream.toLowerCase() : sentStream;
+    if (lower !== undefined && lower !== 'upstream' && lower !== 'downstream') {
+      throw new ProxyApiError('stream was invalid, can be either upstream or downstream', 400);
+    }
+    const given = lower as Stream | undefined;
+    const kind = toxicKinds.get(spec.type ?? '');
     if (!kind) {
-      throw new ProxyApiError(`invalid toxic type: "${spec.type}"; known types: ${[...toxicKinds.keys()].join(', ')}`, 400);
+      throw new ProxyApiError(`invalid toxic type: "${spec.type ?? ''}"; known types: ${[...toxicKinds.keys()].join(', ')}`, 400);
     }
     if (spec.name !== undefined && typeof spec.name !== 'string') {
       throw new ProxyApiError(`name must be a string, got ${JSON.stringify(spec.name)}`, 400);
     }
-    if (spec.attributes !== undefined && (spec.attributes === null || typeof spec.attributes !== 'object' || Array.isArray(spec.attributes))) {
+    if (spec.attributes !== undefined && (typeof spec.attributes !== 'object' || Array.isArray(spec.attributes))) {
       throw new ProxyApiError(`attributes must be an object, got ${JSON.stringify(spec.attributes)}`, 400);
     }
-    const stream = spec.stream ?? (kind.scope === 'request' ? 'upstream' : 'downstream');
-    const name = spec.name || `${kind.type}_${stream}`;
-    const entry = this.buildEntry(proxy, { ...spec, name, stream }, spec.attributes ?? {});
+    const stream: Stream = given ?? (kind.scope === 'request' ? 'upstream' : 'downstream');
+    const name = spec.name || `${kind.type}_${typeof sentStream === 'string' ? sentStream : stream}`;
     if (proxy.toxics.some((toxic) => toxic.name === name)) throw new ProxyApiError('toxic already exists', 409);
+    const entry = this.buildEntry(proxy, { ...spec, type: kind.type, name, stream }, spec.attributes ?? {});
     if (options.lease !== undefined) {
       if (!this.leases.has(options.lease)) throw new ProxyApiError(new LeaseNotFoundError(options.lease).message, 404);
       const key = this.leases.hold(options.lease, {
@@ -198,11 +232,15 @@ export class ProxyServer implements ProxyControl {
     return toxicView(entry);
   }
 
-  async updateToxic(proxyName: string, name: string, patch: Partial<ToxicSpec>): Promise<Toxic> {
+  async updateToxic(proxyName: string, name: string, body: Partial<ToxicSpec>): Promise<Toxic> {
     const proxy = this.mustGet(proxyName);
     const old = this.mustGetToxic(proxy, name);
-    const attributes = { ...old.attributes, ...(patch?.attributes ?? {}) };
-    const entry = this.buildEntry(proxy, { ...old, toxicity: patch?.toxicity ?? old.toxicity }, attributes);
+    const patch = body && typeof body === 'object' ? withoutNulls(body) : {};
+    if (patch.attributes !== undefined && (typeof patch.attributes !== 'object' || Array.isArray(patch.attributes))) {
+      throw new ProxyApiError(`attributes must be an object, got ${JSON.stringify(patch.attributes)}`, 400);
+    }
+    const attributes = { ...old.attributes, ...(patch.attributes ?? {}) };
+    const entry = this.buildEntry(proxy, { ...old, toxicity: patch.toxicity ?? old.toxicity }, attributes, old.uid);
     entry.lease = old.lease;
     proxy.toxics[proxy.toxics.indexOf(old)] = entry;
     proxy.toxicsChanged();
@@ -261,11 +299,9 @@ export class ProxyServer implements ProxyControl {
     proxy: LiveProxy,
     spec: { name: string; type: string; stream: Stream; toxicity?: number },
     rawAttributes: Record<string, unknown>,
+    uid?: number,
   ): ToxicEntry {
     const kind = toxicKinds.get(spec.type)!;
-    if (spec.stream !== 'upstream' && spec.stream !== 'downstream') {
-      throw new ProxyApiError('stream was invalid, can be either upstream or downstream', 400);
-    }
     const toxicity = spec.toxicity ?? 1;
     if (typeof toxicity !== 'number' || !(toxicity >= 0 && toxicity <= 1)) {
       throw new ProxyApiError(`toxicity must be a number between 0 and 1, got ${JSON.stringify(spec.toxicity)}`, 400);
@@ -285,7 +321,8 @@ export class ProxyServer implements ProxyControl {
       );
       throw new ProxyApiError(`bad attributes for ${kind.type} toxic "${spec.name}": ${issues.join('; ')}`, 400);
     }
-    return { id: newToxicId(), name: spec.name, type: kind.type, stream: spec.stream, toxicity, attributes: parsed.data, kind };
+    const id = newToxicId();
+    return { id, uid: uid ?? id, name: spec.name, type: kind.type, stream: spec.stream, toxicity, attributes: parsed.data, kind };
   }
 
   /** The lease ran out (or was released): remove the toxic if it is still the one the lease holds. */
@@ -301,7 +338,7 @@ export class ProxyServer implements ProxyControl {
 
   private drop(proxy: LiveProxy, entry: ToxicEntry, message: string): void {
     proxy.toxics = proxy.toxics.filter((toxic) => toxic !== entry);
-    proxy.toxicsChanged();
+    proxy.toxicsChanged(entry);
     this.log.info({ proxy: proxy.name, toxic: entry.name, lease: entry.lease?.id }, message);
   }
 
@@ -318,8 +355,9 @@ export class ProxyServer implements ProxyControl {
   }
 
   private sample(): void {
+    this.metrics.activeToxics.reset();
     for (const proxy of this.proxies.values()) {
-      for (const connection of proxy.connections) proxy.countBytes(connection);
+      proxy.sample();
       for (const toxic of proxy.toxics) {
         this.metrics.activeToxics.inc({ proxy: proxy.name, type: toxic.type, leased: toxic.lease ? 'yes' : 'no' });
       }
@@ -327,8 +365,14 @@ export class ProxyServer implements ProxyControl {
   }
 }
 
-function checkSpec(spec: ProxySpec, hasToken: boolean): ProxySpec {
-  if (!spec || typeof spec !== 'object') throw new ProxyApiError('bad request body: expected a proxy object', 400);
+/** Toxiproxy's clients send null for fields they leave out; Toxiproxy (Go's JSON decoding) reads them as not given. */
+function withoutNulls<T extends object>(body: T): Partial<T> {
+  return Object.fromEntries(Object.entries(body).filter(([, value]) => value !== null)) as Partial<T>;
+}
+
+function checkSpec(body: ProxySpec, hasToken: boolean): ProxySpec {
+  if (!body || typeof body !== 'object' || Array.isArray(body)) throw new ProxyApiError('bad request body: expected a proxy object', 400);
+  const spec = withoutNulls(body) as ProxySpec;
   if (typeof spec.name !== 'string' || spec.name.length < 1) throw new ProxyApiError('missing required field: name', 400);
   checkFieldTypes(spec);
   if (typeof spec.upstream !== 'string' || spec.upstream.length < 1) {

@@ -134,7 +134,7 @@ test('populate creates proxies from Toxiproxy config and keeps identical ones', 
   assert.equal(again[0].listen, first[0].listen);
   await assert.rejects(client.populate([{ name: 'three', listen: '127.0.0.1:0' } as never]), {
     status: 400,
-    message: 'missing required field: upstream',
+    message: 'missing required field: upstream at proxy 1',
   });
   await client.reset();
   assert.equal(Object.keys(await client.listProxies()).length, 2);

@@ -3,6 +3,8 @@ import { once } from 'node:events';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { test } from 'node:test';
 import { connectProxy } from '../../src/proxy/client.js';
 import { spawnGameday } from '../cli-process.js';
@@ -44,4 +46,34 @@ test('gameday proxy refuses a bad config with the file, line, column and field, 
   const [brokenCode] = await once(broken.child, 'exit');
   assert.equal(brokenCode, 3);
   assert.match(broken.stderr(), /proxies\.json:1:\d+: not valid JSON/);
+});
+
+/** The accept queue length the kernel gave the socket listening on `port` (ss: Send-Q of a listener). */
+function acceptQueue(port: number): number {
+  const line = execFileSync('ss', ['-ltnH', `sport = :${port}`], { encoding: 'utf8' }).trim();
+  return Number(line.split(/\s+/)[2]);
+}
+
+test('gameday proxy listens with the longest accept queue the system allows, or the one --backlog asks for', async (t) => {
+  const echo = await startEcho();
+  const dir = mkdtempSync(join(tmpdir(), 'gameday-proxy-'));
+  t.after(async () => (await echo.close(), rmSync(dir, { recursive: true, force: true })));
+  const config = join(dir, 'proxies.json');
+  writeFileSync(config, JSON.stringify([{ name: 'echo', listen: '127.0.0.1:0', upstream: `127.0.0.1:${echo.port}` }]));
+  const somaxconn = Number(readFileSync('/proc/sys/net/core/somaxconn', 'utf8'));
+  for (const [args, expected] of [
+    [[], somaxconn],
+    [['--backlog', '7'], 7],
+  ] as const) {
+    const { child, stdout: out } = spawnGameday(['proxy', '--listen', '127.0.0.1:0', '--config', config, ...args], dir);
+    t.after(() => child.kill('SIGKILL'));
+    while (!/echo: /.test(out())) await once(child.stdout!, 'data');
+    assert.equal(acceptQueue(Number(/echo: 127\.0\.0\.1:(\d+)/.exec(out())![1])), expected);
+    child.kill('SIGTERM');
+    await once(child, 'exit');
+  }
+  const bad = spawnGameday(['proxy', '--listen', '127.0.0.1:0', '--backlog', 'lots'], dir);
+  const [code] = await once(bad.child, 'exit');
+  assert.equal(code, 3);
+  assert.match(bad.stderr(), /--backlog must be a positive whole number, got "lots"/);
 });

@@ -7,7 +7,8 @@ const attributes = z.strictObject({
 });
 type Attributes = z.infer<typeof attributes>;
 
-// Sends at most 100 ms worth of bytes at a time and spaces the slices so the long-run rate is `rate`.
+// Sends at most 100 ms worth of bytes at a time, each slice when the line would have finished carrying
+// it (as Toxiproxy does), so the long-run rate is `rate` and 480 KB at 1000 KB/s take 480 ms.
 class BandwidthStage extends QueuedStage {
   private nextFree = 0;
 
@@ -26,9 +27,8 @@ class BandwidthStage extends QueuedStage {
     const slice = Math.max(1, bytesPerMs * 100);
     for (let offset = 0; offset < chunk.length; offset += slice) {
       const piece = chunk.subarray(offset, offset + slice);
-      const start = Math.max(performance.now(), this.nextFree);
-      this.nextFree = start + piece.length / bytesPerMs;
-      this.queue.at(start, () => this.next.push(piece));
+      this.nextFree = Math.max(performance.now(), this.nextFree) + piece.length / bytesPerMs;
+      this.queue.at(this.nextFree, () => this.next.push(piece));
     }
   }
 }

@@ -9,7 +9,13 @@ type Attributes = z.infer<typeof attributes>;
 
 // Each chunk is held for latency ± jitter from the moment it arrived; the queue keeps chunks in order,
 // so a chunk that drew a shorter jitter waits for the one before it (Toxiproxy does the same).
+//
+// Latency must not cap throughput: a sender that keeps the line full has a whole latency period of data in
+// flight, so the stage may hold up to 32 MiB (Toxiproxy buffers 1024 chunks of up to 32 KiB) before the
+// sender is slowed down — 320 MiB/s at 100 ms.
 class LatencyStage extends QueuedStage {
+  readonly holdLimit = 32 << 20;
+
   constructor(private readonly options: StageOptions<Attributes>) {
     super();
   }

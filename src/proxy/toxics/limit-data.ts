@@ -6,13 +6,22 @@ const attributes = z.strictObject({
 });
 type Attributes = z.infer<typeof attributes>;
 
-// Lets exactly `bytes` bytes through (counted from when this connection got the toxic), then closes.
+// Lets exactly `bytes` bytes through (counted from when this connection got the toxic), then closes. The
+// count is the connection's state for this toxic, so updating `bytes` on a live connection keeps what
+// already passed (as in Toxiproxy): raising the limit lets the difference through.
 class LimitDataStage extends PassStage {
-  private passed = 0;
   private closed = false;
 
   constructor(private readonly options: StageOptions<Attributes>) {
     super();
+  }
+
+  private get passed(): number {
+    return (this.options.state.passed as number | undefined) ?? 0;
+  }
+
+  private set passed(bytes: number) {
+    this.options.state.passed = bytes;
   }
 
   override push(chunk: Buffer): void {

@@ -4,6 +4,7 @@ import { httpDelay } from './http-delay.js';
 import { httpError } from './http-error.js';
 import { latency } from './latency.js';
 import { limitData } from './limit-data.js';
+import { noop } from './noop.js';
 import { resetPeer } from './reset-peer.js';
 import { slicer } from './slicer.js';
 import { slowClose } from './slow-close.js';
@@ -20,6 +21,7 @@ const kinds: ToxicKind<any>[] = [
   resetPeer,
   slicer,
   limitData,
+  noop,
   httpError,
   httpDelay,
   httpAbort,

@@ -7,7 +7,9 @@ const attributes = z.strictObject({
 });
 type Attributes = z.infer<typeof attributes>;
 
-// Swallows every byte (and the FIN) so the peer sees silence; closes the connection after `timeout`.
+// Swallows every byte so the peer sees silence; closes the connection after `timeout`. As in Toxiproxy,
+// removing the toxic closes the connections it held (their streams lost bytes, so they must not go on),
+// and a FIN from the sender still closes the other side.
 class TimeoutStage extends PassStage {
   private timer: NodeJS.Timeout | null = null;
 
@@ -22,8 +24,10 @@ class TimeoutStage extends PassStage {
     this.options.context.discard(chunk.length);
   }
 
-  override end(): void {
-    if (this.passing) this.next.end();
+  remove(): void {
+    this.stop();
+    this.passing = true;
+    this.options.context.close();
   }
 
   override drain(): void {

@@ -1,6 +1,7 @@
 import type { z } from 'zod';
 import type { Logger } from '../../observe/log.js';
 import type { Stream } from '../types.js';
+import { dueClock, type Wakeable } from './clock.js';
 
 // STYLE §1 (Toxiproxy): one kind of trouble = one small file behind one interface, listed in
 // ./registry.ts. The control API, the docs and the server only look names up in that table.
@@ -34,16 +35,25 @@ export interface StageContext {
 export interface Stage extends Sink {
   /** Set by the link whenever the chain is re-linked. */
   next: Sink;
-  /** The toxic was removed: hand everything still held to `next` now, in order, and pass through from then on. */
+  /** The toxic no longer applies here: hand everything still held to `next` now, in order, and pass through from then on. */
   drain(): void;
+  /** The toxic was removed from the proxy (by hand, by /reset, by its lease); defaults to drain(). */
+  remove?(): void;
   /** The connection is gone: cancel timers, drop what is held. */
   destroy(): void;
+  /** Bytes this stage may hold before the link slows the sender down (default 1 MiB). */
+  readonly holdLimit?: number;
 }
 
 /** Everything a toxic kind needs to know about one instance of it. */
 export interface StageOptions<A> {
   attributes: A;
   context: StageContext;
+  /**
+   * This connection's state for this toxic, kept when the toxic is updated (as Toxiproxy keeps a stateful
+   * toxic's state): `limit_data` counts the bytes it let through here.
+   */
+  state: Record<string, unknown>;
 }
 
 /** A kind of toxic: its attribute schema (zod, with Toxiproxy's defaults) and how it builds a stage. */
@@ -64,9 +74,13 @@ export interface ToxicKind<A = Record<string, unknown>> {
   share?(attributes: A): number;
 }
 
-/** A toxic in place on a proxy. `id` changes on every update so live connections rebuild its stage. */
+/**
+ * A toxic in place on a proxy. `id` changes on every update so live connections rebuild its stage (and draw
+ * its toxicity again); `uid` stays for the toxic's lifetime and keys its per-connection state.
+ */
 export interface ToxicEntry {
   id: number;
+  uid: number;
   name: string;
   type: string;
   stream: Stream;
@@ -112,56 +126,65 @@ export class PassStage implements Stage {
 
 /**
  * A first-in first-out queue of deliveries, each due at a time that never goes backwards, so nothing
- * is reordered. One timer for the head of the queue, not one per chunk.
+ * is reordered. The queue asks the clock to wake it for its head only, not once per chunk.
  */
-export class TimedQueue {
+export class TimedQueue implements Wakeable {
   private readonly items: Array<{ due: number; run: () => void }> = [];
-  private timer: NodeJS.Timeout | null = null;
+  private head = 0;
   private lastDue = 0;
 
   get size(): number {
-    return this.items.length;
+    return this.items.length - this.head;
   }
 
-  /** Runs `run` at `due` (ms since epoch, performance clock) or after everything queued before it. */
+  /** Runs `run` at `due` (performance.now() time) or after everything queued before it. */
   at(due: number, run: () => void): void {
     const when = Math.max(due, this.lastDue);
     this.lastDue = when;
-    if (this.items.length === 0 && when <= performance.now()) {
+    if (this.size === 0 && when <= performance.now()) {
       run();
       return;
     }
     this.items.push({ due: when, run });
-    if (this.items.length === 1) this.arm();
+    if (this.size === 1) this.arm();
   }
 
   /** Runs everything now, in order (the toxic was removed). */
   flush(): void {
-    if (this.timer) clearTimeout(this.timer);
-    this.timer = null;
-    for (const item of this.items.splice(0)) item.run();
+    dueClock.cancel(this);
+    while (this.size > 0) this.shift().run();
     this.lastDue = 0;
   }
 
   clear(): void {
-    if (this.timer) clearTimeout(this.timer);
-    this.timer = null;
+    dueClock.cancel(this);
     this.items.length = 0;
+    this.head = 0;
+  }
+
+  wake(now: number): void {
+    // Everything already due goes out in one turn; the rest waits for its time.
+    while (this.size > 0 && this.items[this.head].due <= now) this.shift().run();
+    this.arm();
+  }
+
+  private shift(): { due: number; run: () => void } {
+    const item = this.items[this.head++];
+    // Compacted now and then rather than shifted per item: a busy queue holds thousands of chunks.
+    if (this.head === this.items.length) {
+      this.items.length = 0;
+      this.head = 0;
+    } else if (this.head >= 1024) {
+      this.items.splice(0, this.head);
+      this.head = 0;
+    }
+    return item;
   }
 
   private arm(): void {
-    const head = this.items[0];
-    // An infinite due date (bandwidth 0) waits for flush(); setTimeout would treat it as 1 ms.
-    if (!head || !Number.isFinite(head.due)) return;
-    this.timer = setTimeout(() => this.fire(), Math.min(2 ** 31 - 1, Math.max(0, head.due - performance.now())));
-  }
-
-  private fire(): void {
-    this.timer = null;
-    const now = performance.now();
-    // Everything already due goes out in one turn; the rest waits for the next timer.
-    while (this.items.length > 0 && this.items[0].due <= now + 0.5) this.items.shift()!.run();
-    this.arm();
+    const next = this.items[this.head];
+    // An infinite due date (bandwidth 0) waits for flush().
+    if (next && Number.isFinite(next.due)) dueClock.at(this, next.due);
   }
 }
 
