@@ -1,6 +1,9 @@
 import assert from 'node:assert/strict';
-import { test } from 'node:test';
+import { test, type TestContext } from 'node:test';
 import { request } from 'undici';
+import { tempHome } from '../cli-process.js';
+import { startServe, stopServe } from '../control-room-browser.js';
+import { SHOP_STATUS_YAML } from '../incidents/helpers.js';
 import { beyondLoopback, serverKinds } from './servers.js';
 
 // Safe from the browser next door (issue 15): every server of ours refuses a request that names it by a
@@ -121,4 +124,75 @@ test("the proxy keeps refusing browsers as Toxiproxy does, before it looks at an
   });
   assert.deepEqual(refused, { status: 403, json: { error: 'User agent not allowed', status: 403 } });
   assert.deepEqual((await send(`http://127.0.0.1:${port}/proxies`)).json, {});
+});
+
+// The control room as `gameday serve` runs it: beside the levers it serves pages with forms (so a browser's
+// change must also carry the form token), the status page, incidents, COEs and the dashboard. The guard runs
+// before every module, so each module's pages, APIs and forms are refused alike; the requests a foreign page
+// could make (a rebound name, a cross-site form or fetch) change nothing, and the command line still acts.
+const SERVE_READS = ['/', '/levers', '/status', '/incidents', '/coes', '/api/v2/summary.json', '/api/incidents', '/api/coes', '/metrics'];
+const SERVE_CHANGES: Array<{ path: string; body: unknown }> = [
+  { path: '/api/incidents', body: { title: 'forged', severity: 'SEV1', by: 'mallory' } },
+  { path: '/incidents', body: { title: 'forged', severity: 'SEV1', by: 'mallory' } },
+  { path: '/api/alertmanager', body: { status: 'firing', alerts: [{ status: 'firing', labels: { alertname: 'forged' } }] } },
+  { path: '/api/status/components/checkout/declarations', body: { message: 'forged', author: 'mallory' } },
+  { path: '/levers/disable-ads/pull', body: { by: 'mallory', reason: 'forged' } },
+  { path: '/levers/disable-ads/change', body: { action: 'pull', by: 'mallory', reason: 'forged' } },
+  { path: '/runs/none/halt', body: {} },
+];
+
+async function servedHome(t: TestContext, args: string[]): Promise<string> {
+  const home = tempHome('gameday-edge-serve-');
+  t.after(() => home.remove());
+  home.write('levers.yaml', 'levers:\n  - { name: disable-ads, description: stop calling the ad service }\n');
+  home.write('status.yaml', SHOP_STATUS_YAML);
+  // A later --listen wins over the helper's loopback one.
+  const { serve, base } = await startServe(home.dir, ['--status', 'status.yaml', ...args]);
+  t.after(() => stopServe(serve));
+  return `http://127.0.0.1:${new URL(base).port}`;
+}
+
+/** Nothing a refused request could have written: no incident, the lever as declared, no declaration on the status page. */
+async function assertUntouched(base: string): Promise<void> {
+  assert.deepEqual((await send(`${base}/api/incidents`)).json.open, []);
+  assert.equal((await send(`${base}/levers/disable-ads`)).json.state, 'reset');
+  assert.doesNotMatch(await (await request(`${base}/status`)).body.text(), /forged|mallory/);
+}
+
+test('the control room of `gameday serve` (pages, levers, status page, incidents, COEs) refuses a foreign Host and a cross-site change on every module; the command line still acts', { timeout: 60_000 }, async (t) => {
+  const base = await servedHome(t, []);
+  const port = new URL(base).port;
+  for (const path of SERVE_READS) {
+    assert.equal((await request(`${base}${path}`)).statusCode, 200, path);
+    const rebound = await send(`${base}${path}`, { headers: { host: `evil.example:${port}` } });
+    assert.equal(rebound.status, 403, path);
+    assert.match(rebound.json.error, /not to "evil\.example:\d+" \(Host header\)/, path);
+  }
+  for (const { path, body } of SERVE_CHANGES) {
+    assert.equal((await send(`${base}${path}`, { method: 'POST', body, headers: { host: `evil.example:${port}` } })).status, 403, `${path} by a rebound name`);
+    const crossSite = await send(`${base}${path}`, { method: 'POST', body, headers: { origin: 'http://evil.example', 'user-agent': 'Mozilla/5.0 Chrome/120' } });
+    assert.equal(crossSite.status, 403, `${path} from another site`);
+    assert.match(crossSite.json.error, /from another site's page/, path);
+    assert.equal((await send(`${base}${path}`, { method: 'POST', body, headers: { 'sec-fetch-site': 'cross-site' } })).status, 403, `${path} said cross-site`);
+    // Our own origin without the form token: a page that copied our markup, or a script injected into one.
+    assert.equal((await send(`${base}${path}`, { method: 'POST', body, headers: { origin: base, 'sec-fetch-site': 'same-origin' } })).status, 403, `${path} without the form token`);
+  }
+  await assertUntouched(base);
+  const cli = await send(`${base}/api/incidents`, { method: 'POST', body: { title: 'Checkout is slow', severity: 'SEV3', by: 'alice' } });
+  assert.equal(cli.status, 201, 'a client that sends no Origin (the CLI, curl, a script) declares');
+});
+
+test('the control room of `gameday serve` bound beyond loopback answers 401 on every module without its token', { timeout: 60_000 }, async (t) => {
+  const { bind } = beyondLoopback();
+  const base = await servedHome(t, ['--listen', `${bind}:0`, '--token', 's3cret']);
+  const bearer = { authorization: 'Bearer s3cret' };
+  for (const path of SERVE_READS) {
+    const anonymous = await send(`${base}${path}`);
+    assert.equal(anonymous.status, 401, path);
+    assert.match(anonymous.json.error, /missing or wrong access token/);
+    assert.equal((await request(`${base}${path}`, { headers: bearer })).statusCode, 200, `${path} with the token`);
+  }
+  for (const { path, body } of SERVE_CHANGES) assert.equal((await send(`${base}${path}`, { method: 'POST', body })).status, 401, path);
+  assert.deepEqual((await send(`${base}/api/incidents`, { headers: bearer })).json.open, []);
+  assert.equal((await send(`${base}/levers/disable-ads`, { headers: bearer })).json.state, 'reset');
 });

@@ -293,6 +293,7 @@ method:
   await run.waitFor(/Ctrl-C stops it/, 120_000);
   assert.match(run.stdout(), /verdict: HELD \(exit 0\)/);
   assert.match(run.stdout(), /shop page \(via the region gateway\)\s+http:\/\/127\.0\.0\.1:8080\/product\/42/);
+  assert.match(run.stdout(), /dashboard \(runs, live view, levers\) http:\/\/127\.0\.0\.1:8475\//);
 
   const proxies = (await (await fetch('http://127.0.0.1:8474/proxies')).json()) as Record<string, { toxics: unknown[] }>;
   assert.equal(Object.keys(proxies).length, 16, 'one link per backend per region');
@@ -304,6 +305,9 @@ method:
   started.push(again);
   const second = await again.done;
   assert.equal(second.code, 0, `gameday run against the kept world\n${second.stdout}\n${second.stderr.slice(-3000)}`);
+  // The dashboard the demo printed shows the demo's run and the one run against the kept world, from the store.
+  const rows = (await (await fetch('http://127.0.0.1:8475/')).text()).match(/<tr data-run="[^"]+">.*?<\/tr>/g) ?? [];
+  assert.equal(rows.filter((row) => row.includes('Ads may be slow in us-west')).length, 2, rows.join('\n'));
 
   run.child.kill('SIGINT');
   const result = await run.done;

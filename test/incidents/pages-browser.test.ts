@@ -2,8 +2,12 @@
 // roles use them: a declaration from the form, a handover, a note and a status update from the incident
 // page; a note written by the CLI in another process and a lever pulled through the API appear on the open
 // page by themselves; a refusal is said on the page and changes nothing; a change without the form token
-// is refused; with JavaScript off the page is complete. No page logs an error or asks another host.
+// is refused; with JavaScript off the page is complete; an incident declared in the browser is on the status
+// page and in its Statuspage JSON (issue 15). No page logs an error or asks another host.
+// GAMEDAY_KEEP_SCREENSHOTS=1 keeps the temporary home with incident-page.png (docs/incident-page.png) for a look.
 import assert from 'node:assert/strict';
+import { statSync } from 'node:fs';
+import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
 import { launchChromium, openPage, startServe, stopServe } from '../control-room-browser.js';
@@ -19,30 +23,36 @@ before(async () => {
   home = tempHome('gameday-incident-pages-');
   home.write('levers.yaml', 'levers:\n  - { name: disable-ads, description: stop calling the ad service }\n');
   home.write('status.yaml', SHOP_STATUS_YAML);
-  ({ serve, base } = await startServe(home.dir));
+  ({ serve, base } = await startServe(home.dir, ['--status', 'status.yaml']));
   browser = await launchChromium();
 });
 
 after(async () => {
   await browser?.close();
   await stopServe(serve);
-  home?.remove();
+  if (process.env.GAMEDAY_KEEP_SCREENSHOTS) console.error(`kept ${home?.dir}`);
+  else home?.remove();
 });
 
 const open = (path: string, options: { javaScriptEnabled?: boolean } = {}) => openPage(browser, base, path, options);
 
 const form = (page: Page, action: string) => page.locator(`form[action^="/incidents/1/${action}"]`);
 
+/** Fills and sends the declare form of the incident list the page shows. */
+async function declare(page: Page, incident: { title: string; severity: string; component: string; by: string }): Promise<void> {
+  await page.getByLabel('Title: what is wrong, in a few words').fill(incident.title);
+  await page.getByLabel('Severity', { exact: true }).selectOption(incident.severity);
+  await page.getByLabel(incident.component, { exact: true }).check();
+  await page.getByLabel('You (your name, on the record)').fill(incident.by);
+  await page.getByRole('button', { name: 'Declare' }).click();
+}
+
 test('the roles run an incident from the pages: declare, hand over, note, update; the CLI and a lever show up live; a refusal changes nothing', { timeout: 120_000 }, async (t) => {
   const opened = await open('/incidents');
   t.after(() => opened.context.close());
   const { page } = opened;
   assert.equal(await page.getByRole('link', { name: 'Incidents' }).getAttribute('aria-current'), 'page', 'the nav marks where we are');
-  await page.getByLabel('Title: what is wrong, in a few words').fill('Checkout fails for some');
-  await page.getByLabel('Severity', { exact: true }).selectOption('SEV2');
-  await page.getByLabel('Checkout', { exact: true }).check();
-  await page.getByLabel('You (your name, on the record)').fill('alice');
-  await page.getByRole('button', { name: 'Declare' }).click();
+  await declare(page, { title: 'Checkout fails for some', severity: 'SEV2', component: 'Checkout', by: 'alice' });
   await page.waitForURL(`${base}/incidents/1`);
   assert.equal(await page.locator('h1').textContent(), 'Checkout fails for some');
   assert.match((await page.locator('#inc-people').textContent())!, /incident commanderalice/);
@@ -76,6 +86,10 @@ test('the roles run an incident from the pages: declare, hand over, note, update
   assert.equal(pulled.status, 200);
   await timeline.getByText('the terminal sees it too').waitFor({ timeout: 15_000 });
   await timeline.getByText('lever disable-ads pulled: shed ads during INC-1').waitFor({ timeout: 15_000 });
+  // The picture in docs/incident-page.png: the incident page mid-incident, as the roles see it.
+  const screenshot = join(home.dir, 'incident-page.png');
+  await page.screenshot({ path: screenshot, fullPage: true });
+  assert.ok(statSync(screenshot).size > 20_000, 'the screenshot has content');
 
   assert.deepEqual(opened.problems, [], 'no error while the roles worked');
   // A refusal is said on the page it came from, and nothing changed.
@@ -114,5 +128,33 @@ test('with JavaScript off the incident pages are complete: the list with the dec
   await page.waitForURL(`${base}/incidents/1`);
   assert.match((await page.locator('.inc-badges').first().textContent())!, /resolved/);
   assert.equal(await page.getByRole('button', { name: 'Resolve' }).count(), 0, 'a resolved incident takes notes only');
+  assert.deepEqual(opened.foreign, []);
+});
+
+test('an incident declared in the browser shows on the status page and in /api/v2/incidents/unresolved.json; the one resolved in the browser is past', { timeout: 60_000 }, async (t) => {
+  const opened = await open('/incidents');
+  t.after(() => opened.context.close());
+  const { page } = opened;
+  await declare(page, { title: 'Search results are empty', severity: 'SEV3', component: 'Search', by: 'bob' });
+  await page.waitForURL(`${base}/incidents/2`);
+
+  await page.goto(`${base}/status`);
+  assert.equal(await page.getByRole('link', { name: 'Status' }).getAttribute('aria-current'), 'page');
+  const active = (await page.locator('section[aria-labelledby="sp-active"]').textContent())!;
+  assert.match(active, /Search results are empty/);
+  assert.match(active, /investigating, impact minor, SEV3/);
+  assert.doesNotMatch(active, /Checkout fails for some/, 'the incident resolved in the browser is no longer active');
+  const past = (await page.locator('section[aria-labelledby="sp-past"]').textContent())!;
+  assert.match(past, /Checkout fails for some.*resolved, impact major, SEV2/);
+  assert.match(past, /identified.*Payments time out; we are shedding load\./, "the communications lead's update is what the public reads");
+
+  const answer = await fetch(`${base}/api/v2/incidents/unresolved.json`);
+  assert.equal(answer.status, 200);
+  const { incidents } = (await answer.json()) as { incidents: Array<{ components: Array<{ id: string }> } & Record<string, unknown>> };
+  assert.deepEqual(
+    incidents.map(({ name, status, severity, components, shortlink, resolved_at }) => ({ name, status, severity, components: components.map((c) => c.id), shortlink, resolved_at })),
+    [{ name: 'Search results are empty', status: 'investigating', severity: 'SEV3', components: ['search'], shortlink: `${base}/incidents/2`, resolved_at: null }],
+  );
+  assert.deepEqual(opened.problems, []);
   assert.deepEqual(opened.foreign, []);
 });
