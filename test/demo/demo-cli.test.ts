@@ -294,7 +294,8 @@ test('the no-timeouts example trips its guardrail: exit 2, aborted, every fault 
 test('the flagship against the naive assembler violates its hypothesis: exit 1, slow pages named in the verdict', { timeout: 180_000 }, async (t) => {
   const out = join(home.dir, 'naive-flagship');
   const junit = join(home.dir, 'naive-flagship.xml');
-  const run = demo(['demo', '--quick', '--assembler-timeouts', 'off', '--out', out, '--junit', junit]);
+  // The GameDay's people, as a team names them: they land in the drill's roles in place of the file's.
+  const run = demo(['demo', '--quick', '--assembler-timeouts', 'off', '--out', out, '--junit', junit, '--facilitator', 'ann', '--commander', 'bob', '--ops', 'olga', '--comms', 'carol', '--scribe', 'sam']);
   const result = await run.done;
   t.diagnostic(`gameday demo --quick --assembler-timeouts off took ${(result.wallMs / 1000).toFixed(1)} s`);
   assert.equal(result.code, 1, `exit code\n${result.stdout}\n${result.stderr.slice(-4000)}`);
@@ -303,6 +304,7 @@ test('the flagship against the naive assembler violates its hypothesis: exit 1, 
   assert.match(journal.verdictReason, /product page p99 \(during\)/);
   assert.match(result.stdout, /\n  did not hold: (.*; )?product page p99 \(during\): expected <= 1s, measured [\d.]+m?s/, 'the debrief names what did not hold');
   assert.ok(existsSync(join(out, `coe-${journal.runId}.md`)), 'a violated run gets its COE draft too');
+  assert.match(result.stdout, /\n  drill INC-\d+ \(SEV3, closed by the run\): facilitator ann, incident commander bob, operations lead olga, communications lead carol, scribe sam\n/);
   // What a CI page shows for this run: the missed objective by name, with the objective and the measurement.
   assertValidJUnit(junit);
   const p99 = journal.objectives.find((o) => o.name === 'product page p99' && o.phase === 'during')!;
@@ -378,6 +380,13 @@ method:
   assert.equal(result.code, 0, result.stderr.slice(-3000));
   assert.match(result.stdout, /the demo world is stopped/);
   await assertWorldGone(run.child.pid!, []);
+});
+
+test('a drill role flag that names nobody stops the demo before anything starts, with exit 3', { timeout: 60_000 }, async () => {
+  const result = await demo(['demo', '--scribe', '  ']).done;
+  assert.equal(result.code, 3, result.stderr);
+  assert.match(result.stderr, /--scribe: a name of 1 to 200 characters, got "  "; nothing was started/);
+  assert.deepEqual(await openPorts(), []);
 });
 
 test('a taken port stops the demo before anything starts, with exit 3 and what holds the port', { timeout: 60_000 }, async () => {
