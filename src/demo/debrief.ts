@@ -49,6 +49,8 @@ export interface DrillSummary {
   /** `incident commander ines`, … in the order of the Incident Command System. */
   roles: string[];
   facilitator?: string;
+  /** Who resolved it (`run 2026…`, or a person who did by hand); undefined while it is open. */
+  closedBy?: string;
   figures: ResponseFigures;
   /** What the timeline gathered while the drill was open, by kind: faults, levers, status changes, all. */
   entries: { faults: number; levers: number; statuses: number; all: number };
@@ -69,6 +71,7 @@ export async function readDrills(store: Store, journal: Pick<Journal, 'events'>,
       severity: incident.severity,
       roles: ROLES.flatMap((role) => (incident.roles[role] ? [`${ROLE_WORDS[role]} ${incident.roles[role]}`] : [])),
       facilitator: options.facilitator,
+      closedBy: [...during].reverse().find((e) => e.kind === 'resolved')?.source,
       figures: figuresOf(incident),
       entries: {
         faults: during.filter((e) => e.kind.startsWith('fault.')).length,
@@ -86,7 +89,7 @@ function drillLines(drill: DrillSummary): string[] {
   const figures = FIGURES.map((figure) => `${FIGURE_WORDS[figure]} ${drill.figures[figure] === null ? 'not yet' : formatDuration(drill.figures[figure]!)}`).join(', ');
   const { faults, levers, statuses, all } = drill.entries;
   return [
-    `  drill ${drill.ref} (${drill.severity}, closed by the run): ${[...(drill.facilitator ? [`facilitator ${drill.facilitator}`] : []), ...drill.roles].join(', ')}`,
+    `  drill ${drill.ref} (${drill.severity}, ${drill.closedBy ? `closed by ${drill.closedBy}` : 'still open'}): ${[...(drill.facilitator ? [`facilitator ${drill.facilitator}`] : []), ...drill.roles].join(', ')}`,
     `    response: ${figures} (a drill: left out of the response figures and of uptime)`,
     `    its timeline gathered ${all} entries while it was open: ${faults} fault injections and reversions, ${levers} lever changes, ${statuses} status changes`,
   ];

@@ -225,7 +225,7 @@ test('the flagship GameDay holds: degraded pages but no failed ones under slow r
   const checkedLoads = assertDraftMatchesJournal(readFileSync(coeFile, 'utf8'), journal);
   assert.ok(checkedLoads.includes('shoppers'), `the draft's measured numbers are the journal's (loads checked: ${checkedLoads.join(', ')})`);
   assert.match(result.stdout, /debrief:\n  held: +product page availability \(before, during, after\); product page p99 \(before, during, after\); peak availability \(during\)\n  did not hold: nothing\n/);
-  assert.match(result.stdout, /\n  drill INC-\d+ \(SEV3, closed by the run\): facilitator fran, incident commander ines, operations lead omar, communications lead cora, scribe sami\n    response: to detect \d+m?s, to declare \d+m?s, to mitigate [\dm.]+s, to resolve [\dm.]+s \(a drill: left out of the response figures and of uptime\)\n    its timeline gathered \d+ entries while it was open: 6 fault injections and reversions, 2 lever changes, [1-9]\d* status changes\n  open questions for people in the COE draft: [1-9]\d*\n/);
+  assert.match(result.stdout, /\n  drill INC-\d+ \(SEV3, closed by run \d{8}-\d{6}-[0-9a-f]+\): facilitator fran, incident commander ines, operations lead omar, communications lead cora, scribe sami\n    response: to detect \d+m?s, to declare \d+m?s, to mitigate [\dm.]+s, to resolve [\dm.]+s \(a drill: left out of the response figures and of uptime\)\n    its timeline gathered \d+ entries while it was open: 6 fault injections and reversions, 2 lever changes, [1-9]\d* status changes\n  open questions for people in the COE draft: [1-9]\d*\n/);
   const drill = await assertDrillRecorded(journal, join(home.dir, '.gameday', 'gameday.db'), (line) => t.diagnostic(line));
   assert.match(result.stdout, new RegExp(`where to look:\\n  report +${escapeRegExp(join(out, 'report.html'))}\\n  status page +${escapeRegExp(join(out, 'status', 'index.html'))} \\(as the run ended\\)\\n  incident +drill ${drill.ref} \\(gameday incident show ${drill.ref}\\)\\n  COE draft +${escapeRegExp(coeFile)} \\(COE coe-${journal.runId}; gameday coe show coe-${journal.runId}\\)\\n`));
   const statusCopy = readFileSync(join(out, 'status', 'index.html'), 'utf8');
@@ -304,7 +304,7 @@ test('the flagship against the naive assembler violates its hypothesis: exit 1, 
   assert.match(journal.verdictReason, /product page p99 \(during\)/);
   assert.match(result.stdout, /\n  did not hold: (.*; )?product page p99 \(during\): expected <= 1s, measured [\d.]+m?s/, 'the debrief names what did not hold');
   assert.ok(existsSync(join(out, `coe-${journal.runId}.md`)), 'a violated run gets its COE draft too');
-  assert.match(result.stdout, /\n  drill INC-\d+ \(SEV3, closed by the run\): facilitator ann, incident commander bob, operations lead olga, communications lead carol, scribe sam\n/);
+  assert.match(result.stdout, /\n  drill INC-\d+ \(SEV3, closed by run \d{8}-\d{6}-[0-9a-f]+\): facilitator ann, incident commander bob, operations lead olga, communications lead carol, scribe sam\n/);
   // What a CI page shows for this run: the missed objective by name, with the objective and the measurement.
   assertValidJUnit(junit);
   const p99 = journal.objectives.find((o) => o.name === 'product page p99' && o.phase === 'during')!;
