@@ -1,4 +1,5 @@
-// `gameday demo [experiment] [--keep] [--quick] [--assembler-timeouts on|off] [--out dir] [--junit file]`: start the demo
+// `gameday demo [experiment] [--keep] [--quick] [--assembler-timeouts on|off] [--out dir] [--junit file]
+// [--facilitator|--commander|--ops|--comms|--scribe name]`: start the demo
 // world, run the flagship GameDay (or the given experiment) against it, show progress on stderr and the
 // summary on stdout, and stop the world. Exit codes as `gameday run` (DESIGN.md): 0 held, 1 violated,
 // 2 aborted (a guardrail, or Ctrl-C), 3 invalid experiment, a port of the world taken or a world that did
@@ -21,6 +22,7 @@ import { storeLocation } from '../store/database.js';
 import { ExitCode, type CommandRegistration } from './command.js';
 import { afterRun } from './run-end-hooks.js';
 import { formatDebrief } from '../demo/debrief.js';
+import type { DrillPeople } from '../experiment/drill.js';
 import { openStoreFor, STORE_FLAG, STORE_HELP } from './store-option.js';
 import { JUNIT_FLAG, JUNIT_HELP, JUnitOutput, REACHABLE, VALID } from './junit-option.js';
 
@@ -34,6 +36,26 @@ interface DemoFlags {
   out?: string;
   junit?: string;
   store?: string;
+  facilitator?: string;
+  commander?: string;
+  ops?: string;
+  comms?: string;
+  scribe?: string;
+}
+
+/** The flags that name the people of a drill, and the role each fills. */
+const DRILL_FLAGS = { facilitator: 'facilitator', commander: 'commander', ops: 'operations_lead', comms: 'communications_lead', scribe: 'scribe' } as const;
+
+/** The people the flags name, or the flag that names nobody. */
+function drillPeople(flags: DemoFlags): DrillPeople | string {
+  const people: DrillPeople = {};
+  for (const [flag, role] of Object.entries(DRILL_FLAGS) as [keyof typeof DRILL_FLAGS, keyof DrillPeople][]) {
+    const name = flags[flag]?.trim();
+    if (flags[flag] === undefined) continue;
+    if (!name || name.length > 200) return `--${flag}: a name of 1 to 200 characters, got "${flags[flag]}"`;
+    people[role] = name;
+  }
+  return people;
 }
 
 export const registerDemoCommand: CommandRegistration = (program: Command) => {
@@ -47,6 +69,11 @@ export const registerDemoCommand: CommandRegistration = (program: Command) => {
     .option('--out <dir>', 'the run folder (default <GAMEDAY_HOME>/runs/<runId>, GAMEDAY_HOME being $GAMEDAY_HOME, $XDG_STATE_HOME/gameday or ~/.gameday)')
     .option(JUNIT_FLAG, JUNIT_HELP)
     .option(STORE_FLAG, STORE_HELP)
+    .option('--facilitator <name>', 'who runs the GameDay, named on its drill incident (default: the experiment\'s, in the flagship "fran")')
+    .option('--commander <name>', 'the drill\'s incident commander (default: the experiment\'s, in the flagship "ines")')
+    .option('--ops <name>', 'the drill\'s operations lead (default: the experiment\'s, in the flagship "omar")')
+    .option('--comms <name>', 'the drill\'s communications lead (default: the experiment\'s, in the flagship "cora")')
+    .option('--scribe <name>', 'the drill\'s scribe (default: the experiment\'s, in the flagship "sami")')
     .action(async (file: string | undefined, flags: DemoFlags) => {
       const junit = new JUnitOutput(flags.junit, file ?? FLAGSHIP);
       process.exitCode = junit.write(await demoCommand(file, flags, junit));
@@ -64,6 +91,8 @@ async function demoCommand(file: string | undefined, flags: DemoFlags, junit: JU
   if (flags.assemblerTimeouts !== undefined && !['on', 'off'].includes(flags.assemblerTimeouts)) {
     return refuse(VALID, `gameday demo: --assembler-timeouts: expected on or off, got "${flags.assemblerTimeouts}"; nothing was started.`);
   }
+  const people = drillPeople(flags);
+  if (typeof people === 'string') return refuse(VALID, `gameday demo: ${people}; nothing was started.`);
   const location = storeLocation(flags.store);
   const db = await openStoreFor('demo', location, 'nothing was started.\n');
   if (!db) return ExitCode.invalid;
@@ -92,6 +121,7 @@ async function demoCommand(file: string | undefined, flags: DemoFlags, junit: JU
       file,
       keep: flags.keep,
       quick: flags.quick,
+      drillPeople: people,
       naiveAssembler: flags.assemblerTimeouts === undefined ? undefined : flags.assemblerTimeouts === 'off',
       outDir: flags.out,
       log: createLogger('demo', process.env.GAMEDAY_LOG_LEVEL ?? 'error'),
@@ -137,6 +167,7 @@ async function demoCommand(file: string | undefined, flags: DemoFlags, junit: JU
         statusCopy: outcome.statusCopy,
         coe: outcome.coe,
         coeProblem: outcome.coeProblem,
+        drills: outcome.drills,
       };
       process.stdout.write(`${formatDebrief(outcome.run.journal, where).join('\n')}\n`);
     }

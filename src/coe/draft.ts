@@ -80,6 +80,7 @@ function frontMatter(facts: CoeFacts, folder: string): string {
   const value: Record<string, unknown> = { kind: 'coe', title: facts.subject.title, status: 'draft' };
   if (facts.severity) value.severity = facts.severity;
   if (facts.subject.kind === 'incident') value.incident = facts.subject.id;
+  else if (facts.incident) value.incident = facts.incident;
   if (facts.runs.length > 0) value.runs = facts.runs.map((run) => run.id);
   for (const key of ['started', 'detected', 'mitigated', 'resolved'] as const) if (facts.window[key]) value[key] = facts.window[key];
   value.actions = [];

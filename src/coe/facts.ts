@@ -99,6 +99,8 @@ export interface CoeFacts {
   /** What the COE reviews; its id goes into the front matter (`runs:` or `incident:`). */
   subject: { kind: 'run' | 'incident'; id: string; title: string; description?: string };
   severity?: CoeSeverity;
+  /** The incident the record belongs to when the subject is a run (the drill it opened): `INC-7`. */
+  incident?: string;
   window: TroubleWindow;
   timeline: TimelineEntry[];
   /** Timeline entries left out (routine, or past the page); the record has them. */

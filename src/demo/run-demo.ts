@@ -9,6 +9,8 @@ import type { JournalEvent } from '../journal/events.js';
 import type { Experiment } from '../experiment/schema.js';
 import { runExperiment, type RunOutcome, type RunProgress } from '../experiment/run.js';
 import { drillIncidents } from '../incidents/drills.js';
+import { withDrillPeople, type DrillPeople } from '../experiment/drill.js';
+import type { Step } from '../experiment/schema.js';
 import type { LoadRunner } from '../experiment/sources.js';
 import type { Journal } from '../journal/format.js';
 import type { Logger } from '../observe/log.js';
@@ -21,7 +23,8 @@ import { compressExperiment } from './quick.js';
 import { WorldRecord, type SegmentSummary } from './world-record.js';
 import { readWorldVariant } from './world-variant.js';
 import { startWorld, type World } from './world.js';
-import { draftRunCoe, type CoeDraft } from './debrief.js';
+import { draftRunCoe, readDrills, type CoeDraft, type DrillSummary } from './debrief.js';
+import { forEachStep } from '../experiment/blast-radius.js';
 import { loadStatusFile } from '../status/config.js';
 
 const PACKAGE_ROOT = fileURLToPath(new URL('../../../', import.meta.url));
@@ -36,6 +39,8 @@ export interface DemoOptions {
   file?: string;
   keep?: boolean;
   quick?: boolean;
+  /** People for the drill's roles (`--commander ines` …), in place of the names the file gives. */
+  drillPeople?: DrillPeople;
   /** Overrides the file's `# gameday-demo:` line. */
   naiveAssembler?: boolean;
   outDir?: string;
@@ -71,17 +76,31 @@ export interface DemoOutcome {
   /** The COE drafted from the run, in its folder; or why there is none (the verdict stands either way). */
   coe?: CoeDraft;
   coeProblem?: string;
+  /** The drill incidents the run opened (and closed). */
+  drills?: DrillSummary[];
 }
 
 /** Loads and validates the experiment before anything starts (ExperimentFileError / WorldVariantError: exit 3). */
-export async function prepareDemo(options: Pick<DemoOptions, 'file' | 'quick' | 'naiveAssembler'>): Promise<{ loaded: LoadedExperiment; naiveAssembler: boolean }> {
+export async function prepareDemo(options: Pick<DemoOptions, 'file' | 'quick' | 'naiveAssembler' | 'drillPeople'>): Promise<{ loaded: LoadedExperiment; naiveAssembler: boolean }> {
   // `gameday demo examples/no-timeouts.yaml` works from any directory: the shipped examples are found too.
   const given = options.file ?? FLAGSHIP;
   const file = !existsSync(given) && !isAbsolute(given) && existsSync(join(PACKAGE_ROOT, given)) ? join(PACKAGE_ROOT, given) : given;
   const variant = readWorldVariant(file);
   const loaded = await loadExperimentFile(file);
-  const experiment = options.quick ? compressExperiment(loaded.experiment, QUICK_FACTOR) : loaded.experiment;
+  const compressed = options.quick ? compressExperiment(loaded.experiment, QUICK_FACTOR) : loaded.experiment;
+  const experiment = options.drillPeople ? staffDrills(compressed, options.drillPeople) : compressed;
   return { loaded: { ...loaded, experiment }, naiveAssembler: options.naiveAssembler ?? variant.naiveAssembler };
+}
+
+/** Every drill step of the experiment with these people in its roles. */
+function staffDrills(experiment: Experiment, people: DrillPeople): Experiment {
+  const staff = (steps: Step[]): Step[] =>
+    steps.map((step) => ({
+      ...step,
+      ...(step.incident ? { incident: { declare: withDrillPeople(step.incident.declare, people) } } : {}),
+      ...(step.parallel ? { parallel: staff(step.parallel) } : {}),
+    }));
+  return { ...experiment, method: staff(experiment.method) };
 }
 
 export async function runDemo(options: DemoOptions): Promise<DemoOutcome> {
@@ -160,18 +179,30 @@ ${describeMachine(load, 'while the world started')}.`);
     } finally {
       clearInterval(ticker);
     }
-    // The drill incident (issue 16 part 1) is closed here, before the COE is drafted from the run, once
-    // incidents are in the control room.
+    // The run closed its drill as it ended: the COE is drafted from both records, the debrief reads the drill.
+    keepWorld = options.keep === true && !options.signal.aborted;
+    const drills = options.store && run.journal
+      ? await readDrills(options.store, run.journal, { incidentsUrl: keepWorld ? world.urls.incidents : undefined, facilitator: facilitatorOf(loaded.experiment) }).catch((error: Error) => {
+          options.log.warn({ err: error }, `the drill incident could not be read back: ${error.message}`);
+          return [];
+        })
+      : [];
     const statusCopy = run.folder && (await world.exportStatus(join(run.folder, 'status'))) ? join(run.folder, 'status', 'index.html') : undefined;
     const drafted = await draftCoe(options.store, run.folder);
-    keepWorld = options.keep === true && !options.signal.aborted;
     const busy = machineLoad && (run.verdict === 'violated' || run.verdict === 'aborted') && machineWasBusy(machineLoad);
     const busyMachine = busy ? `${describeMachine(machineLoad!, 'during the run')}. This verdict may say more about the machine than about the shop: run it again when the machine is quieter.` : undefined;
-    return { run, experiment: loaded.experiment, world: keepWorld ? world : undefined, segments, naiveAssembler, machine: machineLoad, busyMachine, statusCopy, ...drafted };
+    return { run, experiment: loaded.experiment, world: keepWorld ? world : undefined, segments, naiveAssembler, machine: machineLoad, busyMachine, statusCopy, drills, ...drafted };
   } finally {
     machine.stop();
     if (!keepWorld) await world.stop();
   }
+}
+
+/** Who runs the drill: its declaration names the facilitator, who is no role of the incident. */
+function facilitatorOf(experiment: Experiment): string | undefined {
+  let facilitator: string | undefined;
+  forEachStep(experiment.method, (step) => (facilitator ??= step.incident?.declare.facilitator));
+  return facilitator;
 }
 
 /** A COE that cannot be drafted is said, never fatal: the run is recorded and its verdict stands. */

@@ -11,7 +11,9 @@ import { startFleetControl } from '../fleet/control-api.js';
 import { Fleet, freePorts } from '../fleet/fleet.js';
 import { InstanceStartError } from '../fleet/instance.js';
 import { startControlRoom } from '../control-room/control-room.js';
+import { coeModule } from '../coe/coe-module.js';
 import { dashboardModule } from '../dashboard/dashboard-module.js';
+import { incidentsModule } from '../incidents/incidents-module.js';
 import { leverModule, type LeverModule } from '../levers/lever-module.js';
 import type { LoadedStatusFile } from '../status/config.js';
 import { statusModule, type StatusModule } from '../status/status-module.js';
@@ -74,6 +76,8 @@ export interface WorldUrls {
   dashboard: string;
   /** The shop's status page, when the world runs one. */
   status?: string;
+  /** The control room's incidents (the drill a GameDay opens shows at incidents/<id>). */
+  incidents: string;
   fleet: string;
   gateway: string;
   metrics: string[];
@@ -113,10 +117,18 @@ export async function startWorld(options: WorldStartOptions): Promise<World> {
   shopReady.catch(() => undefined);
   undo.push(async () => rmSync(storeDir, { recursive: true, force: true }));
   try {
+    const incidents = incidentsModule();
     const levers = await startControlRoom({
       listen: `127.0.0.1:${ports.levers}`,
       store: options.store ?? join(storeDir, 'levers.db'),
-      modules: [leverModule({ levers: planWorld().levers }), dashboardModule(), ...(options.status ? [statusModule({ loaded: options.status, measureFrom: shopReady })] : [])],
+      modules: [
+        leverModule({ levers: planWorld().levers }),
+        // The drill the flagship opens is kept, shown and closed here, and its COE served beside it.
+        incidents,
+        coeModule(),
+        ...(options.status ? [statusModule({ loaded: options.status, measureFrom: shopReady, incidents: incidents.status.incidents, exclude: incidents.status.exclude })] : []),
+        dashboardModule(),
+      ],
       logger: options.log,
     });
     undo.push(() => levers.close());
@@ -194,6 +206,7 @@ export async function startWorld(options: WorldStartOptions): Promise<World> {
         levers: levers.url,
         dashboard: `${levers.url}/`,
         status: options.status ? `${levers.url}/status` : undefined,
+        incidents: `${levers.url}/incidents`,
         fleet: fleetControl.url,
         gateway: gatewayUrl,
         metrics: [`${proxy.controlUrl}/metrics`, `${levers.url}/metrics`, `${gatewayUrl}/metrics`, ...assemblerMetricsUrls()],

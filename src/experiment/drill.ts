@@ -18,6 +18,7 @@ export const drillDeclarationSchema = z
     operations_lead: person.optional(),
     communications_lead: person.optional(),
     scribe: person.optional(),
+    facilitator: person.optional().meta({ description: 'Who runs the GameDay (starts it, watches the guardrails, ends it); not a role of the incident, named on its declaration' }),
   })
   .strict();
 
@@ -39,4 +40,13 @@ export interface DrillIncidents {
   declare(drill: DrillDeclaration, run: DrillRun): Promise<{ id: number; ref: string }>;
   /** Closes it at the end of the run (or does nothing if someone resolved it by hand). */
   close(id: number, run: DrillRun & { verdict: string; reason: string }): Promise<void>;
+}
+
+/** People named for a drill's roles from elsewhere than the file (`gameday demo --commander …`); unnamed roles keep the file's names. */
+export type DrillPeople = Partial<Pick<DrillDeclaration, 'facilitator' | 'commander' | 'operations_lead' | 'communications_lead' | 'scribe'>>;
+
+/** The same declaration with `people` in the roles they name (the people are checked as the file's are). */
+export function withDrillPeople(drill: DrillDeclaration, people: DrillPeople): DrillDeclaration {
+  const named = Object.fromEntries(Object.entries(people).filter(([, name]) => name !== undefined));
+  return drillDeclarationSchema.parse({ ...drill, ...named });
 }

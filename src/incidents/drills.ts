@@ -33,7 +33,7 @@ export function drillIncidents(store: Store): DrillIncidents {
         by: `run ${run.runId}`,
         message: drill.message,
         drillRun: run.runId,
-        reason: `a step of the GameDay "${run.experiment}" declared it`,
+        reason: `a step of the GameDay "${run.experiment}" declared it${drill.facilitator ? `, facilitated by ${drill.facilitator}` : ''}`,
       });
       return { id: incident.id, ref: incident.ref };
     },

@@ -244,6 +244,7 @@ const catalog = {
         levers: z.string(),
         dashboard: z.string().optional().describe("The world's control room: the dashboard where the run showed live"),
         status: z.string().optional().describe("The shop's status page, which the world's control room measured while the run ran"),
+        incidents: z.string().optional().describe("The world's control room's incidents, where a drill the run opened was shown"),
         fleet: z.string(),
         gateway: z.string(),
         metrics: z.array(z.string()),

@@ -55,8 +55,11 @@ export function assertDraftMatchesJournal(markdown: string, journal: JournalLike
   assert.equal(fm.detected, first('guardrail.breach') ?? journal.events.find((e) => e.type === 'hypothesis.checked' && (e as { data?: { ok?: boolean } }).data?.ok === false)?.at);
   assert.equal(fm.mitigated, journal.events.filter((e) => e.type === 'fault.reverted').at(-1)?.at);
   assert.equal(fm.resolved, failingTo.sort().at(-1));
+  // With a drill incident's entries beside the run's, the timeline has a source column: the run's rows name the run.
+  const sourced = /^\| time \| source \| what happened \|$/m.test(markdown);
   for (const event of journal.events.filter((e) => /^(fault\.|guardrail\.breach|abort$|verdict$)/.test(e.type))) {
-    assert.ok(markdown.includes(`| ${clock(event.at)} | \`${event.type}\` ${md(event.message)} |`), `the timeline has ${event.type} at ${clock(event.at)}`);
+    const row = `| ${clock(event.at)} |${sourced ? ` run ${journal.runId} |` : ''} \`${event.type}\` ${md(event.message)} |`;
+    assert.ok(markdown.includes(row), `the timeline has ${event.type} at ${clock(event.at)}: ${row}`);
   }
   for (const o of journal.objectives) {
     assert.ok(markdown.includes(`| ${md(o.name)} | ${o.phase} | \`${o.sli}\` | ${md(o.expected)} | ${md(o.measured)} |`), `the metrics table has ${o.name} (${o.phase})`);

@@ -24,7 +24,12 @@ import {
   type DemoProcess,
 } from './demo-helpers.js';
 import { spawnGameday } from '../cli-process.js';
-import { assertDraftMatchesJournal } from '../coe/draft-expectations.js';
+import { assertDraftMatchesJournal, frontMatterOf } from '../coe/draft-expectations.js';
+import { parseIncidentId } from '../../src/incidents/incident.js';
+import { Incidents } from '../../src/incidents/incidents.js';
+import { incidentView } from '../../src/incidents/view.js';
+import { measureTime, uptimeDays } from '../../src/status/uptime.js';
+import { openStore } from '../../src/store/database.js';
 import type { Journal } from '../../src/journal/format.js';
 
 interface StatusSample {
@@ -83,6 +88,59 @@ function assertStatusFollowedTheFaults(journal: Journal, samples: StatusSample[]
   assert.ok(out.length > 0, `us-east out during the evacuation (seen: ${seen(evacuation, 'us-east')})`);
   assert.deepEqual([...new Set(out.map((s) => s.status['product-page']))], ['operational'], 'the product page stayed operational while us-east was out');
   assert.ok(samples.filter((s) => s.atMs > evacuatedTo).some((s) => s.status['us-east'] === 'operational'), 'us-east operational again after the evacuation');
+}
+
+/**
+ * The drill the flagship opened, read back from the store after the demo ended: marked as a drill of this
+ * run, with the flagship's roles, declared before the first fault and closed by the run; its timeline has
+ * every fault the run injected and reverted at the journal's instants, the lever pulled and reset, and the
+ * status page's changes (recommendations degraded while slow, us-east out during the evacuation); and the
+ * outage it caused is measured (us-east's uptime counted without the drill is below 100%) while none of it
+ * fell outside the drill.
+ */
+async function assertDrillRecorded(journal: Journal, storeFile: string, say: (line: string) => void): Promise<{ ref: string }> {
+  const declared = journal.events.find((e) => e.type === 'incident.declared');
+  assert.ok(declared && typeof declared.data.incident === 'string', 'the journal names the drill incident');
+  const store = await openStore(storeFile);
+  try {
+    const { incident, timeline } = await incidentView(new Incidents(store), parseIncidentId(declared.data.incident));
+    assert.equal(incident.drill, true);
+    assert.equal(incident.drillRun, journal.runId);
+    assert.deepEqual(incident.roles, { commander: 'ines', operations_lead: 'omar', communications_lead: 'cora', scribe: 'sami' });
+    assert.equal(incident.state, 'resolved', 'the run closed the drill');
+    // A lever written as a step is journaled as a fault too; the timeline tells it once, as the lever (below).
+    const levers = new Set(journal.events.flatMap((e) => (e.type === 'fault.injected' && e.data.kind === 'lever' ? [e.data.faultId] : [])));
+    const faults = journal.events.filter((e) => (e.type === 'fault.injected' || e.type === 'fault.reverted') && !levers.has(e.data.faultId));
+    assert.ok(incident.moments.declaredMs <= Date.parse(faults[0].at), 'declared at the first fault, before it was injected');
+    assert.ok(incident.moments.resolvedMs! >= Date.parse(journal.events.find((e) => e.type === 'verdict')!.at), 'closed when the run ended');
+    const during = timeline.entries.filter((e) => !e.beforeDeclaration);
+    say(`drill ${incident.ref}: ${during.length} timeline entries while open (${[...new Set(during.map((e) => e.kind))].join(', ')})`);
+    for (const fault of faults) {
+      assert.ok(during.some((e) => e.kind === fault.type && e.at === fault.at && e.run?.id === journal.runId), `the timeline has ${fault.type} at ${fault.at}: ${fault.message}`);
+    }
+    for (const action of ['pull', 'reset']) {
+      assert.ok(during.some((e) => e.lever?.name === 'disable-non-critical' && e.lever.action === action && e.source === `run ${journal.runId}`), `the timeline has the lever's ${action}`);
+    }
+    const [slowFrom, slowTo] = faultSpan(journal, 'latency');
+    const degraded = during.find((e) => e.kind === 'status' && /^Recommendations: operational → degraded performance/.test(e.text));
+    assert.ok(degraded && degraded.atMs >= slowFrom && degraded.atMs <= slowTo + 5000, `recommendations degraded while slow, on the timeline: ${degraded?.text}`);
+    const [evacuatedFrom, evacuatedTo] = faultSpan(journal, 'evacuate-region');
+    const out = during.filter((e) => e.kind === 'status' && /^US East: .* → (partial|major) outage/.test(e.text));
+    assert.ok(out.some((e) => e.atMs >= evacuatedFrom && e.atMs <= evacuatedTo + 1000), `us-east out during the evacuation, on the timeline: ${out.map((e) => e.text).join('; ')}`);
+    assert.equal(during.at(-1)?.kind, 'resolved');
+
+    // The outage was measured and recorded: counted, it lowers us-east's uptime; it all fell inside the drill.
+    const now = Date.now();
+    const counted = (await uptimeDays(store, ['us-east'], 1, now)).get('us-east')!.at(-1)!.time;
+    assert.ok(counted.partial_outage + counted.major_outage > 0, `us-east's outage is recorded (${JSON.stringify(counted)})`);
+    const dayStart = Math.floor(now / 86_400_000) * 86_400_000;
+    const before = await measureTime(store, 'us-east', dayStart, incident.moments.declaredMs);
+    const after = await measureTime(store, 'us-east', incident.moments.resolvedMs!, now);
+    assert.equal(before.partial_outage + before.major_outage + after.partial_outage + after.major_outage, 0, 'us-east was out only while the drill was open');
+    return { ref: incident.ref };
+  } finally {
+    await store.close();
+  }
 }
 
 function escapeRegExp(text: string): string {
@@ -166,9 +224,19 @@ test('the flagship GameDay holds: degraded pages but no failed ones under slow r
   const coeFile = join(out, `coe-${journal.runId}.md`);
   const checkedLoads = assertDraftMatchesJournal(readFileSync(coeFile, 'utf8'), journal);
   assert.ok(checkedLoads.includes('shoppers'), `the draft's measured numbers are the journal's (loads checked: ${checkedLoads.join(', ')})`);
-  assert.match(result.stdout, /debrief:\n  held: +product page availability \(before, during, after\); product page p99 \(before, during, after\); peak availability \(during\)\n  did not hold: nothing\n  open questions for people in the COE draft: [1-9]\d*\n/);
-  assert.match(result.stdout, new RegExp(`where to look:\\n  report +${escapeRegExp(join(out, 'report.html'))}\\n  status page +${escapeRegExp(join(out, 'status', 'index.html'))} \\(as the run ended\\)\\n  COE draft +${escapeRegExp(coeFile)} \\(COE coe-${journal.runId}; gameday coe show coe-${journal.runId}\\)\\n`));
-  assert.match(readFileSync(join(out, 'status', 'index.html'), 'utf8'), /US East/, 'the status page as the run ended is in the run folder');
+  assert.match(result.stdout, /debrief:\n  held: +product page availability \(before, during, after\); product page p99 \(before, during, after\); peak availability \(during\)\n  did not hold: nothing\n/);
+  assert.match(result.stdout, /\n  drill INC-\d+ \(SEV3, closed by run \d{8}-\d{6}-[0-9a-f]+\): facilitator fran, incident commander ines, operations lead omar, communications lead cora, scribe sami\n    response: to detect \d+m?s, to declare \d+m?s, to mitigate [\dm.]+s, to resolve [\dm.]+s \(a drill: left out of the response figures and of uptime\)\n    its timeline gathered \d+ entries while it was open: 6 fault injections and reversions, 2 lever changes, [1-9]\d* status changes\n  open questions for people in the COE draft: [1-9]\d*\n/);
+  const drill = await assertDrillRecorded(journal, join(home.dir, '.gameday', 'gameday.db'), (line) => t.diagnostic(line));
+  assert.match(result.stdout, new RegExp(`where to look:\\n  report +${escapeRegExp(join(out, 'report.html'))}\\n  status page +${escapeRegExp(join(out, 'status', 'index.html'))} \\(as the run ended\\)\\n  incident +drill ${drill.ref} \\(gameday incident show ${drill.ref}\\)\\n  COE draft +${escapeRegExp(coeFile)} \\(COE coe-${journal.runId}; gameday coe show coe-${journal.runId}\\)\\n`));
+  const statusCopy = readFileSync(join(out, 'status', 'index.html'), 'utf8');
+  assert.match(statusCopy, /US East/, 'the status page as the run ended is in the run folder');
+  // us-east was out only while the drill was open (asserted in assertDrillRecorded): the page keeps its 100%.
+  assert.match(statusCopy, /id="component-us-east".*?aria-label="100% uptime over the last 90 days"/s, 'the drill is kept out of us-east\'s uptime on the status page');
+  // The draft reviews the run with its drill: the incident in the front matter, the status page's changes in the timeline.
+  const coe = readFileSync(coeFile, 'utf8');
+  assert.equal(frontMatterOf(coe).incident, drill.ref);
+  assert.match(coe, /\| monitor recommendations \| `status` Recommendations: operational → degraded performance/);
+  assert.match(coe, new RegExp(`\\| run ${journal.runId} \\| \`resolved\` resolved: Drill closed`));
 
   const pids = journaledPids(journal);
   // The demo, the fault proxy, the gateway, six service processes, and the assembler that replaced the killed one.
@@ -226,7 +294,8 @@ test('the no-timeouts example trips its guardrail: exit 2, aborted, every fault 
 test('the flagship against the naive assembler violates its hypothesis: exit 1, slow pages named in the verdict', { timeout: 180_000 }, async (t) => {
   const out = join(home.dir, 'naive-flagship');
   const junit = join(home.dir, 'naive-flagship.xml');
-  const run = demo(['demo', '--quick', '--assembler-timeouts', 'off', '--out', out, '--junit', junit]);
+  // The GameDay's people, as a team names them: they land in the drill's roles in place of the file's.
+  const run = demo(['demo', '--quick', '--assembler-timeouts', 'off', '--out', out, '--junit', junit, '--facilitator', 'ann', '--commander', 'bob', '--ops', 'olga', '--comms', 'carol', '--scribe', 'sam']);
   const result = await run.done;
   t.diagnostic(`gameday demo --quick --assembler-timeouts off took ${(result.wallMs / 1000).toFixed(1)} s`);
   assert.equal(result.code, 1, `exit code\n${result.stdout}\n${result.stderr.slice(-4000)}`);
@@ -235,6 +304,7 @@ test('the flagship against the naive assembler violates its hypothesis: exit 1, 
   assert.match(journal.verdictReason, /product page p99 \(during\)/);
   assert.match(result.stdout, /\n  did not hold: (.*; )?product page p99 \(during\): expected <= 1s, measured [\d.]+m?s/, 'the debrief names what did not hold');
   assert.ok(existsSync(join(out, `coe-${journal.runId}.md`)), 'a violated run gets its COE draft too');
+  assert.match(result.stdout, /\n  drill INC-\d+ \(SEV3, closed by run \d{8}-\d{6}-[0-9a-f]+\): facilitator ann, incident commander bob, operations lead olga, communications lead carol, scribe sam\n/);
   // What a CI page shows for this run: the missed objective by name, with the objective and the measurement.
   assertValidJUnit(junit);
   const p99 = journal.objectives.find((o) => o.name === 'product page p99' && o.phase === 'during')!;
@@ -314,6 +384,13 @@ method:
   assert.equal(result.code, 0, result.stderr.slice(-3000));
   assert.match(result.stdout, /the demo world is stopped/);
   await assertWorldGone(run.child.pid!, []);
+});
+
+test('a drill role flag that names nobody stops the demo before anything starts, with exit 3', { timeout: 60_000 }, async () => {
+  const result = await demo(['demo', '--scribe', '  ']).done;
+  assert.equal(result.code, 3, result.stderr);
+  assert.match(result.stderr, /--scribe: a name of 1 to 200 characters, got "  "; nothing was started/);
+  assert.deepEqual(await openPorts(), []);
 });
 
 test('a taken port stops the demo before anything starts, with exit 3 and what holds the port', { timeout: 60_000 }, async () => {
