@@ -3,15 +3,8 @@
 // renders again, prepends new journal rows, keeps times counting, and draws the SLI charts with uPlot.
 // It runs in the browser: no Node APIs, no imports at run time (uPlot is a classic script before it).
 import type uPlot from 'uplot';
-
-interface ChartPoint {
-  l: string;
-  t: number;
-  r: number;
-  e: number;
-  p50: number;
-  p99: number;
-}
+// Type-only: erased from the script, so the browser still loads no module.
+import type { ChartPoint } from '../run-feed.js';
 
 interface Series {
   t: number[];
