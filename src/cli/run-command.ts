@@ -83,9 +83,15 @@ async function runCommand(file: string, flags: RunFlags, junit: JUnitOutput): Pr
     if (!db) return ExitCode.invalid;
   }
   const interrupt = new AbortController();
-  const onSigint = () => interrupt.abort();
-  process.once('SIGINT', onSigint);
-  process.once('SIGTERM', onSigint);
+  // A persistent listener, not `once`: after one signal, a second would get Node's default and end the
+  // process without its exit hooks (which kill a Chaos Toolkit process activity's group). The second exits.
+  const onSigint = () => {
+    if (!interrupt.signal.aborted) return interrupt.abort();
+    process.stderr.write('\ngameday run: forced to quit; running processes are killed and every fault lease expires within its TTL\n');
+    process.exit(ExitCode.aborted);
+  };
+  process.on('SIGINT', onSigint);
+  process.on('SIGTERM', onSigint);
   const tty = process.stderr.isTTY === true;
   let lastLine = 0;
   try {

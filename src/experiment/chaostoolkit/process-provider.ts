@@ -64,9 +64,33 @@ function quoteForDisplay(arg: string): string {
   return /^[\w@%+=:,./-]+$/.test(arg) ? arg : `'${arg.replace(/'/g, `'\\''`)}'`;
 }
 
+// Each activity runs in a process group of its own (so a timeout kills what it started too), which the
+// terminal's Ctrl-C no longer reaches: groups still running when gameday exits are killed on the way out.
+const runningGroups = new Set<number>();
+let killOnExit = false;
+
+function trackGroup(pid: number | undefined): () => void {
+  if (pid === undefined) return () => undefined;
+  runningGroups.add(pid);
+  if (!killOnExit) {
+    killOnExit = true;
+    process.on('exit', () => {
+      for (const group of runningGroups) {
+        try {
+          process.kill(-group, 'SIGKILL');
+        } catch {
+          // Already gone.
+        }
+      }
+    });
+  }
+  return () => runningGroups.delete(pid);
+}
+
 export function runProcessCall(call: ProcessCall, signal: AbortSignal): Promise<ActivityResult> {
   return new Promise((resolve) => {
     const child = spawn(call.argv[0], call.argv.slice(1), { stdio: ['ignore', 'pipe', 'pipe'], detached: true, env: process.env });
+    const untrack = trackGroup(child.pid);
     const stdout: Buffer[] = [];
     const stderr: Buffer[] = [];
     let size = 0;
@@ -91,11 +115,13 @@ export function runProcessCall(call: ProcessCall, signal: AbortSignal): Promise<
     signal.addEventListener('abort', onAbort, { once: true });
     if (signal.aborted) onAbort();
     child.on('error', (error) => {
+      untrack();
       clearTimeout(timer);
       signal.removeEventListener('abort', onAbort);
       resolve({ status: 'failed', error: `could not start ${call.argv[0]}: ${error.message}` });
     });
     child.on('close', (code, signalName) => {
+      untrack();
       clearTimeout(timer);
       signal.removeEventListener('abort', onAbort);
       // Python reports a process killed by a signal with the signal's number, negated.
