@@ -141,7 +141,7 @@ const SERVE_CHANGES: Array<{ path: string; body: unknown }> = [
   { path: '/runs/none/halt', body: {} },
 ];
 
-async function servedHome(t: TestContext, args: string[]): Promise<string> {
+async function servedHome(t: TestContext, args: string[], reach = '127.0.0.1'): Promise<string> {
   const home = tempHome('gameday-edge-serve-');
   t.after(() => home.remove());
   home.write('levers.yaml', 'levers:\n  - { name: disable-ads, description: stop calling the ad service }\n');
@@ -149,7 +149,7 @@ async function servedHome(t: TestContext, args: string[]): Promise<string> {
   // A later --listen wins over the helper's loopback one.
   const { serve, base } = await startServe(home.dir, ['--status', 'status.yaml', ...args]);
   t.after(() => stopServe(serve));
-  return `http://127.0.0.1:${new URL(base).port}`;
+  return `http://${reach}:${new URL(base).port}`;
 }
 
 /** Nothing a refused request could have written: no incident, the lever as declared, no declaration on the status page. */
@@ -183,8 +183,8 @@ test('the control room of `gameday serve` (pages, levers, status page, incidents
 });
 
 test('the control room of `gameday serve` bound beyond loopback answers 401 on every module without its token', { timeout: 60_000 }, async (t) => {
-  const { bind } = beyondLoopback();
-  const base = await servedHome(t, ['--listen', `${bind}:0`, '--token', 's3cret']);
+  const { bind, reach } = beyondLoopback();
+  const base = await servedHome(t, ['--listen', `${bind}:0`, '--token', 's3cret'], reach);
   const bearer = { authorization: 'Bearer s3cret' };
   for (const path of SERVE_READS) {
     const anonymous = await send(`${base}${path}`);
