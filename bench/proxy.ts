@@ -6,7 +6,7 @@
 // bursts (./proxy/burst.ts) and memory per idle connection (./proxy/memory.ts). The machine's load average
 // is printed beside each section, since a shared machine moves every absolute figure.
 import { createHash } from 'node:crypto';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ensureCommands, type Benchmark, type BenchmarkResult, type Figure } from './harness.js';
@@ -14,6 +14,7 @@ import { burstFigures } from './proxy/burst.js';
 import { HTTP_SIZES, httpFigures } from './proxy/http.js';
 import { BIG_FILE, latencyFigures } from './proxy/latency.js';
 import { memoryFigures } from './proxy/memory.js';
+import { profileRequested, profilerFlags, summarize } from './proxy/profile.js';
 import { load, startPeers } from './proxy/peers.js';
 import { integrityFigures, redisFigures } from './proxy/redis.js';
 
@@ -26,6 +27,17 @@ function pattern(bytes: number): Buffer {
 async function sha(url: string): Promise<string> {
   const response = await fetch(url);
   return createHash('sha256').update(Buffer.from(await response.arrayBuffer())).digest('hex');
+}
+
+/** Prints where the proxy's time went and keeps its .cpuprofile in bench/results/proxy-profile/. */
+function keepProfile(dir: string, details: Record<string, unknown>, say: (line: string) => void): void {
+  const written = join(dir, 'profile');
+  const top = summarize(written);
+  say(`profile of our proxy, self time by function (share of the whole run, idle included):\n${top.map((row) => `  ${(row.share * 100).toFixed(1).padStart(5)} %  ${String(row.ms).padStart(6)} ms  ${row.where}`).join('\n')}`);
+  const kept = join(process.cwd(), 'bench', 'results', 'proxy-profile');
+  mkdirSync(kept, { recursive: true });
+  for (const file of readdirSync(written)) cpSync(join(written, file), join(kept, file));
+  details.profile = { kept, top };
 }
 
 /** `npm run bench -- proxy --sections=redis,burst` runs only those sections (all by default). */
@@ -53,6 +65,7 @@ export async function proxyBenchmark(): Promise<Benchmark> {
     const bin = join(process.cwd(), 'bin', 'gameday.js');
     const started = Date.now();
     const loads: Record<string, number> = { start: load() };
+    const profile = profileRequested();
     const say = (line: string) => process.stderr.write(`bench proxy: ${line} (load average ${load()})\n`);
     const figures: Figure[] = [];
     // Each section's own duration, so that a run over the 3 minutes BENCHMARKS.md allows says where it went.
@@ -66,7 +79,7 @@ export async function proxyBenchmark(): Promise<Benchmark> {
         writeFileSync(join(dir, file.name), data);
         digests[file.name] = createHash('sha256').update(data).digest('hex');
       }
-      const peers = await startPeers(dir, bin);
+      const peers = await startPeers(dir, bin, profile ? profilerFlags(join(dir, 'profile')) : []);
       // Correctness first: the same bytes through every path.
       for (const [file, digest] of Object.entries(digests)) {
         for (const port of [peers.nginxPort, peers.haproxy.http, peers.ours.http]) {
@@ -96,6 +109,7 @@ export async function proxyBenchmark(): Promise<Benchmark> {
       }
     } finally {
       await peers.stop();
+      if (profile) keepProfile(dir, details, say);
       rmSync(dir, { recursive: true, force: true });
     }
     figures.push(
