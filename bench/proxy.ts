@@ -6,7 +6,7 @@
 // bursts (./proxy/burst.ts) and memory per idle connection (./proxy/memory.ts). The machine's load average
 // is printed beside each section, since a shared machine moves every absolute figure.
 import { createHash } from 'node:crypto';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ensureCommands, type Benchmark, type BenchmarkResult, type Figure } from './harness.js';
@@ -14,6 +14,7 @@ import { burstFigures } from './proxy/burst.js';
 import { HTTP_SIZES, httpFigures } from './proxy/http.js';
 import { BIG_FILE, latencyFigures } from './proxy/latency.js';
 import { memoryFigures } from './proxy/memory.js';
+import { profileRequested, profilerFlags, summarize } from './proxy/profile.js';
 import { load, startPeers } from './proxy/peers.js';
 import { integrityFigures, redisFigures } from './proxy/redis.js';
 
@@ -26,6 +27,17 @@ function pattern(bytes: number): Buffer {
 async function sha(url: string): Promise<string> {
   const response = await fetch(url);
   return createHash('sha256').update(Buffer.from(await response.arrayBuffer())).digest('hex');
+}
+
+/** Prints where the proxy's time went and keeps its .cpuprofile in bench/results/proxy-profile/. */
+function keepProfile(dir: string, details: Record<string, unknown>, say: (line: string) => void): void {
+  const written = join(dir, 'profile');
+  const top = summarize(written);
+  say(`profile of our proxy, self time by function (share of the whole run, idle included):\n${top.map((row) => `  ${(row.share * 100).toFixed(1).padStart(5)} %  ${String(row.ms).padStart(6)} ms  ${row.where}`).join('\n')}`);
+  const kept = join(process.cwd(), 'bench', 'results', 'proxy-profile');
+  mkdirSync(kept, { recursive: true });
+  for (const file of readdirSync(written)) cpSync(join(written, file), join(kept, file));
+  details.profile = { kept, top };
 }
 
 /** `npm run bench -- proxy --sections=redis,burst` runs only those sections (all by default). */
@@ -53,9 +65,12 @@ export async function proxyBenchmark(): Promise<Benchmark> {
     const bin = join(process.cwd(), 'bin', 'gameday.js');
     const started = Date.now();
     const loads: Record<string, number> = { start: load() };
+    const profile = profileRequested();
     const say = (line: string) => process.stderr.write(`bench proxy: ${line} (load average ${load()})\n`);
     const figures: Figure[] = [];
-    const details: Record<string, unknown> = { loadAverage: loads };
+    // Each section's own duration, so that a run over the 3 minutes BENCHMARKS.md allows says where it went.
+    const seconds: Record<string, number> = {};
+    const details: Record<string, unknown> = { loadAverage: loads, seconds };
     let errors = 0;
     const peers = await (async () => {
       const digests: Record<string, string> = {};
@@ -64,7 +79,7 @@ export async function proxyBenchmark(): Promise<Benchmark> {
         writeFileSync(join(dir, file.name), data);
         digests[file.name] = createHash('sha256').update(data).digest('hex');
       }
-      const peers = await startPeers(dir, bin);
+      const peers = await startPeers(dir, bin, profile ? profilerFlags(join(dir, 'profile')) : []);
       // Correctness first: the same bytes through every path.
       for (const [file, digest] of Object.entries(digests)) {
         for (const port of [peers.nginxPort, peers.haproxy.http, peers.ours.http]) {
@@ -83,7 +98,10 @@ export async function proxyBenchmark(): Promise<Benchmark> {
     };
     try {
       for (const name of wantedSections(Object.keys(sections))) {
+        const sectionStarted = Date.now();
         const section = await sections[name]();
+        seconds[name] = Math.round((Date.now() - sectionStarted) / 1000);
+        say(`${name}: done in ${seconds[name]} s`);
         loads[name] = load();
         errors += section.errors ?? 0;
         figures.push(...section.figures);
@@ -91,6 +109,7 @@ export async function proxyBenchmark(): Promise<Benchmark> {
       }
     } finally {
       await peers.stop();
+      if (profile) keepProfile(dir, details, say);
       rmSync(dir, { recursive: true, force: true });
     }
     figures.push(
@@ -122,7 +141,7 @@ export async function proxyBenchmark(): Promise<Benchmark> {
       name: 'proxy',
       setup:
         `systems under test on core 1 (nginx 1 worker, redis-server, haproxy 1 thread mode tcp, gameday proxy), load generators on core 0; ` +
-        `HTTP: wrk -t1 -c50, 1 KiB and 64 KiB files, 5 pairs of 3 s; Redis: redis-benchmark -c 50 SET/GET, plain (50k) and -P 16 (200k), 5 pairs; ` +
+        `HTTP: wrk -t1 -c50, 1 KiB and 64 KiB files, 5 pairs of 2 s; Redis: redis-benchmark -c 50 SET/GET, plain (30k) and -P 16 (120k), 5 pairs; ` +
         `integrity: 10,000 binary values through the proxy without and with a slicer on both streams, limit_data cuts of a 1 MB reply at 7 sizes; ` +
         `latency toxic: redis-benchmark -c 1 PING with latency on the downstream, added = p50/p99 with it less p50 without; throughput: a 64 MiB download through a 100 ms latency; ` +
         `bursts: 5,000 and 10,000 connections opened at once (PING each, closed with a reset), 3 pairs, listen drops from nstat; ` +

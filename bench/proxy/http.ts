@@ -11,7 +11,7 @@ export const HTTP_SIZES = [
 ];
 
 const PAIRS = 5;
-const SECONDS = 3;
+const SECONDS = 2;
 const CONNECTIONS = 50;
 
 export interface WrkResult {

@@ -67,7 +67,8 @@ export interface Peers {
  * nginx serving `files`, Redis, HAProxy (mode tcp) and gameday proxy in front of both. HAProxy may hold
  * as many connections as this process's file limit allows (a burst of 10,000 needs two descriptors each).
  */
-export async function startPeers(dir: string, bin: string): Promise<Peers> {
+/** `nodeFlags`: options for the Node.js that runs our proxy (the profiler's, say). */
+export async function startPeers(dir: string, bin: string, nodeFlags: string[] = []): Promise<Peers> {
   const children: ChildProcess[] = [];
   const start = (command: string[], env: NodeJS.ProcessEnv = process.env) => {
     const child = spawn('taskset', ['-c', SUT_CORE, ...command], { stdio: ['ignore', 'pipe', 'pipe'], env });
@@ -112,7 +113,7 @@ http { access_log off; sendfile on; tcp_nopush on; keepalive_requests 1000000; k
     await waitForPort(redisPort, redis, 'redis-server');
     const haproxy = start(['haproxy', '-db', '-f', join(dir, 'haproxy.cfg')]);
     await waitForPort(haproxyHttp, haproxy, 'haproxy');
-    const ours = start([process.execPath, bin, 'proxy', '--listen', '127.0.0.1:0', '--config', join(dir, 'proxies.json')], {
+    const ours = start([process.execPath, ...nodeFlags, bin, 'proxy', '--listen', '127.0.0.1:0', '--config', join(dir, 'proxies.json')], {
       ...process.env,
       GAMEDAY_LOG_LEVEL: 'warn',
     });

@@ -14,10 +14,10 @@ import { command, RespClient } from './resp.js';
 const PAIRS = 5;
 const CLIENTS = 50;
 const VARIANTS = [
-  { test: 'set', pipeline: 1, requests: 50_000, target: null },
-  { test: 'set', pipeline: 16, requests: 200_000, target: 0.9 },
-  { test: 'get', pipeline: 1, requests: 50_000, target: null },
-  { test: 'get', pipeline: 16, requests: 200_000, target: null },
+  { test: 'set', pipeline: 1, requests: 30_000, target: null },
+  { test: 'set', pipeline: 16, requests: 120_000, target: 0.9 },
+  { test: 'get', pipeline: 1, requests: 30_000, target: null },
+  { test: 'get', pipeline: 16, requests: 120_000, target: null },
 ] as const;
 
 export interface RedisRun {
