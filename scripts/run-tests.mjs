@@ -61,8 +61,12 @@ const UNIT_TESTS = [
 /**
  * How long one test file may run before it is killed. Generous: about twice what the slowest file of
  * each group took on a 2-core machine with a load average over 25 (demo-cli 3.3 minutes, run-cli 1.5,
- * gameday load's CLI test 1, every other file under 40 s), yet finite, so that a hang fails the run instead of holding CI: the suite takes about 8 minutes, and
- * one hang adds at most its limit to that, within CI's 15. The first prefix that matches wins.
+ * gameday load's CLI test 1, every other file under 40 s), yet finite, so that a hang fails the run
+ * instead of holding CI. Two files at a time make each one slower than alone (run-cli 43 s instead of
+ * 29 on CI), still far inside these limits. A hang holds one lane for its limit while the other lane
+ * goes on, so it adds about half its limit to the run; a hang of a RUN_ALONE file adds all of it (6
+ * minutes for demo-cli, which would take a 10-minute suite past CI's 15). The first prefix that
+ * matches wins.
  */
 const TIME_LIMITS = [
   { prefix: 'test/demo/demo-cli.test.ts', limit: '6m' },
@@ -294,7 +298,7 @@ function runFile(entry, options, eventsDir, index, { namespace, hold }) {
         ? { ...entry, ms, status: 'timed out', running: events.running, started: events.started, failed: events.failed }
         : { ...entry, ms, status: code === 0 ? 'passed' : 'failed', code, signal, failed: events.failed };
       // The pipes close once the last holder is gone; one that left the group may hold them: don't wait on it.
-      const finish = () => resolveRun({ ...result, output: Buffer.concat(output).toString() });
+      const finish = () => resolveRun({ ...result, held: hold, output: Buffer.concat(output).toString() });
       if (!hold) return finish();
       const grace = setTimeout(() => (child.stdout.destroy(), child.stderr.destroy(), finish()), 2000);
       child.on('close', () => (clearTimeout(grace), finish()));
@@ -357,21 +361,22 @@ async function main() {
   const started = Date.now();
   const results = [];
   let begun = 0;
-  const run = (entry) => {
+  // A file's output is held only while another file may be writing beside it; alone, it streams.
+  const run = (hold) => (entry) => {
     const index = begun++;
     console.log(`\n▶ [${index + 1}/${files.length}] ${entry.source} (limit ${formatDuration(entry.limitMs)})`);
-    return runFile(entry, options, eventsDir, index, { namespace: !unavailable, hold: lanes > 1 });
+    return runFile(entry, options, eventsDir, index, { namespace: !unavailable, hold });
   };
   const report = (result) => {
     results.push(result);
-    if (lanes > 1) process.stdout.write(`\n── ${result.source} ──\n${result.output}`);
+    if (result.held) process.stdout.write(`\n── ${result.source} ──\n${result.output}`);
     if (result.status === 'timed out') console.log(`✖ ${timeoutMessage(result)}`);
     else console.log(`${result.status === 'passed' ? '✔' : '✖'} ${result.source} ${result.status} in ${formatDuration(result.ms)}`);
   };
   try {
     // The run-alone files first: with the queue's longest first after them, the lanes finish together.
-    await runPhase(alone, 1, run, report);
-    await runPhase(together, lanes, run, report);
+    await runPhase(alone, 1, run(false), report);
+    await runPhase(together, lanes, run(lanes > 1 && together.length > 1), report);
   } finally {
     rmSync(eventsDir, { recursive: true, force: true });
   }
