@@ -1,14 +1,16 @@
 // The test runner itself (scripts/run-tests.mjs), run as `npm test` runs it, on fixture test files that
 // discovery never finds (test/runner/fixtures/ holds no *.test.ts): a hang must fail the run, name the
-// test, and take its processes with it; a unit test may not start a process; a deleted test never runs.
+// test, and take its processes with it; a unit test may not start a process; a deleted test never runs;
+// two files at a time each have a loopback of their own, and their output does not mix.
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { test } from 'node:test';
 import { repoRoot } from '../cli-process.js';
+import { alive } from './fixtures/alive.js';
 
 const fixture = (name: string) => `dist/test/runner/fixtures/${name}.js`;
 
@@ -20,14 +22,8 @@ function runTests(args: string[], env: Record<string, string> = {}): Promise<{ c
   return new Promise((resolve) => child.on('close', (code) => resolve({ code, output })));
 }
 
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return !/\) Z /.test(readFileSync(`/proc/${pid}/stat`, 'utf8'));
-  } catch {
-    return false;
-  }
-}
+/** Whether this machine lets the runner give each file a network namespace (root, unshare, ip). */
+const namespaces = spawnSync('unshare', ['--net', '--', 'ip', 'link', 'set', 'lo', 'up']).status === 0;
 
 test('a test that outlives its time limit fails the run, is named, and is killed with the processes it started; the next file still runs', async (t) => {
   const dir = mkdtempSync(join(tmpdir(), 'gameday-runner-'));
@@ -84,4 +80,49 @@ test('a bad option is refused with what the runner accepts', async () => {
   const { code, output } = await runTests(['--timeout', 'soon']);
   assert.equal(code, 2);
   assert.match(output, /--timeout wants a duration such as 500ms, 90s or 5m, got "soon"/);
+});
+
+test('two files that hold the same fixed loopback port at the same time both pass, each in a namespace of its own', async (t) => {
+  const dir = mkdtempSync(join(tmpdir(), 'gameday-runner-'));
+  t.after(() => rmSync(dir, { recursive: true, force: true }));
+  const { code, output } = await runTests(['--lanes', '2', fixture('holds-port'), fixture('holds-port-too')], { FIXTURE_DIR: dir, FIXTURE_PORT: '8474' });
+  if (!namespaces) {
+    // Not root here: the runner says why it runs one file at a time, and the pair cannot meet.
+    assert.match(output, /running the files one at a time, directly: /);
+    return;
+  }
+  assert.equal(code, 0, output);
+  assert.match(output, /running up to 2 files at a time, each in a network namespace of its own/);
+  assert.match(output, /tests: 2 of 2 files passed, 0 failed, 0 timed out, in /);
+});
+
+test('a timeout in one lane kills only that file: the file beside it keeps running and passes; each output comes whole', async (t) => {
+  const dir = mkdtempSync(join(tmpdir(), 'gameday-runner-'));
+  t.after(() => rmSync(dir, { recursive: true, force: true }));
+  const pidFile = join(dir, 'pid');
+  // hangs.js takes one lane until its 8 s limit; the other runs pauses.js (3 s), then waits-for-kill.js,
+  // which finds the hanging file's process alive and passes once it is killed.
+  const { code, output } = await runTests(['--lanes', '2', '--timeout', '8s', fixture('hangs'), fixture('pauses'), fixture('waits-for-kill')], { FIXTURE_PID_FILE: pidFile });
+  assert.equal(code, 1, output);
+  if (!namespaces) return assert.match(output, /running the files one at a time, directly: /);
+  assert.match(output, /✖ dist\/test\/runner\/fixtures\/hangs\.js timed out: test "waits for an answer that never comes" was still running after 8\.0 s/);
+  assert.match(output, /tests: 2 of 3 files passed, 0 failed, 1 timed out, in /);
+  assert.match(output, /── dist\/test\/runner\/fixtures\/waits-for-kill\.js ──\n(?:(?!──|▶).*\n)*.*outlives the hanging file beside it(?:(?!──|▶).*\n)*✔ dist\/test\/runner\/fixtures\/waits-for-kill\.js passed/, 'its output is whole, between its header and its verdict');
+  assert.equal(alive(Number(readFileSync(pidFile, 'utf8'))), false);
+});
+
+test('without a way to make network namespaces the runner says why and runs the files one at a time', async () => {
+  const { code, output } = await runTests(['--lanes', '2', fixture('passes')], { PATH: '/nonexistent' });
+  assert.equal(code, 0, output);
+  assert.match(output, /running the files one at a time, directly: unshare \(util-linux\) is not installed/);
+  assert.match(output, /tests: 1 of 1 files passed/);
+});
+
+test('a bad number of lanes is refused, from the option or the environment', async () => {
+  const option = await runTests(['--lanes', '0', 'test/runner/']);
+  assert.equal(option.code, 2);
+  assert.match(option.output, /run-tests: --lanes wants a number of files to run at once, 1 or more, got "0"/);
+  const env = await runTests(['test/runner/'], { GAMEDAY_TEST_LANES: 'two' });
+  assert.equal(env.code, 2);
+  assert.match(env.output, /run-tests: GAMEDAY_TEST_LANES wants a number of files to run at once, 1 or more, got "two"/);
 });
