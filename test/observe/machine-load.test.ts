@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { test } from 'node:test';
-import { MachineLoadSampler } from './machine-load.js';
+import { MachineLoadSampler } from '../../src/observe/machine-load.js';
 
 /** utime + stime of a process in clock ticks (USER_HZ, 100 on Linux). */
 function ticks(pid: number): number {
