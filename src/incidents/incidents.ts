@@ -111,7 +111,9 @@ export class Incidents {
     return this.store.transaction(async (tx) => {
       const records = new IncidentRecords(tx);
       const now = this.clock();
-      const open = (await records.openByCause(trigger.cause)) ?? (await trigger.alsoJoin?.(records));
+      // The cause's own incident, or the one `alsoJoin` names; a real one before a drill when they differ.
+      const candidates = [await records.openByCause(trigger.cause), await trigger.alsoJoin?.(records)].filter((c): c is Incident => c !== undefined);
+      const open = candidates.find((candidate) => !candidate.drill) ?? candidates[0];
       const incident = open ?? (await this.insert(tx, checked));
       await records.addCause(trigger.cause, incident.id, now);
       const missing = (trigger.components ?? []).filter((c) => !incident.components.includes(c));

@@ -8,8 +8,9 @@ import { SEVERITY } from './severity.js';
 
 // What the status page learns from the incidents (src/status/incidents.ts): each incident in Statuspage's v2
 // shape, its status updates as `incident_updates`, newest first, with `drill` and `severity` beside them;
-// and the time drills held each component, which the page keeps out of uptime. The store may be bound
-// later than the feed is made (the status module is given the feed before the control room opens the store).
+// and the time drills held each component (less the time a real incident on it was open), which the page
+// keeps out of uptime. The store may be bound later than the feed is made (the status module is given the
+// feed before the control room opens the store).
 
 export interface StatusFeed {
   incidents: StatusIncidents;
@@ -41,17 +42,37 @@ export function statusFeed(store: Store | (() => Store | undefined), baseUrl: ()
   };
 }
 
-/** The time drills on `component` overlapped [fromMs, toMs): from their start to their resolution (or now). */
+/**
+ * The time drills on `component` overlapped [fromMs, toMs): from their start to their resolution (or now),
+ * less the time a real incident on it was open. Monitors cannot tell a drill's outage from a real one on
+ * the same component; a person (or a trigger) that declares a real incident can, and from then until it is
+ * resolved the component's trouble counts.
+ */
 export async function drillIntervals(store: Store, component: string, fromMs: number, toMs: number): Promise<Interval[]> {
-  const rows = await store.all<{ components: string; started_ms: number; declared_ms: number; resolved_ms: number | null }>(
-    'SELECT components, started_ms, declared_ms, resolved_ms FROM incidents WHERE drill = 1 AND started_ms < ? AND (resolved_ms IS NULL OR resolved_ms > ?)',
+  const rows = await store.all<{ drill: number; components: string; started_ms: number; declared_ms: number; resolved_ms: number | null }>(
+    'SELECT drill, components, started_ms, declared_ms, resolved_ms FROM incidents WHERE started_ms < ? AND (resolved_ms IS NULL OR resolved_ms > ?)',
     [toMs, fromMs],
   );
   const now = Date.now();
-  return rows
+  const spans = rows
     .filter((row) => (JSON.parse(row.components) as string[]).includes(component))
-    .map((row) => ({ fromMs: Math.max(fromMs, Math.min(Number(row.started_ms), Number(row.declared_ms))), toMs: Math.min(toMs, row.resolved_ms === null ? now : Number(row.resolved_ms)) }))
-    .filter((interval) => interval.toMs > interval.fromMs);
+    .map((row) => ({
+      drill: Number(row.drill) === 1,
+      fromMs: Math.max(fromMs, Math.min(Number(row.started_ms), Number(row.declared_ms))),
+      toMs: Math.min(toMs, row.resolved_ms === null ? now : Number(row.resolved_ms)),
+    }))
+    .filter((span) => span.toMs > span.fromMs);
+  const real = spans.filter((span) => !span.drill);
+  return spans.filter((span) => span.drill).flatMap((drill) => real.reduce<Interval[]>((left, cut) => left.flatMap((piece) => without(piece, cut)), [drill]));
+}
+
+/** `piece` less `cut`: nothing, one interval or two. */
+function without(piece: Interval, cut: Interval): Interval[] {
+  if (cut.toMs <= piece.fromMs || cut.fromMs >= piece.toMs) return [{ fromMs: piece.fromMs, toMs: piece.toMs }];
+  const out: Interval[] = [];
+  if (cut.fromMs > piece.fromMs) out.push({ fromMs: piece.fromMs, toMs: cut.fromMs });
+  if (cut.toMs < piece.toMs) out.push({ fromMs: cut.toMs, toMs: piece.toMs });
+  return out;
 }
 
 export function statuspageIncident(incident: Incident, updates: readonly EntryRecord[], baseUrl: string): StatuspageIncident {

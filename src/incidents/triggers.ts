@@ -100,8 +100,12 @@ export class IncidentTriggers {
     const status = STATUS_WORDS[change.to].toLowerCase();
     const { incident, created } = await this.incidents.trigger({
       cause: `status ${change.component}`,
-      // Trouble on a component someone already declared an incident for is that incident.
-      alsoJoin: async (records) => (await records.list({ open: true })).find((open) => open.components.includes(change.component)),
+      // Trouble on a component someone already declared an incident for is that incident: a real one before a
+      // drill, when both are open on it (the real one is what the trouble may be, and what counts in uptime).
+      alsoJoin: async (records) => {
+        const affected = (await records.list({ open: true })).filter((open) => open.components.includes(change.component));
+        return affected.find((open) => !open.drill) ?? affected[0];
+      },
       declare: {
         title: `${name}: ${status}`,
         severity: level.severity,

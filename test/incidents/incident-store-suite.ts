@@ -274,33 +274,64 @@ export function incidentStoreSuite(engine: 'sqlite' | 'postgres', fresh: () => P
     assert.equal(all.length, 2, 'trouble after the resolution is a new incident');
   });
 
-  test(`${engine}: drills are kept out of uptime and out of the response figures`, async (t) => {
+  test(`${engine}: a crossing on a component with both a drill and a real incident open joins the real one`, async (t) => {
+    const store = await withPage(t);
+    const facts = new StatusFacts(store);
+    const incidents = new Incidents(store);
+    const triggers = new IncidentTriggers(incidents, { onCall: 'pat', log: quiet });
+    await facts.append([{ component: 'checkout', from: null, to: 'operational', atMs: Date.now() - 10_000, source: 'monitor page', sli: null }], []);
+    await triggers.tick();
+    const crossing = async (to: 'major_outage' | 'operational') => {
+      await facts.append([{ component: 'checkout', from: to === 'major_outage' ? 'operational' : 'major_outage', to, atMs: Date.now(), source: 'monitor page', sli: null }], []);
+      await triggers.tick();
+    };
+    const joined = async () => (await store.all<{ incident: number }>("SELECT incident FROM incident_causes WHERE cause = 'status checkout' ORDER BY incident")).map((row) => Number(row.incident));
+    const drill = await incidents.declare({ title: 'Practice', severity: 'SEV3', components: ['checkout'], by: 'bob', drillRun: 'run-1' });
+    await crossing('major_outage');
+    assert.deepEqual(await joined(), [drill.id], 'with only the drill open, the crossing is the drill\'s');
+    const real = await incidents.declare({ title: 'Checkout errors', severity: 'SEV2', components: ['checkout'], by: 'alice' });
+    await crossing('operational');
+    await crossing('major_outage');
+    assert.deepEqual(await joined(), [drill.id, real.id], 'once a real incident is open on it, the next crossing joins that one');
+    assert.equal((await incidents.list()).length, 2, 'no third incident');
+  });
+
+  test(`${engine}: drills are kept out of uptime and out of the response figures, but not while a real incident is open on the component`, async (t) => {
     const store = await withPage(t);
     let now = T;
     const incidents = new Incidents(store, () => now);
     const real = await incidents.declare({ title: 'Real', severity: 'SEV2', components: ['checkout'], by: 'alice', startedMs: T - 600_000 });
     const drill = await incidents.declare({ title: 'Practice', severity: 'SEV1', components: ['checkout'], by: 'bob', drillRun: 'run-1' });
-    now = T + 1_800_000;
+    now = T + 600_000;
     await incidents.resolve(real.id, { by: 'alice' });
+    now = T + 1_800_000;
     await incidents.resolve(drill.id, { by: 'run run-1', kind: 'drill.closed' });
-    assert.deepEqual(await drillIntervals(store, 'checkout', T - 86_400_000, T + 86_400_000), [{ fromMs: T, toMs: T + 1_800_000 }]);
+    // Until the real incident was resolved, trouble on checkout was real, drill or not: only the rest is the drill's.
+    assert.deepEqual(await drillIntervals(store, 'checkout', T - 86_400_000, T + 86_400_000), [{ fromMs: T + 600_000, toMs: T + 1_800_000 }]);
     assert.deepEqual(await drillIntervals(store, 'search', T - 86_400_000, T + 86_400_000), []);
     const all: Incident[] = await incidents.list();
     const [month] = figuresOverTime(all);
-    assert.deepEqual([month.incidents, month.drills, month.median.toResolveMs, month.median.toDeclareMs], [1, 1, 2_400_000, 600_000], 'the drill is counted apart and in no figure');
+    assert.deepEqual([month.incidents, month.drills, month.median.toResolveMs, month.median.toDeclareMs], [1, 1, 1_200_000, 600_000], 'the drill is counted apart and in no figure');
     const feed = statusFeed(store, () => '');
     assert.deepEqual((await feed.incidents.recent(10_000)).map((i) => [i.name, i.drill]).sort(), [['Practice', true], ['Real', false]]);
-    // An outage measured during the drill is the drill's doing: left out of the component's uptime.
-    await new StatusFacts(store).append(
-      [
-        { component: 'checkout', from: null, to: 'operational', atMs: T - 3_600_000, source: 'monitor page', sli: null },
-        { component: 'checkout', from: 'operational', to: 'major_outage', atMs: T + 60_000, source: 'monitor page', sli: null },
-        { component: 'checkout', from: 'major_outage', to: 'operational', atMs: T + 120_000, source: 'monitor page', sli: null },
-      ],
-      [],
-    );
+    const facts = new StatusFacts(store);
+    await facts.append([{ component: 'checkout', from: null, to: 'operational', atMs: T - 3_600_000, source: 'monitor page', sli: null }], []);
+    const outage = (fromMs: number) =>
+      facts.append(
+        [
+          { component: 'checkout', from: 'operational', to: 'major_outage', atMs: fromMs, source: 'monitor page', sli: null },
+          { component: 'checkout', from: 'major_outage', to: 'operational', atMs: fromMs + 60_000, source: 'monitor page', sli: null },
+        ],
+        [],
+      );
     const uptimeOf = async (exclude?: typeof feed.exclude) => (await uptimeDays(store, ['checkout'], 1, T + 3_600_000, exclude)).get('checkout')![0].uptime;
+    // An outage measured while only the drill was open is the drill's doing: left out of the component's uptime.
+    await outage(T + 900_000);
     assert.ok((await uptimeOf())! < 1, 'counted, the outage lowers the uptime');
     assert.equal(await uptimeOf(feed.exclude), 1, 'the drill is left out');
+    // One measured while the real incident was open counts, although the drill was open too.
+    await outage(T + 60_000);
+    const withBoth = await uptimeOf(feed.exclude);
+    assert.ok(withBoth! < 1, `the outage during the real incident counts (uptime ${withBoth})`);
   });
 }
