@@ -130,3 +130,33 @@ test('SIGTERM while a process activity runs: the run is interrupted, exit 2, and
   assert.equal(journalOf(result.stdout).chaostoolkit?.status, 'interrupted');
   assert.doesNotMatch(result.stderr, /forced to quit/, 'one signal is an interruption, not a forced quit');
 });
+
+// No hook runs when gameday is killed outright (kill -9, the OOM killer, a CI job's hard timeout): the
+// activity's dead-man's switch, a process of its own, must notice and take the group down.
+test('kill -9 of gameday while a process activity runs: nothing the activity started lives on', async (t) => {
+  const { dir, gameday } = startRun(t, { method: [groupActivity('hold', 'method.pgid')] }, []);
+  await groupRunning(dir, 'method.pgid', gameday);
+  gameday.child.kill('SIGKILL');
+  await exited(gameday, 10_000);
+  await assertNothingLeft(dir, ['method.pgid']);
+});
+
+test('an activity that completes stops its switch, and leaves what it started on purpose running', async (t) => {
+  const pidFile = 'daemon.pid';
+  // A daemon the activity starts and leaves behind, as Chaos Toolkit allows; its output goes elsewhere, so the activity completes.
+  const daemon = { type: 'action', name: 'start-daemon', provider: { type: 'process', path: 'sh', arguments: ['-c', `sleep 302.${process.pid} >/dev/null 2>&1 & echo $! > ${pidFile}`] } };
+  const { dir, gameday } = startRun(t, { method: [daemon, { type: 'action', name: 'wait', provider: { type: 'process', path: 'sleep', arguments: ['1'] } }] }, []);
+  const result = await exited(gameday, 30_000);
+  const pid = Number(readFileSync(join(dir, pidFile), 'utf8').trim());
+  t.after(() => {
+    try {
+      process.kill(pid, 'SIGKILL');
+    } catch {
+      // Already gone.
+    }
+  });
+  assert.equal(result.code, 0, result.stderr);
+  const switches = () => readdirSync('/proc').filter((entry) => /^\d+$/.test(entry) && commandLine(Number(entry)).includes(`gameday-activity-switch ${gameday.child.pid} `));
+  await waitFor('the switches of finished activities to end', () => switches().length === 0, 5000);
+  assert.ok(existsSync(`/proc/${pid}`), 'the daemon the activity left running is still running after gameday ended');
+});

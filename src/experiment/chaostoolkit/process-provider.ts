@@ -87,10 +87,33 @@ function trackGroup(pid: number | undefined): () => void {
   return () => runningGroups.delete(pid);
 }
 
+// An exit hook cannot run when gameday is killed outright (kill -9, the OOM killer, a CI job's hard
+// timeout), so each running activity also gets a dead-man's switch: a shell of its own (its own group, so
+// that whatever kills gameday's group spares it) that checks twice a second that gameday is alive, and
+// kills the activity's group the moment it is not. It ends by itself when the group has ended, and gameday
+// stops it when the activity completes (what the activity left running on purpose is then its own business,
+// as in Chaos Toolkit).
+const SWITCH = 'while kill -0 "$1" 2>/dev/null && kill -0 -"$2" 2>/dev/null; do sleep 0.5; done; kill -0 "$1" 2>/dev/null || kill -KILL -"$2" 2>/dev/null';
+
+function deadMansSwitch(group: number | undefined): () => void {
+  if (group === undefined) return () => undefined;
+  const watcher = spawn('/bin/sh', ['-c', SWITCH, 'gameday-activity-switch', String(process.pid), String(group)], { stdio: 'ignore', detached: true });
+  watcher.on('error', () => undefined);
+  watcher.unref();
+  return () => {
+    if (watcher.exitCode === null && watcher.signalCode === null) watcher.kill('SIGKILL');
+  };
+}
+
 export function runProcessCall(call: ProcessCall, signal: AbortSignal): Promise<ActivityResult> {
   return new Promise((resolve) => {
     const child = spawn(call.argv[0], call.argv.slice(1), { stdio: ['ignore', 'pipe', 'pipe'], detached: true, env: process.env });
-    const untrack = trackGroup(child.pid);
+    const stopSwitch = deadMansSwitch(child.pid);
+    const untrack = () => {
+      stopSwitch();
+      forget();
+    };
+    const forget = trackGroup(child.pid);
     const stdout: Buffer[] = [];
     const stderr: Buffer[] = [];
     let size = 0;
