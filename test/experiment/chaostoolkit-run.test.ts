@@ -275,6 +275,21 @@ test('--dry-run prints what would run, in order, and touches nothing', async (t)
   assert.equal(existsSync(join(home.dir, '.gameday', 'runs')), false);
 });
 
+test('--dry-run shows the command that runs: without configuration or secrets nothing is substituted, so $$ stays $$', async (t) => {
+  const home = tempHome();
+  t.after(() => home.remove());
+  const file = home.write('plain.json', experiment({ method: [{ type: 'action', name: 'pid', provider: { type: 'process', path: 'sh', arguments: ['-c', 'echo $$ > pid'] } }] }));
+  const plain = await spawnGameday(['run', file, '--dry-run'], home.dir).done;
+  assert.equal(plain.code, 0, plain.stderr);
+  assert.match(plain.stdout, /method: action pid: run sh -c echo \$\$ > pid/);
+  const run = await spawnGameday(['run', file], home.dir).done;
+  assert.equal(run.code, 0, run.stderr);
+  assert.match(readFileSync(join(home.dir, 'pid'), 'utf8'), /^\d+\n$/, 'the shell got $$, its own pid, as the plan said');
+  const configured = home.write('configured.json', experiment({ configuration: { x: 1 }, method: [{ type: 'action', name: 'pid', provider: { type: 'process', path: 'sh', arguments: ['-c', 'echo $$ > pid'] } }] }));
+  const withConfiguration = await spawnGameday(['run', configured, '--dry-run'], home.dir).done;
+  assert.match(withConfiguration.stdout, /method: action pid: run sh -c echo \$ > pid\n/, 'with configuration, $$ is an escaped $, as in Chaos Toolkit');
+});
+
 test('--rollback-strategy is refused for a GameDay experiment, with nothing touched', async (t) => {
   const home = tempHome();
   t.after(() => home.remove());

@@ -19,6 +19,14 @@ export interface ResolvedConfiguration {
   secretValues: string[];
 }
 
+/**
+ * Whether `arguments` of providers are substituted: as in Chaos Toolkit, only when the experiment has any
+ * configuration or secrets (so a `$$` in a shell script stays `$$` otherwise). The run and its plan both ask.
+ */
+export function substitutesArguments(resolved: ResolvedConfiguration): boolean {
+  return Object.keys(resolved.configuration).length + resolved.dynamic.length + Object.keys(resolved.secrets).length > 0;
+}
+
 type Json = Record<string, unknown>;
 
 export function resolveConfiguration(

@@ -1,6 +1,7 @@
 import { formatDuration } from '../../units/units.js';
 import type { PlannedEvent } from '../blast-radius.js';
 import type { ChaosToolkitActivity } from './activities.js';
+import { substitutesArguments } from './configuration.js';
 import type { ChaosToolkitPlan, HypothesisStrategy, RollbackStrategy } from './document.js';
 import { describeProvider } from './hypothesis.js';
 import type { SecretScrubber } from './scrub.js';
@@ -11,13 +12,15 @@ import { substitute, type Lookup } from './substitute.js';
 // `--dry-run` prints. A probe whose value comes from a dynamic configuration is shown as written.
 
 export function chaosToolkitBlastRadius(plan: ChaosToolkitPlan, lookup: Lookup, scrubber: SecretScrubber): string[] {
+  const substituteArguments = substitutesArguments(plan.resolved);
   const line = (section: string, a: ChaosToolkitActivity) =>
-    scrubber.text(`${section}: ${a.type} ${a.name}: ${a.unsupported ? `skipped (${a.unsupported.what})` : describe(a, lookup)}${a.background ? ' (in the background)' : ''}`);
+    scrubber.text(`${section}: ${a.type} ${a.name}: ${a.unsupported ? `skipped (${a.unsupported.what})` : describe(a, lookup, substituteArguments)}${a.background ? ' (in the background)' : ''}`);
   return [...plan.method.map((a) => line('method', a)), ...plan.rollbacks.map((a) => line('rollbacks', a))];
 }
 
 export function chaosToolkitTimeline(plan: ChaosToolkitPlan, strategies: { rollbacks: RollbackStrategy; hypothesis: HypothesisStrategy }, lookup: Lookup, scrubber: SecretScrubber): PlannedEvent[] {
   const events: PlannedEvent[] = [];
+  const substituteArguments = substitutesArguments(plan.resolved);
   let t = 0;
   const add = (text: string) => events.push({ atMs: t, text: scrubber.text(text) });
   const seconds = (value: unknown) => (typeof value === 'number' && value > 0 ? value * 1000 : 0);
@@ -27,7 +30,7 @@ export function chaosToolkitTimeline(plan: ChaosToolkitPlan, strategies: { rollb
     const before = seconds(pauses.before);
     if (before) add(`${section}: pause ${formatDuration(before)}`);
     t += before;
-    add(`${section}: ${a.type} ${a.name}: ${describe(a, lookup)}${a.background ? ' (in the background)' : ''}`);
+    add(`${section}: ${a.type} ${a.name}: ${describe(a, lookup, substituteArguments)}${a.background ? ' (in the background)' : ''}`);
     const after = seconds(pauses.after);
     if (after) add(`${section}: pause ${formatDuration(after)} after ${a.name}`);
     if (!a.background) t += after;
@@ -50,7 +53,22 @@ export function chaosToolkitTimeline(plan: ChaosToolkitPlan, strategies: { rollb
   return events;
 }
 
-function describe(activity: ChaosToolkitActivity, lookup: Lookup): string {
-  const provider = activity.providerType === 'python' ? activity.provider : (substitute(activity.provider, lookup) as Record<string, unknown>);
-  return describeProvider({ provider, providerType: activity.providerType });
+function describe(activity: ChaosToolkitActivity, lookup: Lookup, substituteArguments: boolean): string {
+  return describeProvider({ provider: asRun(activity, lookup, substituteArguments), providerType: activity.providerType });
+}
+
+/**
+ * The provider with what the run substitutes substituted, and nothing else, so that the plan shows the
+ * command that runs: a process's `path` as written and its `arguments` only when the run substitutes them
+ * (./process-provider.ts); an HTTP call's url, headers and timeout always, its `arguments` likewise
+ * (./http-provider.ts); a Python provider as written.
+ */
+function asRun(activity: ChaosToolkitActivity, lookup: Lookup, substituteArguments: boolean): Record<string, unknown> {
+  const provider = { ...activity.provider };
+  if (activity.providerType === 'python') return provider;
+  if (substituteArguments && provider.arguments !== undefined) provider.arguments = substitute(provider.arguments, lookup);
+  if (activity.providerType === 'http') {
+    for (const key of ['url', 'headers', 'timeout']) if (provider[key] !== undefined) provider[key] = substitute(provider[key], lookup);
+  }
+  return provider;
 }

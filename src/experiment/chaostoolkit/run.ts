@@ -10,6 +10,7 @@ import type { ChaosToolkitActivity } from './activities.js';
 import type { ActivityResult } from './activity-result.js';
 import { callProvider, executeActivity, note, type ActivityContext } from './activity.js';
 import type { HypothesisStrategy, RollbackStrategy } from './document.js';
+import { substitutesArguments } from './configuration.js';
 import { checkSteadyState, objectivesOf, type SteadyStateCheck, type SteadyStatePhase } from './hypothesis.js';
 import { chaosToolkitBlastRadius, chaosToolkitTimeline } from './plan.js';
 import { SecretScrubber } from './scrub.js';
@@ -89,7 +90,7 @@ class Lifecycle {
     this.ctx = {
       journal: run.journal,
       lookup: this.lookup,
-      substituteArguments: Object.keys(resolved.configuration).length + resolved.dynamic.length + Object.keys(resolved.secrets).length > 0,
+      substituteArguments: substitutesArguments(resolved),
       scrubber,
       signal: run.abortController.signal,
       where: (activity) => loaded.where(activity.path),
