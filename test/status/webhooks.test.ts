@@ -69,7 +69,10 @@ test('every change is delivered once, signed, in order, retried after 500s; no c
   const first = received.filter((r) => r.delivery === delivered[0].delivery);
   assert.deepEqual(first.map((r) => r.answered), [500, 500, 200]);
   assert.ok(first[1].atMs - first[0].atMs >= 900 && first[2].atMs - first[1].atMs >= 1900, 'backoff of 1 s, then 2 s');
-  const rows = await room.server.store.all<{ attempts: number; delivered_at: string | null }>('SELECT attempts, delivered_at FROM status_deliveries ORDER BY change_seq');
+  // The room records a delivery once the receiver's answer is back, a moment after the receiver saw it.
+  const readDeliveries = () => room.server.store.all<{ attempts: number; delivered_at: string | null }>('SELECT attempts, delivered_at FROM status_deliveries ORDER BY change_seq');
+  await waitFor('every delivery recorded', readDeliveries, (all) => all.length === changes.length && all.every((r) => r.delivered_at !== null), 10_000);
+  const rows = await readDeliveries();
   assert.deepEqual(rows.map((r) => [r.attempts, r.delivered_at !== null]), changes.map((_, i) => [i === 0 ? 3 : 1, true]), 'every attempt is recorded');
 
   const before = received.length;
