@@ -19,6 +19,16 @@ export type UptimeExclusions = (component: string, fromMs: number, toMs: number)
 
 export const DAY_MS = 86_400_000;
 
+/**
+ * `exclude` with each interval carried on by the component's longest SLI window (`windowMs`): for that long
+ * after a drill ends, its failures are still inside the windows the status is computed over, and the red
+ * they keep showing is the drill's too. The tail is capped by the time asked about.
+ */
+export function withSettling(exclude: UptimeExclusions, windowMs: (component: string) => number): UptimeExclusions {
+  return async (component, fromMs, toMs) =>
+    (await exclude(component, fromMs, toMs)).map((interval) => ({ fromMs: interval.fromMs, toMs: Math.min(toMs, interval.toMs + windowMs(component)) }));
+}
+
 function empty(): TimeInStatus {
   return { operational: 0, no_data: 0, degraded_performance: 0, partial_outage: 0, major_outage: 0 };
 }

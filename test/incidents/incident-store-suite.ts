@@ -16,7 +16,7 @@ import { LeverBoard } from '../../src/levers/lever-board.js';
 import type { StatusConfig } from '../../src/status/config.js';
 import { StatusFacts } from '../../src/status/facts.js';
 import { StatusHistory } from '../../src/status/history.js';
-import { uptimeDays } from '../../src/status/uptime.js';
+import { uptimeDays, withSettling } from '../../src/status/uptime.js';
 import { openStore } from '../../src/store/database.js';
 import type { Store } from '../../src/store/engine.js';
 import { JournalEventStore } from '../../src/store/journal-events.js';
@@ -294,6 +294,28 @@ export function incidentStoreSuite(engine: 'sqlite' | 'postgres', fresh: () => P
     await crossing('major_outage');
     assert.deepEqual(await joined(), [drill.id, real.id], 'once a real incident is open on it, the next crossing joins that one');
     assert.equal((await incidents.list()).length, 2, 'no third incident');
+  });
+
+  test(`${engine}: the red a drill leaves in its SLI windows after it closed is the drill's too`, async (t) => {
+    const store = await withPage(t);
+    let now = T;
+    const incidents = new Incidents(store, () => now);
+    const drill = await incidents.declare({ title: 'Practice', severity: 'SEV1', components: ['checkout'], by: 'bob', drillRun: 'run-1' });
+    now = T + 600_000;
+    await incidents.resolve(drill.id, { by: 'run run-1', kind: 'drill.closed' });
+    // Broken during the drill; the 10 s windows still hold its failures for 8 s after it closed.
+    await new StatusFacts(store).append(
+      [
+        { component: 'checkout', from: null, to: 'operational', atMs: T - 3_600_000, source: 'monitor page', sli: null },
+        { component: 'checkout', from: 'operational', to: 'major_outage', atMs: T + 300_000, source: 'monitor page', sli: null },
+        { component: 'checkout', from: 'major_outage', to: 'operational', atMs: T + 608_000, source: 'monitor page', sli: null },
+      ],
+      [],
+    );
+    const feed = statusFeed(store, () => '');
+    const uptimeOf = async (exclude: typeof feed.exclude) => (await uptimeDays(store, ['checkout'], 1, T + 3_600_000, exclude)).get('checkout')![0].uptime;
+    assert.ok((await uptimeOf(feed.exclude))! < 1, 'up to the drill\'s close only, the 8 s after it count as downtime');
+    assert.equal(await uptimeOf(withSettling(feed.exclude, () => 10_000)), 1, 'carried on by the 10 s window, the drill leaves no downtime');
   });
 
   test(`${engine}: drills are kept out of uptime and out of the response figures, but not while a real incident is open on the component`, async (t) => {
