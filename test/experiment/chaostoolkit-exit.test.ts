@@ -38,6 +38,16 @@ function liveMembers(group: number): number[] {
   return members;
 }
 
+/** The process group of `pid`, or 0 once it has ended. */
+function groupOf(pid: number): number {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[2]);
+  } catch {
+    return 0;
+  }
+}
+
 /** The group an activity recorded in `home`, once the shell and both of its sleeps are running. */
 async function groupRunning(dir: string, pgidFile: string, gameday: GamedayProcess): Promise<number> {
   const file = join(dir, pgidFile);
@@ -156,7 +166,10 @@ test('an activity that completes stops its switch, and leaves what it started on
     }
   });
   assert.equal(result.code, 0, result.stderr);
-  const switches = () => readdirSync('/proc').filter((entry) => /^\d+$/.test(entry) && commandLine(Number(entry)).includes(`gameday-activity-switch ${gameday.child.pid} `));
+  // The daemon is in the group of the activity that started it: a switch left for that group would kill it.
+  const group = groupOf(pid);
+  assert.ok(group > 0, 'the daemon the activity left running is alive after gameday ended');
+  const switches = () => readdirSync('/proc').filter((entry) => /^\d+$/.test(entry) && commandLine(Number(entry)).endsWith(`gameday-activity-switch ${group} `));
   await waitFor('the switches of finished activities to end', () => switches().length === 0, 5000);
-  assert.ok(existsSync(`/proc/${pid}`), 'the daemon the activity left running is still running after gameday ended');
+  assert.ok(liveMembers(group).includes(pid), 'the daemon the activity left running is still running (not a zombie) after gameday ended');
 });

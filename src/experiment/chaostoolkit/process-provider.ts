@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { accessSync, constants, statSync } from 'node:fs';
+import { accessSync, constants, existsSync, statSync } from 'node:fs';
 import { constants as osConstants } from 'node:os';
 import { homedir } from 'node:os';
 import { delimiter, join } from 'node:path';
@@ -66,54 +66,66 @@ function quoteForDisplay(arg: string): string {
 
 // Each activity runs in a process group of its own (so a timeout kills what it started too), which the
 // terminal's Ctrl-C no longer reaches: groups still running when gameday exits are killed on the way out.
-const runningGroups = new Set<number>();
-let killOnExit = false;
-
-function trackGroup(pid: number | undefined): () => void {
-  if (pid === undefined) return () => undefined;
-  runningGroups.add(pid);
-  if (!killOnExit) {
-    killOnExit = true;
-    process.on('exit', () => {
-      for (const group of runningGroups) {
-        try {
-          process.kill(-group, 'SIGKILL');
-        } catch {
-          // Already gone.
-        }
-      }
-    });
-  }
-  return () => runningGroups.delete(pid);
-}
-
+//
 // An exit hook cannot run when gameday is killed outright (kill -9, the OOM killer, a CI job's hard
 // timeout), so each running activity also gets a dead-man's switch: a shell of its own (its own group, so
-// that whatever kills gameday's group spares it) that checks twice a second that gameday is alive, and
-// kills the activity's group the moment it is not. It ends by itself when the group has ended, and gameday
-// stops it when the activity completes (what the activity left running on purpose is then its own business,
-// as in Chaos Toolkit).
-const SWITCH = 'while kill -0 "$1" 2>/dev/null && kill -0 -"$2" 2>/dev/null; do sleep 0.5; done; kill -0 "$1" 2>/dev/null || kill -KILL -"$2" 2>/dev/null';
+// that whatever kills gameday's group spares it) that reads a pipe from gameday and kills the activity's
+// group when the pipe closes, which the kernel does the moment gameday is gone, however it went. Nothing
+// is ever written to it, so nothing polls and no pid of gameday's is trusted. gameday stops the switch when
+// the activity completes (what the activity left running on purpose is then its own business, as in Chaos
+// Toolkit) and, on its way out, before it kills the groups still running.
+const SWITCH_SHELL = '/bin/sh';
+const SWITCH = 'read _; kill -KILL -"$1" 2>/dev/null';
+const running = new Map<number, () => void>();
+let killOnExit = false;
 
-function deadMansSwitch(group: number | undefined): () => void {
-  if (group === undefined) return () => undefined;
-  const watcher = spawn('/bin/sh', ['-c', SWITCH, 'gameday-activity-switch', String(process.pid), String(group)], { stdio: 'ignore', detached: true });
+function killAllOnExit(): void {
+  if (killOnExit) return;
+  killOnExit = true;
+  process.on('exit', () => {
+    for (const [group, stopSwitch] of running) {
+      stopSwitch();
+      try {
+        process.kill(-group, 'SIGKILL');
+      } catch {
+        // Already gone.
+      }
+    }
+  });
+}
+
+function deadMansSwitch(group: number): () => void {
+  const watcher = spawn(SWITCH_SHELL, ['-c', SWITCH, 'gameday-activity-switch', String(group)], { stdio: ['pipe', 'ignore', 'ignore'], detached: true });
   watcher.on('error', () => undefined);
+  watcher.stdin!.on('error', () => undefined);
+  // Neither the switch nor its pipe may keep gameday's event loop alive.
   watcher.unref();
+  (watcher.stdin as unknown as { unref?: () => void }).unref?.();
   return () => {
     if (watcher.exitCode === null && watcher.signalCode === null) watcher.kill('SIGKILL');
   };
 }
 
+/** Registers a running activity's group: its switch runs until `untrack` (the activity completed) or gameday's exit. */
+function track(group: number | undefined): () => void {
+  if (group === undefined) return () => undefined;
+  killAllOnExit();
+  const stopSwitch = deadMansSwitch(group);
+  running.set(group, stopSwitch);
+  return () => {
+    stopSwitch();
+    running.delete(group);
+  };
+}
+
 export function runProcessCall(call: ProcessCall, signal: AbortSignal): Promise<ActivityResult> {
   return new Promise((resolve) => {
+    if (!existsSync(SWITCH_SHELL)) {
+      resolve({ status: 'failed', error: `not started: ${SWITCH_SHELL} is missing, so nothing could kill this activity's processes if gameday were killed` });
+      return;
+    }
     const child = spawn(call.argv[0], call.argv.slice(1), { stdio: ['ignore', 'pipe', 'pipe'], detached: true, env: process.env });
-    const stopSwitch = deadMansSwitch(child.pid);
-    const untrack = () => {
-      stopSwitch();
-      forget();
-    };
-    const forget = trackGroup(child.pid);
+    const untrack = track(child.pid);
     const stdout: Buffer[] = [];
     const stderr: Buffer[] = [];
     let size = 0;
