@@ -1,6 +1,6 @@
 import type { StatusIncidents, StatuspageIncident, StatuspageIncidentUpdate } from '../status/incidents.js';
 import { PAGE_ID } from '../status/statuspage.js';
-import type { Interval, UptimeExclusions } from '../status/uptime.js';
+import { mergeIntervals, type Interval, type UptimeExclusions } from '../status/uptime.js';
 import type { Store } from '../store/engine.js';
 import type { Incident } from './incident.js';
 import { IncidentRecords, type EntryRecord } from './incident-store.js';
@@ -35,35 +35,36 @@ export function statusFeed(store: Store | (() => Store | undefined), baseUrl: ()
       unresolved: () => read((records) => records.list({ open: true })),
       recent: (days) => read((records) => records.list({ sinceMs: Date.now() - days * DAY_MS })),
     },
-    exclude: async (component, fromMs, toMs) => {
+    exclude: async (component, fromMs, toMs, settleMs) => {
       const bound = storeOf();
-      return bound ? drillIntervals(bound, component, fromMs, toMs) : [];
+      return bound ? drillIntervals(bound, component, fromMs, toMs, settleMs) : [];
     },
   };
 }
 
 /**
- * The time drills on `component` overlapped [fromMs, toMs): from their start to their resolution (or now),
- * less the time a real incident on it was open. Monitors cannot tell a drill's outage from a real one on
- * the same component; a person (or a trigger) that declares a real incident can, and from then until it is
- * resolved the component's trouble counts.
+ * The time drills on `component` overlapped [fromMs, toMs): from their start to their close, carried on by
+ * `settleMs` (what a drill broke stays that long in the component's SLI windows), less the time a real
+ * incident on it was open, joined where drills overlap. Monitors cannot tell a drill's outage from a real
+ * one on the same component; a person (or a trigger) that declares a real incident can, and from then until
+ * it is resolved the component's trouble counts.
  */
-export async function drillIntervals(store: Store, component: string, fromMs: number, toMs: number): Promise<Interval[]> {
+export async function drillIntervals(store: Store, component: string, fromMs: number, toMs: number, settleMs = 0): Promise<Interval[]> {
   const rows = await store.all<{ drill: number; components: string; started_ms: number; declared_ms: number; resolved_ms: number | null }>(
     'SELECT drill, components, started_ms, declared_ms, resolved_ms FROM incidents WHERE started_ms < ? AND (resolved_ms IS NULL OR resolved_ms > ?)',
-    [toMs, fromMs],
+    [toMs, fromMs - settleMs],
   );
   const now = Date.now();
-  const spans = rows
-    .filter((row) => (JSON.parse(row.components) as string[]).includes(component))
-    .map((row) => ({
-      drill: Number(row.drill) === 1,
-      fromMs: Math.max(fromMs, Math.min(Number(row.started_ms), Number(row.declared_ms))),
-      toMs: Math.min(toMs, row.resolved_ms === null ? now : Number(row.resolved_ms)),
-    }))
-    .filter((span) => span.toMs > span.fromMs);
-  const real = spans.filter((span) => !span.drill);
-  return spans.filter((span) => span.drill).flatMap((drill) => real.reduce<Interval[]>((left, cut) => left.flatMap((piece) => without(piece, cut)), [drill]));
+  const affected = rows.filter((row) => (JSON.parse(row.components) as string[]).includes(component));
+  const span = (row: (typeof rows)[number], tailMs: number): Interval => ({
+    fromMs: Math.min(Number(row.started_ms), Number(row.declared_ms)),
+    toMs: row.resolved_ms === null ? now : Number(row.resolved_ms) + tailMs,
+  });
+  const real = affected.filter((row) => Number(row.drill) !== 1).map((row) => span(row, 0));
+  const drills = affected.filter((row) => Number(row.drill) === 1).map((row) => span(row, settleMs));
+  return mergeIntervals(drills.flatMap((drill) => real.reduce<Interval[]>((left, cut) => left.flatMap((piece) => without(piece, cut)), [drill])))
+    .map((interval) => ({ fromMs: Math.max(fromMs, interval.fromMs), toMs: Math.min(toMs, interval.toMs) }))
+    .filter((interval) => interval.toMs > interval.fromMs);
 }
 
 /** `piece` less `cut`: nothing, one interval or two. */

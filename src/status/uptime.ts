@@ -14,20 +14,26 @@ export interface Interval {
   toMs: number;
 }
 
-/** Time a component is not to be counted in uptime (e.g. a drill); the incidents module provides it. */
-export type UptimeExclusions = (component: string, fromMs: number, toMs: number) => Promise<Interval[]>;
+/**
+ * Time a component is not to be counted in uptime (e.g. a drill); the incidents module provides it.
+ * `settleMs`: how long what excluded time broke stays in the component's SLI windows (its longest window),
+ * which the exclusion carries on for, since the red shown then is still its doing.
+ */
+export type UptimeExclusions = (component: string, fromMs: number, toMs: number, settleMs: number) => Promise<Interval[]>;
+
+/** The intervals sorted and joined where they overlap or touch, so no time is counted twice. */
+export function mergeIntervals(intervals: readonly Interval[]): Interval[] {
+  const out: Interval[] = [];
+  for (const interval of [...intervals].sort((a, b) => a.fromMs - b.fromMs)) {
+    const last = out.at(-1);
+    if (last && interval.fromMs <= last.toMs) last.toMs = Math.max(last.toMs, interval.toMs);
+    else out.push({ fromMs: interval.fromMs, toMs: interval.toMs });
+  }
+  return out;
+}
 
 export const DAY_MS = 86_400_000;
 
-/**
- * `exclude` with each interval carried on by the component's longest SLI window (`windowMs`): for that long
- * after a drill ends, its failures are still inside the windows the status is computed over, and the red
- * they keep showing is the drill's too. The tail is capped by the time asked about.
- */
-export function withSettling(exclude: UptimeExclusions, windowMs: (component: string) => number): UptimeExclusions {
-  return async (component, fromMs, toMs) =>
-    (await exclude(component, fromMs, toMs)).map((interval) => ({ fromMs: interval.fromMs, toMs: Math.min(toMs, interval.toMs + windowMs(component)) }));
-}
 
 function empty(): TimeInStatus {
   return { operational: 0, no_data: 0, degraded_performance: 0, partial_outage: 0, major_outage: 0 };
@@ -113,7 +119,14 @@ export async function rollUpDays(store: Store, components: readonly string[], no
 }
 
 /** The last `days` days of each component, oldest first: whole days from their rows, today from the changes. */
-export async function uptimeDays(store: Store, components: readonly string[], days: number, nowMs: number, exclude?: UptimeExclusions): Promise<Map<string, UptimeDay[]>> {
+export async function uptimeDays(
+  store: Store,
+  components: readonly string[],
+  days: number,
+  nowMs: number,
+  exclude?: UptimeExclusions,
+  settleMs: (component: string) => number = () => 0,
+): Promise<Map<string, UptimeDay[]>> {
   const today = Math.floor(nowMs / DAY_MS) * DAY_MS;
   const firstDay = today - (days - 1) * DAY_MS;
   const rows = await store.all<Record<string, string | number>>(
@@ -138,7 +151,7 @@ export async function uptimeDays(store: Store, components: readonly string[], da
         };
       } else time = { ...empty(), no_data: DAY_MS };
       if (exclude) {
-        for (const interval of await exclude(component, day, Math.min(day + DAY_MS, nowMs))) {
+        for (const interval of mergeIntervals(await exclude(component, day, Math.min(day + DAY_MS, nowMs), settleMs(component)))) {
           time = subtract(time, await measureTime(store, component, Math.max(day, interval.fromMs), Math.min(day + DAY_MS, interval.toMs)));
         }
       }

@@ -5,7 +5,7 @@ import { StatusHistory } from './history.js';
 import type { StatusIncidents, StatuspageIncident } from './incidents.js';
 import { readComponent } from './readings.js';
 import { shownStatus, worst, type SliReading, type Status } from './status.js';
-import { uptimeDays, withSettling, type UptimeDay, type UptimeExclusions } from './uptime.js';
+import { uptimeDays, type UptimeDay, type UptimeExclusions } from './uptime.js';
 
 // The status page as one view model, computed from the store by whoever asks — any control room, the CLI,
 // the static export — with the one set of honesty rules (status.ts). Nothing here trusts a status someone
@@ -99,7 +99,7 @@ export async function computeView(store: Store, published: { config: StatusConfi
   const [unresolved, recent, uptime, changes, declarations] = await Promise.all([
     options.incidents?.unresolved() ?? [],
     options.incidents?.recent(RECENT_INCIDENT_DAYS) ?? [],
-    options.history ? uptimeDays(store, config.components.map((c) => c.id), UPTIME_DAYS, nowMs, options.exclude && withSettling(options.exclude, longestWindow(config))) : new Map<string, UptimeDay[]>(),
+    options.history ? uptimeDays(store, config.components.map((c) => c.id), UPTIME_DAYS, nowMs, options.exclude, longestWindow(config)) : new Map<string, UptimeDay[]>(),
     options.history ? facts.recent(50) : [],
     options.history ? facts.recentDeclarations(20) : [],
   ]);

@@ -16,7 +16,7 @@ import { LeverBoard } from '../../src/levers/lever-board.js';
 import type { StatusConfig } from '../../src/status/config.js';
 import { StatusFacts } from '../../src/status/facts.js';
 import { StatusHistory } from '../../src/status/history.js';
-import { uptimeDays, withSettling } from '../../src/status/uptime.js';
+import { uptimeDays } from '../../src/status/uptime.js';
 import { openStore } from '../../src/store/database.js';
 import type { Store } from '../../src/store/engine.js';
 import { JournalEventStore } from '../../src/store/journal-events.js';
@@ -315,7 +315,34 @@ export function incidentStoreSuite(engine: 'sqlite' | 'postgres', fresh: () => P
     const feed = statusFeed(store, () => '');
     const uptimeOf = async (exclude: typeof feed.exclude) => (await uptimeDays(store, ['checkout'], 1, T + 3_600_000, exclude)).get('checkout')![0].uptime;
     assert.ok((await uptimeOf(feed.exclude))! < 1, 'up to the drill\'s close only, the 8 s after it count as downtime');
-    assert.equal(await uptimeOf(withSettling(feed.exclude, () => 10_000)), 1, 'carried on by the 10 s window, the drill leaves no downtime');
+    assert.equal((await uptimeDays(store, ['checkout'], 1, T + 3_600_000, feed.exclude, () => 10_000)).get('checkout')![0].uptime, 1, 'carried on by the 10 s window, the drill leaves no downtime');
+  });
+
+  test(`${engine}: a drill's tail stops where a real incident starts, overlapping drills count once, and a tail crosses midnight`, async (t) => {
+    const store = await withPage(t);
+    let now = T;
+    const incidents = new Incidents(store, () => now);
+    const open = async (drill: boolean, atMs: number) => {
+      now = atMs;
+      return drill
+        ? incidents.declare({ title: 'Practice', severity: 'SEV3', components: ['checkout'], by: 'bob', drillRun: `run-${atMs}` })
+        : incidents.declare({ title: 'Real', severity: 'SEV2', components: ['checkout'], by: 'alice' });
+    };
+    const close = async (id: number, atMs: number) => {
+      now = atMs;
+      await incidents.resolve(id, { by: 'someone' });
+    };
+    const first = await open(true, T);
+    const second = await open(true, T + 300_000);
+    await close(first.id, T + 600_000);
+    await close(second.id, T + 900_000);
+    const real = await open(false, T + 905_000);
+    await close(real.id, T + 1_000_000);
+    assert.deepEqual(await drillIntervals(store, 'checkout', T - 3_600_000, T + 3_600_000, 10_000), [{ fromMs: T, toMs: T + 905_000 }], 'two drills joined; the tail ends where the real incident began');
+    const midnight = Math.ceil((T + 1) / 86_400_000) * 86_400_000;
+    const late = await open(true, midnight - 600_000);
+    await close(late.id, midnight - 5_000);
+    assert.deepEqual(await drillIntervals(store, 'checkout', midnight, midnight + 86_400_000, 10_000), [{ fromMs: midnight, toMs: midnight + 5_000 }], 'the next day gets the rest of the tail');
   });
 
   test(`${engine}: drills are kept out of uptime and out of the response figures, but not while a real incident is open on the component`, async (t) => {
