@@ -109,7 +109,14 @@ export async function proxyBenchmark(): Promise<Benchmark> {
       }
     } finally {
       await peers.stop();
-      if (profile) keepProfile(dir, details, say);
+      if (profile) {
+        // A missing profile must not hide what failed in a section, nor keep the folder from being removed.
+        try {
+          keepProfile(dir, details, say);
+        } catch (error) {
+          say(`no profile kept: ${(error as Error).message}`);
+        }
+      }
       rmSync(dir, { recursive: true, force: true });
     }
     figures.push(

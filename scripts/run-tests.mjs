@@ -278,9 +278,16 @@ function runFile(entry, options, eventsDir, index, { namespace, hold }) {
   const child = spawn(command, commandArgs, { cwd: root, stdio: hold ? ['ignore', 'pipe', 'pipe'] : 'inherit', detached: true });
   running.add(child);
   const output = [];
+  // A file that cannot even start (a missing command) fails, like one that starts and fails.
+  const failedToStart = new Promise((resolveStart) =>
+    child.on('error', (error) => {
+      running.delete(child);
+      resolveStart({ ...entry, ms: Date.now() - started, status: 'failed', code: null, signal: null, failed: [], held: hold, output: `could not start ${command}: ${error.message}\n` });
+    }),
+  );
   child.stdout?.on('data', (chunk) => output.push(chunk));
   child.stderr?.on('data', (chunk) => output.push(chunk));
-  return new Promise((resolveRun) => {
+  const ran = new Promise((resolveRun) => {
     let timedOut = false;
     const timer = setTimeout(() => {
       timedOut = true;
@@ -304,6 +311,7 @@ function runFile(entry, options, eventsDir, index, { namespace, hold }) {
       child.on('close', () => (clearTimeout(grace), finish()));
     });
   });
+  return Promise.race([ran, failedToStart]);
 }
 
 function timeoutMessage(result) {
@@ -344,12 +352,11 @@ async function main() {
     console.error(`not built: ${missing.map((m) => m.file).join(', ')} (run npm run build, or pass --build)`);
     process.exit(1);
   }
-  for (const signal of ['SIGINT', 'SIGTERM']) {
-    process.on(signal, () => {
-      for (const child of running) killGroup(child, 'SIGKILL');
-      process.exit(130);
-    });
-  }
+  // However the runner ends (a signal, an error in a lane), the files still running end with it.
+  process.on('exit', () => {
+    for (const child of running) killGroup(child, 'SIGKILL');
+  });
+  for (const [signal, code] of [['SIGINT', 130], ['SIGTERM', 143]]) process.on(signal, () => process.exit(code));
   const unavailable = namespaceUnavailable();
   // Without namespaces two files could meet on the demo's fixed ports: one at a time, as before lanes.
   const lanes = unavailable ? 1 : options.lanes;

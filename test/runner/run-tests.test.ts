@@ -100,12 +100,13 @@ test('a timeout in one lane kills only that file: the file beside it keeps runni
   const dir = mkdtempSync(join(tmpdir(), 'gameday-runner-'));
   t.after(() => rmSync(dir, { recursive: true, force: true }));
   const pidFile = join(dir, 'pid');
-  // hangs.js takes one lane until its 8 s limit; the other runs pauses.js (3 s), then waits-for-kill.js,
-  // which finds the hanging file's process alive and passes once it is killed.
-  const { code, output } = await runTests(['--lanes', '2', '--timeout', '8s', fixture('hangs'), fixture('pauses'), fixture('waits-for-kill')], { FIXTURE_PID_FILE: pidFile });
+  // hangs.js takes one lane until its 12 s limit; the other runs pauses.js (3 s), then waits-for-kill.js,
+  // which finds the hanging file's process alive and passes once it is killed. The 9 s between leave room
+  // for a slow start of the third file on a loaded machine.
+  const { code, output } = await runTests(['--lanes', '2', '--timeout', '12s', fixture('hangs'), fixture('pauses'), fixture('waits-for-kill')], { FIXTURE_PID_FILE: pidFile });
   assert.equal(code, 1, output);
   if (!namespaces) return assert.match(output, /running the files one at a time, directly: /);
-  assert.match(output, /✖ dist\/test\/runner\/fixtures\/hangs\.js timed out: test "waits for an answer that never comes" was still running after 8\.0 s/);
+  assert.match(output, /✖ dist\/test\/runner\/fixtures\/hangs\.js timed out: test "waits for an answer that never comes" was still running after 12\.0 s/);
   assert.match(output, /tests: 2 of 3 files passed, 0 failed, 1 timed out, in /);
   assert.match(output, /── dist\/test\/runner\/fixtures\/waits-for-kill\.js ──\n(?:(?!──|▶).*\n)*.*outlives the hanging file beside it(?:(?!──|▶).*\n)*✔ dist\/test\/runner\/fixtures\/waits-for-kill\.js passed/, 'its output is whole, between its header and its verdict');
   assert.equal(alive(Number(readFileSync(pidFile, 'utf8'))), false);
