@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import { connectionLimit } from '../../src/proxy/admission.js';
 import { gamedayBin } from '../cli-process.js';
-import { startEcho } from './helpers.js';
+import { echoBehindConfig } from './helpers.js';
 
 /**
  * Opens `count` connections at once (every connect before any answer); each sends a line, reads it back,
@@ -44,11 +44,7 @@ function callers(port: number, count: number, holdMs: number): Promise<{ answere
 }
 
 test('a proxy with too few descriptors for every caller at once makes the rest wait instead of closing them', async (t) => {
-  const echo = await startEcho();
-  const dir = mkdtempSync(join(tmpdir(), 'gameday-admission-'));
-  t.after(async () => (await echo.close(), rmSync(dir, { recursive: true, force: true })));
-  const config = join(dir, 'proxies.json');
-  writeFileSync(config, JSON.stringify([{ name: 'echo', listen: '127.0.0.1:0', upstream: `127.0.0.1:${echo.port}` }]));
+  const { config } = await echoBehindConfig(t);
   // 400 descriptors: room for 150 proxied connections (two each, a margin of 100); 200 callers at once
   // would need 400 for themselves alone.
   const child = spawn('sh', ['-c', 'ulimit -n 400 && exec "$0" "$@"', process.execPath, gamedayBin, 'proxy', '--listen', '127.0.0.1:0', '--config', config], {

@@ -1,23 +1,19 @@
 import assert from 'node:assert/strict';
 import { once } from 'node:events';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { execFileSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
 import { test } from 'node:test';
 import { connectProxy } from '../../src/proxy/client.js';
 import { spawnGameday } from '../cli-process.js';
-import { portFromListen, roundTrip, startEcho } from './helpers.js';
+import { echoBehindConfig, portFromListen, roundTrip } from './helpers.js';
 
 
 test('gameday proxy loads a Toxiproxy config, prints where it listens, and reverts everything on SIGTERM', async (t) => {
-  const echo = await startEcho();
-  const dir = mkdtempSync(join(tmpdir(), 'gameday-proxy-'));
-  const config = join(dir, 'proxies.json');
-  writeFileSync(config, JSON.stringify([{ name: 'echo', listen: '127.0.0.1:0', upstream: `127.0.0.1:${echo.port}` }]));
+  const { dir, config } = await echoBehindConfig(t);
   const { child, stdout: out } = spawnGameday(['proxy', '--listen', '127.0.0.1:0', '--config', config], dir);
-  t.after(async () => (child.kill('SIGKILL'), await echo.close(), rmSync(dir, { recursive: true, force: true })));
+  t.after(() => child.kill('SIGKILL'));
   while (!/echo: /.test(out())) await once(child.stdout!, 'data');
   const url = /control API on (http:\/\/\S+)/.exec(out())![1];
   const client = connectProxy(url);
@@ -55,11 +51,7 @@ function acceptQueue(port: number): number {
 }
 
 test('gameday proxy listens with the longest accept queue the system allows, or the one --backlog asks for', async (t) => {
-  const echo = await startEcho();
-  const dir = mkdtempSync(join(tmpdir(), 'gameday-proxy-'));
-  t.after(async () => (await echo.close(), rmSync(dir, { recursive: true, force: true })));
-  const config = join(dir, 'proxies.json');
-  writeFileSync(config, JSON.stringify([{ name: 'echo', listen: '127.0.0.1:0', upstream: `127.0.0.1:${echo.port}` }]));
+  const { dir, config } = await echoBehindConfig(t);
   const somaxconn = Number(readFileSync('/proc/sys/net/core/somaxconn', 'utf8'));
   for (const [args, expected] of [
     [[], somaxconn],

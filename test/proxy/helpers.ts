@@ -1,6 +1,9 @@
 import { createHash } from 'node:crypto';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer as createHttpServer, type Server as HttpServer } from 'node:http';
 import { connect, createServer, type AddressInfo, type Server, type Socket } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { createLogger } from '../../src/observe/log.js';
 import { connectProxy } from '../../src/proxy/client.js';
 import { ProxyServer } from '../../src/proxy/server.js';
@@ -126,4 +129,17 @@ export const metricsOf = async (server: ProxyServer): Promise<string> => (await 
 
 export function portFromListen(listen: string): number {
   return Number(listen.slice(listen.lastIndexOf(':') + 1));
+}
+
+/**
+ * An echo server and, in a temporary folder that goes with the test, a Toxiproxy config (proxies.json)
+ * with one proxy "echo" in front of it: what a test of `gameday proxy` as a process starts from.
+ */
+export async function echoBehindConfig(t: { after(fn: () => unknown): void }): Promise<{ echo: { port: number }; dir: string; config: string }> {
+  const echo = await startEcho();
+  const dir = mkdtempSync(join(tmpdir(), 'gameday-proxy-'));
+  t.after(async () => (await echo.close(), rmSync(dir, { recursive: true, force: true })));
+  const config = join(dir, 'proxies.json');
+  writeFileSync(config, JSON.stringify([{ name: 'echo', listen: '127.0.0.1:0', upstream: `127.0.0.1:${echo.port}` }]));
+  return { echo, dir, config };
 }
