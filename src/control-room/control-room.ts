@@ -4,7 +4,7 @@ import { z } from 'zod';
 import { edgeGuard, guardFastify, isLoopbackAddress } from '../control-plane/guard.js';
 import { createLogger, type Logger } from '../observe/log.js';
 import { FormTokens } from '../web/form-token.js';
-import { acceptPageRoutes } from '../web/page-route.js';
+import { acceptForms, acceptPageRoutes } from '../web/page-route.js';
 import { ControlRoom } from '../store/control-room.js';
 import { openStore } from '../store/database.js';
 import type { Store } from '../store/engine.js';
@@ -112,7 +112,10 @@ async function buildApp(host: string, options: ControlRoomOptions, context: Cont
   const app = Fastify({ logger: false, forceCloseConnections: true });
   const pages = modules.some((module) => module.pages);
   guardFastify(app, edgeGuard({ host, token: options.token, allowedHosts: options.allowedHosts, browserStateChange: pages ? context.forms.check : undefined }));
-  if (pages) acceptPageRoutes(app);
+  if (pages) {
+    acceptPageRoutes(app);
+    acceptForms(app);
+  }
   app.setErrorHandler((error, _request, reply) => answerError(reply, error, modules, context.log));
   for (const module of modules) await module.routes(app);
   app.get('/metrics', async (_request, reply) => reply.type(context.metrics.contentType).send(await context.metrics.metrics()));

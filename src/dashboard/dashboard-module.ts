@@ -54,9 +54,6 @@ function routes(app: FastifyInstance, context: ControlRoomContext): void {
   const runs = new RunStore(store);
   const board = () => context.module<LeverModule>('levers')?.board;
   serveAssets(app, DASHBOARD_ASSETS);
-  if (!app.hasContentTypeParser('application/x-www-form-urlencoded')) {
-    app.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string' }, (_request, body, done) => done(null, Object.fromEntries(new URLSearchParams(body as string))));
-  }
 
   // Every dashboard page loads the one script (live parts) and the dashboard's CSS on top of the shell's.
   const page = (request: FastifyRequest, reply: FastifyReply, options: SentPage, status = 200) =>

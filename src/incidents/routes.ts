@@ -63,13 +63,6 @@ const TIMELINE_CHANNELS = ['incidents', 'status', 'levers', 'journal', 'runs'] a
 const LIVE_EVERY_MS = 500;
 
 export function incidentRoutes(app: FastifyInstance, incidents: Incidents, options: RouteOptions): void {
-  if (!app.hasContentTypeParser('application/x-www-form-urlencoded')) {
-    app.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string' }, (_request, body, done) => {
-      const form = new URLSearchParams(body as string);
-      // A field sent more than once (the components' checkboxes) is a list.
-      done(null, Object.fromEntries([...new Set(form.keys())].map((key) => [key, form.getAll(key).length > 1 ? form.getAll(key) : form.get(key)])));
-    });
-  }
   const idOf = (request: FastifyRequest) => parseIncidentId((request.params as { id: string }).id);
 
   // The API.

@@ -17,7 +17,8 @@ export interface Interval {
 /**
  * Time a component is not to be counted in uptime (e.g. a drill); the incidents module provides it.
  * `settleMs`: how long what excluded time broke stays in the component's SLI windows (its longest window),
- * which the exclusion carries on for, since the red shown then is still its doing.
+ * which the exclusion carries on for, since the red shown then is still its doing. The intervals come
+ * back sorted and joined (mergeIntervals), so no time is subtracted twice.
  */
 export type UptimeExclusions = (component: string, fromMs: number, toMs: number, settleMs: number) => Promise<Interval[]>;
 
@@ -151,7 +152,7 @@ export async function uptimeDays(
         };
       } else time = { ...empty(), no_data: DAY_MS };
       if (exclude) {
-        for (const interval of mergeIntervals(await exclude(component, day, Math.min(day + DAY_MS, nowMs), settleMs(component)))) {
+        for (const interval of await exclude(component, day, Math.min(day + DAY_MS, nowMs), settleMs(component))) {
           time = subtract(time, await measureTime(store, component, Math.max(day, interval.fromMs), Math.min(day + DAY_MS, interval.toMs)));
         }
       }

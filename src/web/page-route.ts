@@ -21,6 +21,19 @@ export function acceptPageRoutes(app: FastifyInstance): void {
   });
 }
 
+/**
+ * Reads the pages' forms (application/x-www-form-urlencoded) for every module at once: one parser per
+ * app, so no module's choice depends on which registered first. A field sent more than once (a set of
+ * checkboxes) is a list; once, a string.
+ */
+export function acceptForms(app: FastifyInstance): void {
+  if (app.hasContentTypeParser('application/x-www-form-urlencoded')) return;
+  app.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string' }, (_request, body, done) => {
+    const form = new URLSearchParams(body as string);
+    done(null, Object.fromEntries([...new Set(form.keys())].map((key) => [key, form.getAll(key).length > 1 ? form.getAll(key) : form.get(key)])));
+  });
+}
+
 function wantsHtml(accept: string | string[] | undefined): boolean {
   return (Array.isArray(accept) ? accept.join(',') : (accept ?? '')).includes('text/html');
 }
