@@ -6,6 +6,7 @@ import { connect } from 'node:net';
 import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { freePorts } from '../../src/fleet/fleet.js';
+import { connectionLimit } from '../../src/proxy/admission.js';
 import { median, ratioOfPairs, type Figure } from '../harness.js';
 
 export const SUT_CORE = '1';
@@ -90,8 +91,8 @@ http { access_log off; sendfile on; tcp_nopush on; keepalive_requests 1000000; k
   client_body_temp_path ${dir}; proxy_temp_path ${dir}; fastcgi_temp_path ${dir}; uwsgi_temp_path ${dir}; scgi_temp_path ${dir};
   server { listen 127.0.0.1:${nginxPort}; root ${dir}; } }\n`,
     );
-    // Two descriptors per proxied connection, a few for itself: as many connections as the file limit allows.
-    const maxconn = Math.floor((Number(execFileSync('sh', ['-c', 'ulimit -n'], { encoding: 'utf8' }).trim()) - 100) / 2);
+    // The same bound our proxy's admission sets from the open-file limit (HAProxy needs a finite number).
+    const maxconn = Math.min(connectionLimit(), 1_000_000);
     writeFileSync(
       join(dir, 'haproxy.cfg'),
       `global\n  maxconn ${maxconn}\n  nbthread 1\ndefaults\n  mode tcp\n  timeout connect 5s\n  timeout client 60s\n  timeout server 60s\n` +

@@ -65,10 +65,6 @@ export class Admission {
     this.waiting.push(...kept);
   }
 
-  get queued(): number {
-    return this.waiting.length - this.head;
-  }
-
   private take(): Waiting | undefined {
     if (this.head >= this.waiting.length) return undefined;
     const next = this.waiting[this.head++];

@@ -5,7 +5,7 @@ import type { Sink, Stage, StageContext } from './toxics/toxic.js';
 
 // One direction of one connection: bytes from `src` to `dst`.
 //
-// Both directions read with `onread` (see ./socket-reader.ts): Node hands each read to `readInto` with no
+// Both directions read with `onread` (see ./onread-socket.ts): Node hands each read to `readInto` with no
 // Readable machinery and no allocation of its own. Without toxics, `readInto` writes the bytes to `dst` and
 // returns: that is all the JavaScript a chunk costs. When toxics apply, the link sends each chunk through a
 // chain of stages, one per toxic, in the order the toxics were created; the last stage writes to `dst`.
@@ -38,7 +38,7 @@ export interface LinkOwner {
 // Held bytes beyond which the link stops reading from `src`, so a slow toxic applies TCP back-pressure
 // to the sender instead of buffering without bound. A stage may allow more (see Stage.holdLimit).
 const HIGH_WATER = 1 << 20;
-export const READ_BUFFER_SIZE = 64 * 1024;
+const READ_BUFFER_SIZE = 64 * 1024;
 /** Below this a read is a small message: the socket goes back to the shared buffer. */
 const SMALL_READ = 4 * 1024;
 
@@ -148,8 +148,7 @@ export class Link {
       stage.next = this.stages[i + 1]?.stage ?? this.writer!;
     });
     this.highWater = Math.max(HIGH_WATER, ...this.stages.map(({ stage }) => stage.holdLimit ?? 0));
-    if (this.stages.length > 0 && !this.chained) this.chained = true;
-    else if (this.stages.length === 0 && this.chained) this.chained = false;
+    this.chained = this.stages.length > 0;
     this.flowControl();
   }
 

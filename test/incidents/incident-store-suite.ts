@@ -5,7 +5,6 @@
 // status changes that cross a component's level, and drills kept out of uptime and response figures.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { pino } from 'pino';
 import { IncidentConflictError, IncidentInputError, type Incident } from '../../src/incidents/incident.js';
 import { Incidents } from '../../src/incidents/incidents.js';
 import { figuresOverTime } from '../../src/incidents/response.js';
@@ -16,13 +15,13 @@ import { LeverBoard } from '../../src/levers/lever-board.js';
 import type { StatusConfig } from '../../src/status/config.js';
 import { StatusFacts } from '../../src/status/facts.js';
 import { StatusHistory } from '../../src/status/history.js';
+import { quiet } from '../status/helpers.js';
 import { uptimeDays } from '../../src/status/uptime.js';
 import { openStore } from '../../src/store/database.js';
 import type { Store } from '../../src/store/engine.js';
 import { JournalEventStore } from '../../src/store/journal-events.js';
 import { RunStore } from '../../src/store/runs.js';
 
-const quiet = pino({ level: 'silent' });
 
 const config: StatusConfig = {
   page: { name: 'Shop' },
