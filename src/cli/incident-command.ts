@@ -1,8 +1,7 @@
 import type { Command } from 'commander';
 import { IncidentConflictError, IncidentInputError, IncidentNotFoundError, parseIncidentId, parseRole, ROLE_WORDS, ROLES, UPDATE_STATES, type Incident, type UpdateState } from '../incidents/incident.js';
 import { Incidents } from '../incidents/incidents.js';
-import { dueText } from '../incidents/pages.js';
-import { figuresOf, FIGURES, FIGURE_WORDS, formatSpan } from '../incidents/response.js';
+import { compactSpan, dueText, figuresOf, FIGURES, FIGURE_WORDS } from '../incidents/response.js';
 import { SEVERITIES, SEVERITY } from '../incidents/severity.js';
 import { incidentJson, incidentList, incidentStats, incidentView, incidentViewJson, type IncidentView } from '../incidents/view.js';
 import { defaultActor } from '../levers/lever.js';
@@ -57,7 +56,7 @@ export const registerIncidentCommand: CommandRegistration = (program: Command) =
         drill: flags.drill,
       });
       say(`declared ${declared.ref}: ${declared.drill ? 'drill, ' : ''}${declared.severity} "${declared.title}"${declared.components.length > 0 ? ` on ${declared.components.join(', ')}` : ''}; incident commander ${declared.roles.commander}`);
-      say(`status updates every ${formatSpan(declared.updateEveryMs)}; the timeline: gameday incident show ${declared.id}`);
+      say(`status updates every ${compactSpan(declared.updateEveryMs)}; the timeline: gameday incident show ${declared.id}`);
     }),
   );
 
@@ -141,7 +140,7 @@ export const registerIncidentCommand: CommandRegistration = (program: Command) =
     .action((id: string, message: string, flags: { by?: string; store?: string }) =>
       act('resolve', flags.store, async (incidents) => {
         const resolved = await incidents.resolve(parseIncidentId(id), { by: flags.by ?? defaultActor(), message });
-        const figures = FIGURES.map((f) => `${FIGURE_WORDS[f]} ${formatSpan(figuresOf(resolved)[f])}`).join(', ');
+        const figures = FIGURES.map((f) => `${FIGURE_WORDS[f]} ${compactSpan(figuresOf(resolved)[f])}`).join(', ');
         say(`${resolved.ref} resolved${resolved.drill ? ' (a drill: left out of the response figures)' : ''}: ${figures}`);
       }),
     );
@@ -215,10 +214,10 @@ function printView(view: IncidentView): void {
   for (const role of ROLES) say(`  ${ROLE_WORDS[role].padEnd(20)} ${one.roles[role] ?? `— (held by the commander, ${one.roles.commander})`}`);
   const m = one.moments;
   say(`  started ${iso(m.startedMs)}, detected ${iso(m.detectedMs)}, declared ${iso(m.declaredMs)}, mitigated ${m.mitigatedMs === null ? '—' : iso(m.mitigatedMs)}, resolved ${m.resolvedMs === null ? '—' : iso(m.resolvedMs)}`);
-  say(`  ${FIGURES.map((f) => `time ${FIGURE_WORDS[f]} ${formatSpan(view.figures[f])}`).join(', ')}`);
+  say(`  ${FIGURES.map((f) => `time ${FIGURE_WORDS[f]} ${compactSpan(view.figures[f])}`).join(', ')}`);
   if (view.due) say(`  ${view.due.lateMs > 0 ? 'OVERDUE: ' : ''}${dueText(view.due, one)}`);
   const { runs, faults, levers } = view.timeline.whatChanged;
-  say(`what changed in the ${formatSpan(one.lookbackMs)} before the declaration: ${runs.length} run${runs.length === 1 ? '' : 's'}, ${faults.length} fault change${faults.length === 1 ? '' : 's'}, ${levers.length} lever change${levers.length === 1 ? '' : 's'}`);
+  say(`what changed in the ${compactSpan(one.lookbackMs)} before the declaration: ${runs.length} run${runs.length === 1 ? '' : 's'}, ${faults.length} fault change${faults.length === 1 ? '' : 's'}, ${levers.length} lever change${levers.length === 1 ? '' : 's'}`);
   for (const run of runs) say(`  run ${run.id} "${run.title}" ${run.startedAt} → ${run.endedAt ?? 'running'}${run.verdict ? ` (${run.verdict})` : ''}`);
   for (const entry of [...faults, ...levers].sort((a, b) => a.atMs - b.atMs)) say(`  ${entry.at}  ${entry.text} (${entry.source})`);
   say('timeline (UTC; "fact" was recorded by the system, "words" written by a person):');
@@ -236,9 +235,9 @@ function printView(view: IncidentView): void {
 function printStats(stats: Awaited<ReturnType<typeof incidentStats>>): void {
   say(`response figures, measured from when the trouble began (${stats.drills} drill${stats.drills === 1 ? '' : 's'} left out):`);
   if (stats.incidents.length === 0) return say('  no incident yet');
-  for (const f of stats.incidents) say(`  ${f.ref.padEnd(7)} ${f.severity}  ${FIGURES.map((k) => `${FIGURE_WORDS[k]} ${formatSpan(f[k]).padStart(7)}`).join('  ')}  "${f.title}"`);
+  for (const f of stats.incidents) say(`  ${f.ref.padEnd(7)} ${f.severity}  ${FIGURES.map((k) => `${FIGURE_WORDS[k]} ${compactSpan(f[k]).padStart(7)}`).join('  ')}  "${f.title}"`);
   say(`per ${stats.by} (median, worst):`);
   for (const p of stats.periods) {
-    say(`  ${p.period.padEnd(8)} ${String(p.incidents).padStart(3)} incident${p.incidents === 1 ? ' ' : 's'}  ${FIGURES.map((k) => `${FIGURE_WORDS[k]} ${formatSpan(p.median[k])} (${formatSpan(p.worst[k])})`).join('  ')}`);
+    say(`  ${p.period.padEnd(8)} ${String(p.incidents).padStart(3)} incident${p.incidents === 1 ? ' ' : 's'}  ${FIGURES.map((k) => `${FIGURE_WORDS[k]} ${compactSpan(p.median[k])} (${compactSpan(p.worst[k])})`).join('  ')}`);
   }
 }

@@ -3,12 +3,11 @@ import type { ControlRoomModule, ModuleFactory } from '../control-room/module.js
 import { DASHBOARD_SCRIPT } from '../dashboard/dashboard-module.js';
 import type { Store } from '../store/engine.js';
 import { Incidents } from './incidents.js';
-import { dueText } from './pages.js';
 import { answerIncidentError, incidentRoutes } from './routes.js';
 import { SEVERITIES, type Severity } from './severity.js';
 import { statusFeed, type StatusFeed } from './status-feed.js';
 import { INCIDENT_WORK, IncidentTriggers } from './triggers.js';
-import { updateDue } from './response.js';
+import { dueText, updateDue } from './response.js';
 
 // The incidents as a module of the control room: the API, the Alertmanager webhook and the pages, served
 // by every room of a store; the machines' declarations (a component reaching its level) and the closing of

@@ -1,7 +1,7 @@
 import { formAction } from '../web/form-token.js';
 import { escapeHtml } from '../web/page.js';
 import { INCIDENT_STATES, ROLES, ROLE_DUTIES, ROLE_WORDS, UPDATE_STATES, type Incident } from './incident.js';
-import { FIGURES, FIGURE_WORDS, formatSpan, type UpdateDue } from './response.js';
+import { compactSpan, dueText, FIGURES, FIGURE_WORDS, type UpdateDue } from './response.js';
 import { SEVERITIES, SEVERITY } from './severity.js';
 import type { PlacedEntry } from './timeline.js';
 import type { IncidentList, IncidentStats, IncidentView } from './view.js';
@@ -41,14 +41,6 @@ export function severityBadge(incident: Pick<Incident, 'severity' | 'drill'>): s
   return incident.drill ? `${sev} <span class="inc-drill">drill</span>` : sev;
 }
 
-export function dueText(due: UpdateDue | null, incident: Incident): string {
-  if (!due) return '';
-  const rhythm = `${incident.severity} updates every ${formatSpan(incident.updateEveryMs)}`;
-  return due.lateMs > 0
-    ? `Status update overdue by ${formatSpan(due.lateMs)}: ${due.person} (${ROLE_WORDS[due.role]}) owes one; ${rhythm}.`
-    : `Next status update due ${new Date(due.dueMs).toISOString().slice(11, 16)} UTC, from ${due.person} (${ROLE_WORDS[due.role]}); ${rhythm}.`;
-}
-
 function dueBanner(due: UpdateDue | null, incident: Incident): string {
   if (!due) return '';
   return `<p class="inc-due${due.lateMs > 0 ? ' late' : ''}" role="status">${escapeHtml(dueText(due, incident))}</p>`;
@@ -65,12 +57,12 @@ function severityOptions(selected?: string): string {
 }
 
 export function severityTable(): string {
-  const rows = SEVERITIES.map((s) => `<tr><td><span class="inc-sev ${s}">${s}</span></td><td>${escapeHtml(SEVERITY[s].meaning)}</td><td class="nowrap">every ${formatSpan(SEVERITY[s].updateEveryMs)}</td></tr>`);
+  const rows = SEVERITIES.map((s) => `<tr><td><span class="inc-sev ${s}">${s}</span></td><td>${escapeHtml(SEVERITY[s].meaning)}</td><td class="nowrap">every ${compactSpan(SEVERITY[s].updateEveryMs)}</td></tr>`);
   return `<table><thead><tr><th>severity</th><th>what it means</th><th>status updates</th></tr></thead><tbody>${rows.join('')}</tbody></table>`;
 }
 
 function incidentRow(incident: Incident, due: UpdateDue | null): string {
-  const late = due && due.lateMs > 0 ? `<div class="data">update overdue by ${formatSpan(due.lateMs)} (${escapeHtml(due.person)})</div>` : '';
+  const late = due && due.lateMs > 0 ? `<div class="data">update overdue by ${compactSpan(due.lateMs)} (${escapeHtml(due.person)})</div>` : '';
   return `<tr><td class="nowrap"><a href="/incidents/${incident.id}">${incident.ref}</a></td><td>${escapeHtml(incident.title)}<div class="inc-badges">${severityBadge(incident)}</div>${late}</td><td class="inc-state">${incident.state}</td><td>${escapeHtml(incident.roles.commander)}</td><td>${escapeHtml(incident.components.join(', ') || '—')}</td><td class="nowrap">${time(incident.moments.declaredMs)}</td></tr>`;
 }
 
@@ -87,7 +79,7 @@ export function openIncidentsTable(list: IncidentList): string {
 function statsTable(stats: IncidentStats): string {
   if (stats.periods.length === 0) return '<p class="empty">No incident yet.</p>';
   const head = FIGURES.map((f) => `<th class="num">median ${FIGURE_WORDS[f]}</th>`).join('');
-  const rows = stats.periods.map((p) => `<tr><td>${p.period}</td><td class="num">${p.incidents}</td><td class="num">${p.drills}</td>${FIGURES.map((f) => `<td class="num">${formatSpan(p.median[f])}</td>`).join('')}</tr>`);
+  const rows = stats.periods.map((p) => `<tr><td>${p.period}</td><td class="num">${p.incidents}</td><td class="num">${p.drills}</td>${FIGURES.map((f) => `<td class="num">${compactSpan(p.median[f])}</td>`).join('')}</tr>`);
   return `<table><thead><tr><th>${stats.by}</th><th class="num">incidents</th><th class="num">drills (not counted)</th>${head}</tr></thead><tbody>${rows.join('')}</tbody></table><p class="note">Each time is measured from when the trouble began. Drills practise the response and are left out.</p>`;
 }
 
@@ -122,13 +114,13 @@ function timelineTable(view: IncidentView): string {
   const after = entries.filter((e) => !e.beforeDeclaration);
   const section = (text: string) => `<tr class="section"><td colspan="4">${escapeHtml(text)}</td></tr>`;
   return `<table><caption class="note">Times are UTC, to the millisecond; the date is ${new Date(view.timeline.window.fromMs).toISOString().slice(0, 10)}. A fact was recorded by the system; words were written by a person.</caption><thead><tr><th>time</th><th>what</th><th>source</th><th>entry</th></tr></thead><tbody>${
-    before.length > 0 ? section(`Before the declaration (the ${formatSpan(view.incident.lookbackMs)} before it)`) : ''
+    before.length > 0 ? section(`Before the declaration (the ${compactSpan(view.incident.lookbackMs)} before it)`) : ''
   }${before.map(entryRow).join('')}${section('Since the declaration')}${after.map(entryRow).join('')}</tbody></table>`;
 }
 
 function whatChanged(view: IncidentView): string {
   const { runs, faults, levers } = view.timeline.whatChanged;
-  if (runs.length + faults.length + levers.length === 0) return `<p class="note">Nothing changed in the ${formatSpan(view.incident.lookbackMs)} before the declaration: no run, no fault, no lever.</p>`;
+  if (runs.length + faults.length + levers.length === 0) return `<p class="note">Nothing changed in the ${compactSpan(view.incident.lookbackMs)} before the declaration: no run, no fault, no lever.</p>`;
   const list = (items: string[]) => (items.length > 0 ? `<ul class="chips">${items.join('')}</ul>` : '<p class="note">none</p>');
   return [
     `<h3>Runs</h3>${list(runs.map((r) => `<li><a href="/runs/${encodeURIComponent(r.id)}">run ${escapeHtml(r.id)}</a> "${escapeHtml(r.title)}" from ${time(Date.parse(r.startedAt))}${r.endedAt ? ` to ${time(Date.parse(r.endedAt))}, ${escapeHtml(r.verdict ?? '')}` : ', still running'}</li>`))}`,
@@ -163,7 +155,7 @@ export function incidentFragments(view: IncidentView): Record<'inc-people' | 'in
   const { incident } = view;
   const roles = ROLES.map((role) => `<div><dt>${ROLE_WORDS[role]}</dt><dd>${escapeHtml(incident.roles[role] ?? (role === 'commander' ? '' : `— (${incident.roles.commander}, the commander)`))}</dd></div>`).join('');
   const moments = (['startedMs', 'detectedMs', 'declaredMs', 'mitigatedMs', 'resolvedMs'] as const).map((m) => `<div><dt>${m.replace('Ms', '')}</dt><dd>${time(incident.moments[m])}</dd></div>`).join('');
-  const figures = FIGURES.map((f) => `<div class="tile"><div class="tile-label">time ${FIGURE_WORDS[f]}</div><div class="tile-value">${formatSpan(view.figures[f])}</div></div>`).join('');
+  const figures = FIGURES.map((f) => `<div class="tile"><div class="tile-label">time ${FIGURE_WORDS[f]}</div><div class="tile-value">${compactSpan(view.figures[f])}</div></div>`).join('');
   return {
     'inc-people': [
       dueBanner(view.due, incident),

@@ -1,4 +1,4 @@
-import type { Incident, Role } from './incident.js';
+import { ROLE_WORDS, type Incident, type Role } from './incident.js';
 
 // Response figures (time to detect, declare, mitigate, resolve), each measured from when the trouble
 // began, per incident and over time; and the rhythm of status updates, which tells the communications lead
@@ -102,8 +102,11 @@ export function updateDue(incident: Incident, nowMs: number): UpdateDue | null {
   return { dueMs, lateMs: Math.max(0, nowMs - dueMs), role: comms ? 'communications_lead' : 'commander', person: comms ?? incident.roles.commander };
 }
 
-/** 42s, 12m, 1h 05m, 2d 3h. */
-export function formatSpan(ms: number | null): string {
+/**
+ * 42s, 12m, 1h 05m, 2d 3h: the incidents' short form, for table cells and one-line notices. Not
+ * formatSpan (src/report/format.ts), whose "12 min 5 s" reads better in a report's sentences.
+ */
+export function compactSpan(ms: number | null): string {
   if (ms === null) return '—';
   const seconds = Math.round(ms / 1000);
   if (seconds < 120) return `${seconds}s`;
@@ -112,4 +115,13 @@ export function formatSpan(ms: number | null): string {
   const hours = Math.floor(minutes / 60);
   if (hours < 48) return `${hours}h ${String(minutes % 60).padStart(2, '0')}m`;
   return `${Math.floor(hours / 24)}d ${hours % 24}h`;
+}
+
+/** When the next status update is due, or how late it is, and who owes it: for the CLI, the pages and the dashboard. */
+export function dueText(due: UpdateDue | null, incident: Incident): string {
+  if (!due) return '';
+  const rhythm = `${incident.severity} updates every ${compactSpan(incident.updateEveryMs)}`;
+  return due.lateMs > 0
+    ? `Status update overdue by ${compactSpan(due.lateMs)}: ${due.person} (${ROLE_WORDS[due.role]}) owes one; ${rhythm}.`
+    : `Next status update due ${new Date(due.dueMs).toISOString().slice(11, 16)} UTC, from ${due.person} (${ROLE_WORDS[due.role]}); ${rhythm}.`;
 }
