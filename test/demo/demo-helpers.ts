@@ -100,14 +100,7 @@ export function worldProcesses(demoPid: number): number[] {
   return found;
 }
 
-export function isAlive(pid: number): boolean {
-  try {
-    if (/^State:\s+Z/m.test(readFileSync(`/proc/${pid}/status`, 'utf8'))) return false;
-    return true;
-  } catch {
-    return false;
-  }
-}
+export { alive as isAlive } from '../proc.js';
 
 /** Every fixed port of the world refuses connections. */
 export async function openPorts(): Promise<number[]> {

@@ -7,6 +7,7 @@ import assert from 'node:assert/strict';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test, type TestContext } from 'node:test';
+import { commandLine, liveGroupMembers, procStat } from '../proc.js';
 import { journalOf, spawnGameday, tempHome, waitFor, type GamedayProcess, type GamedayResult } from './world.js';
 
 let tags = 0;
@@ -20,57 +21,21 @@ function groupActivity(name: string, pgidFile: string): Record<string, unknown> 
   return { type: 'action', name, provider: { type: 'process', path: 'sh', arguments: ['-c', script] } };
 }
 
-/** The processes of a process group that are alive (a zombie has ended: only its exit status is left). */
-function liveMembers(group: number): number[] {
-  const members: number[] = [];
-  for (const entry of readdirSync('/proc')) {
-    if (!/^\d+$/.test(entry)) continue;
-    let stat: string;
-    try {
-      stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
-    } catch {
-      continue; // Ended while we looked.
-    }
-    // pid (comm) state ppid pgrp …; comm may hold spaces and parentheses, so read from its last ')'.
-    const [state, , pgrp] = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    if (Number(pgrp) === group && state !== 'Z' && state !== 'X') members.push(Number(entry));
-  }
-  return members;
-}
-
-/** The process group of `pid`, or 0 once it has ended. */
-function groupOf(pid: number): number {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[2]);
-  } catch {
-    return 0;
-  }
-}
-
 /** The group an activity recorded in `home`, once the shell and both of its sleeps are running. */
 async function groupRunning(dir: string, pgidFile: string, gameday: GamedayProcess): Promise<number> {
   const file = join(dir, pgidFile);
   let group = 0;
   await waitFor(`${pgidFile}'s shell and both sleeps (gameday said: ${gameday.stderr()})`, () => {
     if (!group && existsSync(file)) group = Number(readFileSync(file, 'utf8').trim()) || 0;
-    return group > 0 && liveMembers(group).length >= 3;
+    return group > 0 && liveGroupMembers(group).length >= 3;
   }, 15_000);
   return group;
-}
-
-function commandLine(pid: number): string {
-  try {
-    return readFileSync(`/proc/${pid}/cmdline`, 'utf8').replaceAll('\0', ' ');
-  } catch {
-    return '(ended)';
-  }
 }
 
 /** Each group recorded in `dir`: asserts that none of its processes is alive within a generous bound. */
 async function assertNothingLeft(dir: string, pgidFiles: string[]): Promise<void> {
   const groups = pgidFiles.map((f) => Number(readFileSync(join(dir, f), 'utf8').trim()));
-  const survivors = () => groups.flatMap(liveMembers);
+  const survivors = () => groups.flatMap((group) => liveGroupMembers(group));
   await waitFor('every process of the activities\' groups to end', () => survivors().length === 0, 5000).catch(() => {
     const described = survivors().map((pid) => `${pid} ${commandLine(pid)}`);
     assert.fail(`gameday ended but its activities' processes live on:\n${described.join('\n')}`);
@@ -86,7 +51,7 @@ function startRun(t: TestContext, experiment: Record<string, unknown>, args: str
     if (gameday.child.exitCode === null && gameday.child.signalCode === null) gameday.child.kill('SIGKILL');
     // The runner kills this file's process group, which the activities are not in.
     for (const f of readdirSync(home.dir).filter((name) => name.endsWith('.pgid'))) {
-      for (const pid of liveMembers(Number(readFileSync(join(home.dir, f), 'utf8').trim()))) {
+      for (const pid of liveGroupMembers(Number(readFileSync(join(home.dir, f), 'utf8').trim()))) {
         try {
           process.kill(pid, 'SIGKILL');
         } catch {
@@ -167,9 +132,9 @@ test('an activity that completes stops its switch, and leaves what it started on
   });
   assert.equal(result.code, 0, result.stderr);
   // The daemon is in the group of the activity that started it: a switch left for that group would kill it.
-  const group = groupOf(pid);
+  const group = procStat(pid)?.pgrp ?? 0;
   assert.ok(group > 0, 'the daemon the activity left running is alive after gameday ended');
   const switches = () => readdirSync('/proc').filter((entry) => /^\d+$/.test(entry) && commandLine(Number(entry)).endsWith(`gameday-activity-switch ${group} `));
   await waitFor('the switches of finished activities to end', () => switches().length === 0, 5000);
-  assert.ok(liveMembers(group).includes(pid), 'the daemon the activity left running is still running (not a zombie) after gameday ended');
+  assert.ok(liveGroupMembers(group).includes(pid), 'the daemon the activity left running is still running (not a zombie) after gameday ended');
 });
