@@ -14,7 +14,7 @@ import { compiledFile, serveAssets, UPLOT_ASSET, UPLOT_CSS } from '../web/assets
 import { escapeHtml } from '../web/page.js';
 import { PAGE } from '../web/page-route.js';
 import { sendPage, type SentPage } from '../web/send-page.js';
-import { fragmentSender, openEventStream } from '../web/sse.js';
+import { followFragments, fragmentSender, openEventStream } from '../web/sse.js';
 import { renderAudit, renderLeverBoard } from './levers-page.js';
 import { renderRunBody, type RunPageModel } from './run-page.js';
 import { streamRun } from './run-feed.js';
@@ -72,27 +72,15 @@ function routes(app: FastifyInstance, context: ControlRoomContext): void {
     return page(request, reply, { title: 'Runs', current: '/', stream: '/live/runs', body: () => `<div id="attention" data-fragment>${needs}</div><h1>Runs</h1><div id="runs" data-fragment>${renderRunList(model)}</div>` });
   });
 
-  app.get('/live/runs', async (_request, reply) => {
-    const stream = openEventStream(reply);
-    const send = fragmentSender(stream);
-    let timer: NodeJS.Timeout | undefined;
-    const refresh = () => {
-      timer ??= setTimeout(() => {
-        timer = undefined;
-        void runListModel(store).then((model) => send('runs', renderRunList(model)), () => undefined);
-        void attention().then((html) => send('attention', html), () => undefined);
-      }, 250);
-    };
-    // An update falls overdue with the clock, not with a write.
-    const clock = setInterval(refresh, 15_000);
-    stream.signal.addEventListener('abort', () => clearInterval(clock));
-    const unsubscribe = await Promise.all([store.subscribe('runs', refresh), store.subscribe('journal', refresh)]);
-    refresh();
-    stream.signal.addEventListener('abort', () => {
-      clearTimeout(timer);
-      for (const stop of unsubscribe) void stop();
-    });
-  });
+  app.get('/live/runs', (_request, reply) =>
+    followFragments(reply, {
+      store,
+      channels: ['runs', 'journal'],
+      render: async () => ({ runs: renderRunList(await runListModel(store)), attention: await attention() }),
+      everyMs: 250,
+    }),
+  );
+
 
   app.get('/runs/:id', { constraints: PAGE }, async (request, reply) => {
     const id = runId(request);

@@ -4,7 +4,7 @@ import { parseDuration } from '../units/units.js';
 import type { Store } from '../store/engine.js';
 import type { FormTokens } from '../web/form-token.js';
 import { sendPage } from '../web/send-page.js';
-import { fragmentSender, openEventStream } from '../web/sse.js';
+import { followFragments } from '../web/sse.js';
 import { alertmanagerPayload, receiveAlerts, type AlertOptions } from './alertmanager.js';
 import { IncidentConflictError, IncidentInputError, IncidentNotFoundError, parseIncidentId, parseRole, UPDATE_STATES } from './incident.js';
 import type { Incidents } from './incidents.js';
@@ -162,27 +162,9 @@ export function incidentRoutes(app: FastifyInstance, incidents: Incidents, optio
 }
 
 /** Streams `render`'s fragments now and after every change on the timeline's channels, until the reader leaves. */
-async function follow(store: Store, reply: FastifyReply, render: () => Promise<Record<string, string>>): Promise<void> {
-  const stream = openEventStream(reply);
-  const send = fragmentSender(stream);
-  let timer: NodeJS.Timeout | undefined;
-  const refresh = async () => {
-    timer = undefined;
-    if (stream.signal.aborted) return;
-    for (const [id, html] of Object.entries(await render())) send(id, html);
-  };
-  const soon = () => {
-    timer ??= setTimeout(() => void refresh().catch(() => stream.end()), LIVE_EVERY_MS);
-  };
-  const stops = await Promise.all(TIMELINE_CHANNELS.map((channel) => store.subscribe(channel, soon)));
-  stream.signal.addEventListener('abort', () => {
-    clearTimeout(timer);
-    for (const stop of stops) void stop();
-  });
-  // The overdue banner counts on the clock, not on a write: it is rendered again now and then anyway.
-  const clock = setInterval(soon, 15_000);
-  stream.signal.addEventListener('abort', () => clearInterval(clock));
-  await refresh();
+/** A page's live fragments, rendered again whenever a fact of its timeline may have changed. */
+function follow(store: Store, reply: FastifyReply, render: () => Promise<Record<string, string>>): Promise<void> {
+  return followFragments(reply, { store, channels: TIMELINE_CHANNELS, render, everyMs: LIVE_EVERY_MS });
 }
 
 function declare(incidents: Incidents, body: z.output<typeof declareBody>) {

@@ -1,5 +1,6 @@
 import type { ServerResponse } from 'node:http';
 import type { FastifyReply } from 'fastify';
+import type { Channel, Store } from '../store/engine.js';
 
 // Server-sent events for pages: the live parts of the dashboard (a run's journal, samples and checks, the
 // run list) arrive over one plain HTTP response that every browser reads with EventSource and reconnects
@@ -66,4 +67,40 @@ export function fragmentSender(stream: EventStream): (id: string, html: string) 
     sent.set(id, html);
     stream.send('fragment', { id, html });
   };
+}
+
+/** What a live page follows: the store, the channels whose changes may change it, and its fragments. */
+export interface FollowedFragments {
+  store: Pick<Store, 'subscribe'>;
+  channels: readonly Channel[];
+  /** The page's live fragments, id → HTML; only the changed ones are sent. */
+  render: () => Promise<Record<string, string>>;
+  /** A burst of changes (a run's journal) renders once, at most this often. */
+  everyMs: number;
+}
+
+// Rendered again now and then without a change, for what changes with the clock (an update falling overdue).
+const CLOCK_MS = 15_000;
+
+/** Takes over the reply as an event stream of a page's fragments, rendered on every change of `channels` until the reader leaves. */
+export async function followFragments(reply: FastifyReply, followed: FollowedFragments): Promise<void> {
+  const stream = openEventStream(reply);
+  const send = fragmentSender(stream);
+  let timer: NodeJS.Timeout | undefined;
+  const refresh = async () => {
+    timer = undefined;
+    if (stream.signal.aborted) return;
+    for (const [id, html] of Object.entries(await followed.render())) send(id, html);
+  };
+  const soon = () => {
+    timer ??= setTimeout(() => void refresh().catch(() => stream.end()), followed.everyMs);
+  };
+  const stops = await Promise.all(followed.channels.map((channel) => followed.store.subscribe(channel, soon)));
+  const clock = setInterval(soon, CLOCK_MS);
+  stream.signal.addEventListener('abort', () => {
+    clearTimeout(timer);
+    clearInterval(clock);
+    for (const stop of stops) void stop();
+  });
+  await refresh();
 }
