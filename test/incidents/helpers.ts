@@ -1,16 +1,12 @@
 // Real pieces for the incidents' tests: a control room with the levers, the incidents, the status page and
 // the dashboard (the way `gameday serve` mounts them) on a store in a temporary folder, and small readers of its API.
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { startControlRoom, type ControlRoomServer } from '../../src/control-room/control-room.js';
+import type { ControlRoomServer } from '../../src/control-room/control-room.js';
 import { dashboardModule } from '../../src/dashboard/dashboard-module.js';
 import { incidentsModule, type IncidentsModule } from '../../src/incidents/incidents-module.js';
 import { leverModule } from '../../src/levers/lever-module.js';
-import { loadStatusFile } from '../../src/status/config.js';
 import { statusModule } from '../../src/status/status-module.js';
 import type { PlacedEntry } from '../../src/incidents/timeline.js';
-import { quiet } from '../status/helpers.js';
+import { startRoom } from '../status/helpers.js';
 
 export { component, httpStatusYaml, quiet, startShop, waitFor, type Shop } from '../status/helpers.js';
 
@@ -40,34 +36,15 @@ export interface IncidentRoom {
 
 /** A control room with levers, incidents and (given a status.yaml) the status page; its store is `store` or one of its own. */
 export async function startIncidentRoom(yaml: string | undefined, options: { store?: string; onCall?: string } = {}): Promise<IncidentRoom> {
-  const dir = mkdtempSync(join(tmpdir(), 'gameday-incidents-'));
-  let loaded;
-  if (yaml !== undefined) {
-    writeFileSync(join(dir, 'status.yaml'), yaml);
-    loaded = loadStatusFile(join(dir, 'status.yaml'));
-  }
-  const store = options.store ?? join(dir, 'store.db');
-  const incidents = incidentsModule({ onCall: options.onCall });
-  const server = await startControlRoom({
-    listen: '127.0.0.1:0',
-    store,
-    logger: quiet,
-    modules: [leverModule({ levers }), incidents, statusModule({ loaded, incidents: incidents.status.incidents, exclude: incidents.status.exclude }), dashboardModule()],
-  });
-  let closed = false;
-  return {
-    server,
-    incidents: server.module<IncidentsModule>('incidents')!,
-    url: server.url,
-    dir,
-    store,
-    close: async () => {
-      if (closed) return;
-      closed = true;
-      await server.close();
-      rmSync(dir, { recursive: true, force: true });
+  const room = await startRoom(
+    yaml,
+    (loaded) => {
+      const incidents = incidentsModule({ onCall: options.onCall });
+      return [leverModule({ levers }), incidents, statusModule({ loaded, incidents: incidents.status.incidents, exclude: incidents.status.exclude }), dashboardModule()];
     },
-  };
+    { store: options.store, prefix: 'gameday-incidents-' },
+  );
+  return { ...room, incidents: room.server.module<IncidentsModule>('incidents')! };
 }
 
 /** A timeline entry as the API sends it: the same fields as the core's. */

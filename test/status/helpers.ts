@@ -7,6 +7,7 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startControlRoom, type ControlRoomServer } from '../../src/control-room/control-room.js';
+import type { ModuleFactory } from '../../src/control-room/module.js';
 import { createBackendServer } from '../../src/demo/services/backend-server.js';
 import { findBackendService } from '../../src/demo/services/catalog-of-services.js';
 import { createLogger } from '../../src/observe/log.js';
@@ -59,21 +60,26 @@ export interface Room {
   close(): Promise<void>;
 }
 
-/** A control room with the status module, the given status.yaml, and a store of its own (or the one given). */
-export async function startStatusRoom(yaml: string | undefined, options: Omit<StatusModuleOptions, 'loaded'> & { store?: string; env?: NodeJS.ProcessEnv } = {}): Promise<Room> {
-  const dir = mkdtempSync(join(tmpdir(), 'gameday-status-'));
+/** A control room of `modules` (given the loaded status.yaml, if any) in a temporary folder, on its own store or the one given. */
+export async function startRoom(
+  yaml: string | undefined,
+  modules: (loaded: ReturnType<typeof loadStatusFile> | undefined) => ModuleFactory[],
+  options: { store?: string; env?: NodeJS.ProcessEnv; prefix?: string } = {},
+): Promise<{ server: ControlRoomServer; url: string; dir: string; store: string; close(): Promise<void> }> {
+  const dir = mkdtempSync(join(tmpdir(), options.prefix ?? 'gameday-status-'));
   let loaded;
   if (yaml !== undefined) {
     writeFileSync(join(dir, 'status.yaml'), yaml);
     loaded = loadStatusFile(join(dir, 'status.yaml'), options.env);
   }
-  const server = await startControlRoom({ listen: '127.0.0.1:0', store: options.store ?? join(dir, 'store.db'), logger: quiet, modules: [statusModule({ ...options, loaded })] });
+  const store = options.store ?? join(dir, 'store.db');
+  const server = await startControlRoom({ listen: '127.0.0.1:0', store, logger: quiet, modules: modules(loaded) });
   let closed = false;
   return {
     server,
-    status: server.module<StatusModule>('status')!,
     url: server.url,
     dir,
+    store,
     close: async () => {
       if (closed) return;
       closed = true;
@@ -81,6 +87,12 @@ export async function startStatusRoom(yaml: string | undefined, options: Omit<St
       rmSync(dir, { recursive: true, force: true });
     },
   };
+}
+
+/** A control room with the status module, the given status.yaml, and a store of its own (or the one given). */
+export async function startStatusRoom(yaml: string | undefined, options: Omit<StatusModuleOptions, 'loaded'> & { store?: string; env?: NodeJS.ProcessEnv } = {}): Promise<Room> {
+  const room = await startRoom(yaml, (loaded) => [statusModule({ ...options, loaded })], options);
+  return { ...room, status: room.server.module<StatusModule>('status')! };
 }
 
 export interface ApiComponent {
