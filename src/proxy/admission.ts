@@ -1,6 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { Socket } from 'node:net';
-import type { Accepted } from './onread-socket.js';
+import { closeAccepted, type Accepted } from './accept.js';
 
 // A proxied connection holds two descriptors (client and upstream). A process that runs out of them fails
 // callers: the upstream connect gets EMFILE and the caller is closed unanswered, or libuv closes whatever
@@ -57,8 +56,7 @@ export class Admission {
     const kept: Waiting[] = [];
     for (const entry of this.waiting.slice(this.head)) {
       if (entry.owner !== owner) kept.push(entry);
-      else if (entry.accepted instanceof Socket) entry.accepted.destroy();
-      else (entry.accepted.handle as { close(): void }).close();
+      else closeAccepted(entry.accepted);
     }
     this.waiting.length = 0;
     this.head = 0;

@@ -1,7 +1,7 @@
-import { connect, type Socket } from 'node:net';
 import type { Logger } from '../observe/log.js';
+import { handleOf, type Accepted } from './accept.js';
+import { Endpoint, type EndpointOwner } from './endpoint.js';
 import { firstReadBuffer, Link, type LinkOwner, type PlannedStage } from './link.js';
-import { socketWithOnread, type Accepted } from './onread-socket.js';
 import type { Stream } from './types.js';
 
 /** What a connection needs from the proxy it belongs to. */
@@ -17,15 +17,16 @@ export interface ConnectionHost {
   onClosed(connection: Connection): void;
 }
 
-// A client connection and its upstream connection, joined by two links (one per direction). Both sockets
+// A client connection and its upstream connection, joined by two links (one per direction). Both sides
 // are half-open so that a FIN travels through the toxics like data does (a delayed response still
 // reaches a client that already finished sending).
 //
 // Memory per idle connection is what a burst of callers costs, so a connection keeps little of its own:
-// no read buffer while idle (see ./link.ts), no per-toxic maps until a toxic applies.
-export class Connection implements LinkOwner {
-  readonly client: Socket;
-  readonly upstream: Socket;
+// two endpoints on the kernel's handles (./endpoint.ts), no read buffer while idle (see ./link.ts), no
+// per-toxic maps until a toxic applies.
+export class Connection implements LinkOwner, EndpointOwner {
+  readonly client: Endpoint;
+  readonly upstream: Endpoint;
   readonly up: Link;
   readonly down: Link;
   /** HTTP aborts armed by the request side, fired by the response side. */
@@ -39,44 +40,21 @@ export class Connection implements LinkOwner {
   private closed = false;
   private upstreamConnected = false;
 
-  constructor(
-    accepted: Accepted,
-    private readonly host: ConnectionHost,
-  ) {
-    // Node asks for the first read buffer while it builds each socket, before the links exist.
-    const client =
-      socketWithOnread(accepted, {
-        buffer: () => this.up?.readBuffer() ?? firstReadBuffer,
-        callback: (n, buffer) => this.up.readInto(n, buffer),
-      }) ?? (accepted as Socket);
-    this.client = client;
-    this.upstream = connect({
-      host: host.upstreamHost,
-      port: host.upstreamPort,
-      allowHalfOpen: true,
-      noDelay: true,
-      onread: {
-        buffer: () => this.down?.readBuffer() ?? firstReadBuffer,
-        callback: (n, buffer) => (this.down.readInto(n, buffer as Buffer), true),
-      },
-    });
-    this.up = new Link(client, this.upstream, 'upstream', this);
-    this.down = new Link(this.upstream, client, 'downstream', this);
-    for (const socket of [client, this.upstream] as Owned[]) {
-      socket[owner] = this;
-      socket.on('end', onEnd);
-      socket.on('drain', onDrain);
-      socket.on('close', onClose);
-    }
-    client.on('error', onClientError);
-    this.upstream.on('error', onUpstreamError);
-    this.upstream.on('connect', onUpstreamConnect);
-    if (client === accepted) {
-      client.on('data', onData);
-      client.resume();
-    }
+  /** Null when `accepted` has no handle to run on (it is closed then). */
+  static start(accepted: Accepted, host: ConnectionHost): Connection | null {
+    const handle = handleOf(accepted);
+    return handle ? new Connection(handle, host) : null;
+  }
+
+  private constructor(handle: unknown, private readonly host: ConnectionHost) {
+    this.client = Endpoint.accepted(handle, this, firstReadBuffer);
+    this.upstream = Endpoint.connect(host.upstreamHost, host.upstreamPort, this, firstReadBuffer);
+    this.up = new Link(this.client, this.upstream, 'upstream', this);
+    this.down = new Link(this.upstream, this.client, 'downstream', this);
     this.up.start(host.plan(this, 'upstream'));
     this.down.start(host.plan(this, 'downstream'));
+    this.client.startReading(this.up);
+    this.upstream.startReading(this.down);
   }
 
   get log(): Logger {
@@ -142,26 +120,30 @@ export class Connection implements LinkOwner {
     return { up, down };
   }
 
-  /** The link that reads from `socket`, and the one that writes to it. */
-  linkFrom(socket: Socket): Link {
-    return socket === this.client ? this.up : this.down;
+  endpointEnded(endpoint: Endpoint): void {
+    (endpoint === this.client ? this.up : this.down).srcEnded();
   }
 
-  linkTo(socket: Socket): Link {
-    return socket === this.client ? this.down : this.up;
+  endpointDrained(endpoint: Endpoint): void {
+    (endpoint === this.client ? this.down : this.up).dstDrained();
   }
 
-  clientFailed(error: NodeJS.ErrnoException): void {
+  endpointConnected(): void {
+    this.upstreamConnected = true;
+  }
+
+  endpointFailed(endpoint: Endpoint, error: NodeJS.ErrnoException): void {
+    if (endpoint === this.client) this.clientFailed(error);
+    else this.upstreamFailed(error);
+  }
+
+  private clientFailed(error: NodeJS.ErrnoException): void {
     this.host.log.debug({ proxy: this.host.name, err: error.message }, 'client connection error');
     if (error.code === 'ECONNRESET') this.upstream.resetAndDestroy();
     else this.upstream.destroy();
   }
 
-  upstreamConnectedNow(): void {
-    this.upstreamConnected = true;
-  }
-
-  upstreamFailed(error: NodeJS.ErrnoException): void {
+  private upstreamFailed(error: NodeJS.ErrnoException): void {
     this.host.log.warn(
       { proxy: this.host.name, upstream: `${this.host.upstreamHost}:${this.host.upstreamPort}`, err: error.message },
       this.upstreamConnected ? 'upstream connection broke' : 'upstream refused the connection',
@@ -170,9 +152,12 @@ export class Connection implements LinkOwner {
     if (!this.upstreamConnected && this.host.protocol === 'http' && !this.client.destroyed) {
       // An HTTP caller gets a response that says what happened instead of a bare closed socket.
       const body = `gameday proxy "${this.host.name}": upstream ${this.host.upstreamHost}:${this.host.upstreamPort} unreachable (${error.code ?? error.message})\n`;
-      this.client.end(
-        `HTTP/1.1 502 Bad Gateway\r\ncontent-type: text/plain; charset=utf-8\r\ncontent-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`,
+      this.client.write(
+        Buffer.from(
+          `HTTP/1.1 502 Bad Gateway\r\ncontent-type: text/plain; charset=utf-8\r\ncontent-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`,
+        ),
       );
+      this.client.end();
       setTimeout(() => this.client.destroy(), 1000).unref();
       return;
     }
@@ -180,7 +165,7 @@ export class Connection implements LinkOwner {
     else this.client.destroy();
   }
 
-  sideClosed(closed: Socket): void {
+  endpointClosed(closed: Endpoint): void {
     const other = closed === this.client ? this.upstream : this.client;
     if (this.client.destroyed && this.upstream.destroyed) {
       if (this.closed) return;
@@ -194,37 +179,4 @@ export class Connection implements LinkOwner {
     // data the toxics still hold. A side that vanished without a FIN takes the other side with it.
     if (!closed.readableEnded) other.destroy();
   }
-}
-
-// Event handlers shared by every connection (a closure per connection and event would cost memory and GC
-// in a burst): Node calls a listener with the socket as `this`, and the socket names its connection.
-const owner = Symbol('connection');
-type Owned = Socket & { [owner]: Connection };
-
-function onEnd(this: Owned): void {
-  this[owner].linkFrom(this).srcEnded();
-}
-
-function onDrain(this: Owned): void {
-  this[owner].linkTo(this).dstDrained();
-}
-
-function onClose(this: Owned): void {
-  this[owner].sideClosed(this);
-}
-
-function onClientError(this: Owned, error: NodeJS.ErrnoException): void {
-  this[owner].clientFailed(error);
-}
-
-function onUpstreamError(this: Owned, error: NodeJS.ErrnoException): void {
-  this[owner].upstreamFailed(error);
-}
-
-function onUpstreamConnect(this: Owned): void {
-  this[owner].upstreamConnectedNow();
-}
-
-function onData(this: Owned, chunk: Buffer): void {
-  this[owner].up.onData(chunk);
 }

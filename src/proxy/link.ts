@@ -1,12 +1,12 @@
-import type { Socket } from 'node:net';
 import type { Logger } from '../observe/log.js';
+import type { Endpoint, Reader } from './endpoint.js';
 import type { Stream } from './types.js';
 import type { Sink, Stage, StageContext } from './toxics/toxic.js';
 
 // One direction of one connection: bytes from `src` to `dst`.
 //
-// Both directions read with `onread` (see ./onread-socket.ts): Node hands each read to `readInto` with no
-// Readable machinery and no allocation of its own. Without toxics, `readInto` writes the bytes to `dst` and
+// Both directions read into a buffer the link names (see ./endpoint.ts): libuv hands each read to
+// `readInto`, with no stream machinery and no allocation of its own. Without toxics, `readInto` writes the bytes to `dst` and
 // returns: that is all the JavaScript a chunk costs. When toxics apply, the link sends each chunk through a
 // chain of stages, one per toxic, in the order the toxics were created; the last stage writes to `dst`.
 // Adding or removing a toxic re-links the chain of live connections (as Toxiproxy does): a new toxic applies
@@ -43,7 +43,7 @@ const READ_BUFFER_SIZE = 64 * 1024;
 const SMALL_READ = 4 * 1024;
 
 const shared = Buffer.allocUnsafeSlow(READ_BUFFER_SIZE);
-/** The buffer a socket reads into before its link exists (Node asks for one while it builds the socket). */
+/** The buffer an endpoint reads into first (it is given one before its link exists). */
 export const firstReadBuffer = shared;
 
 function copyOf(buffer: Buffer, n: number): Buffer {
@@ -54,7 +54,7 @@ function copyOf(buffer: Buffer, n: number): Buffer {
 
 const NO_STAGES: ReadonlyArray<{ id: string; stage: Stage }> = [];
 
-export class Link {
+export class Link implements Reader {
   private stages: ReadonlyArray<{ id: string; stage: Stage }> = NO_STAGES;
   private chained = false;
   private inflight = 0;
@@ -66,11 +66,11 @@ export class Link {
   private context: StageContext | null = null;
   private writer: Sink | null = null;
 
-  // The owner forwards `src`'s 'end' (srcEnded) and `dst`'s 'drain' (dstDrained): a listener per link and
-  // event would be a closure per connection, which a burst of callers pays for in memory and GC.
+  // The owner forwards `src`'s FIN (srcEnded) and `dst`'s drain (dstDrained), so that a link holds no
+  // callbacks of its own: a closure per link would be paid for by every connection of a burst.
   constructor(
-    private readonly src: Socket,
-    private readonly dst: Socket,
+    private readonly src: Endpoint,
+    private readonly dst: Endpoint,
     readonly stream: Stream,
     private readonly owner: LinkOwner,
   ) {}
@@ -85,7 +85,7 @@ export class Link {
     this.flowControl();
   }
 
-  /** What `src` reads into next (Node asks after every read). */
+  /** What `src` reads into next (its endpoint asks after every read). */
   readBuffer(): Buffer {
     if (!this.bulk) {
       this.own = null;
@@ -94,7 +94,7 @@ export class Link {
     return (this.own ??= Buffer.allocUnsafeSlow(READ_BUFFER_SIZE));
   }
 
-  /** The `onread` callback of `src`: `n` bytes arrived in `buffer`. */
+  /** `n` bytes from `src` arrived in `buffer`. */
   readInto(n: number, buffer: Buffer): void {
     const isShared = buffer === shared;
     if (n === buffer.length) this.bulk = true;
@@ -114,14 +114,6 @@ export class Link {
       if (dst.writableLength > 0) this.own = null;
     }
     if (dst.writableNeedDrain) this.flowControl();
-  }
-
-  /** For a socket that could not read with `onread` ('data' events): its chunks are its own. */
-  onData(chunk: Buffer): void {
-    if (this.chained) return this.intoChain(chunk);
-    if (this.dst.writableEnded || this.dst.destroyed) return;
-    this.dst.write(chunk);
-    if (this.dst.writableNeedDrain) this.flowControl();
   }
 
   /** Starts the flow; `plan` is the chain this link should have now (empty: the fast path). */

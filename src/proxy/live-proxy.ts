@@ -5,7 +5,7 @@ import type { Logger } from '../observe/log.js';
 import { admission } from './admission.js';
 import { Connection, type ConnectionHost } from './connection.js';
 import { HttpRequestStage, HttpResponseStage } from './http-stage.js';
-import { takeAccepted, type Accepted } from './onread-socket.js';
+import { takeAccepted, type Accepted } from './accept.js';
 import type { PlannedStage } from './link.js';
 import type { ProxyMetrics } from './metrics.js';
 import type { ToxicEntry } from './toxics/toxic.js';
@@ -100,7 +100,7 @@ export class LiveProxy implements ConnectionHost {
   async start(): Promise<void> {
     if (this.server) return;
     const { host, port } = parseAddress(this.listen, 'listen');
-    // pauseOnConnect: nothing is read from an accepted socket before its handle moves (./onread-socket.ts),
+    // pauseOnConnect: nothing is read from an accepted socket before its handle moves (./accept.ts),
     // for the case where the listener's accepted handles cannot be taken before they become Sockets.
     const server = createServer({ allowHalfOpen: true, noDelay: true, pauseOnConnect: true }, (socket) => this.accept(socket));
     await new Promise<void>((resolve, reject) => {
@@ -208,8 +208,10 @@ export class LiveProxy implements ConnectionHost {
   }
 
   private readonly startConnection = (accepted: Accepted): void => {
+    const connection = Connection.start(accepted, this);
+    if (!connection) return admission.release();
     this.accepted++;
-    this.connections.add(new Connection(accepted, this));
+    this.connections.add(connection);
   };
 }
 

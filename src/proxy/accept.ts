@@ -1,24 +1,15 @@
 import { Socket, type Server } from 'node:net';
 
-/** Where a socket's reads land: `buffer` is asked for after every read, `callback` gets each read. */
-export interface OnRead {
-  buffer: () => Buffer;
-  callback: (n: number, buffer: Buffer) => void;
-}
-
 /** An accepted connection: the kernel socket's handle before any Socket wraps it, or a Socket already made. */
 export type Accepted = { readonly handle: unknown } | Socket;
 
-// Node reads a socket opened with `connect({onread})` straight into a buffer we give it, with no Readable
-// machinery and no allocation per read; a socket accepted by a net.Server has no such option and reads the
-// costly way (a 64 KiB allocation, then a stream push, per read). So the proxy takes each accepted handle
-// from the listener before net.Server wraps it in a Socket (`takeAccepted`), and wraps it once, with
-// `onread`, the way Node's own TLS and HTTP/2 code wrap an existing handle. Making the Socket that
-// net.Server would have made and destroying it again cost a third of a connection's set-up in a burst of
+// The proxy runs each side of a connection on its libuv handle (./endpoint.ts), so it takes each accepted
+// handle from the listener before net.Server wraps it in a Socket (`takeAccepted`): making the Socket that
+// net.Server would have made and throwing it away again cost a third of a connection's set-up in a burst of
 // callers (the profile of 10,000 at once: Socket construction and _destroy at the top).
 //
 // Where Node's listener has no handle to take from (never seen), connections arrive as Sockets through the
-// 'connection' event, paused (`pauseOnConnect`), and their handle moves (`adoptWithOnread`).
+// 'connection' event, paused (`pauseOnConnect`), and `handleOf` takes their handle from them.
 
 /**
  * Makes `server` hand each accepted connection's handle to `accept` instead of making a Socket of it.
@@ -32,34 +23,25 @@ export function takeAccepted(server: Server, accept: (accepted: Accepted) => voi
   listener.onconnection = function (this: unknown, error: number, handle: unknown) {
     // An accept error (EMFILE …): Node's own handler turns it into the server's 'error' event.
     if (error || !handle) return original.call(this, error, handle);
-    (handle as { setNoDelay?: (on: boolean) => void }).setNoDelay?.(true);
     accept({ handle });
   };
   return true;
 }
 
-/** The Socket that reads `accepted` with `onread`, or null when it has no handle to read from that way. */
-export function socketWithOnread(accepted: Accepted, onread: OnRead): Socket | null {
-  if (accepted instanceof Socket) return adoptWithOnread(accepted, onread);
-  return wrap(accepted.handle, onread);
-}
-
-function adoptWithOnread(accepted: Socket, onread: OnRead): Socket | null {
+/** The handle of `accepted`, taken from its Socket if it arrived as one; null when it has none. */
+export function handleOf(accepted: Accepted): unknown {
+  if (!(accepted instanceof Socket)) return accepted.handle;
   const holder = accepted as unknown as { _handle: unknown };
   const handle = holder._handle;
   if (!handle) return null;
   // The accepted Socket lets go of the handle first; destroying it then only settles the server's count.
   holder._handle = null;
   accepted.destroy();
-  return wrap(handle, onread);
+  return handle;
 }
 
-function wrap(handle: unknown, onread: OnRead): Socket {
-  return new Socket({
-    handle,
-    allowHalfOpen: true,
-    readable: true,
-    writable: true,
-    onread,
-  } as unknown as ConstructorParameters<typeof Socket>[0]);
+/** Closes a caller that was accepted but never proxied (its proxy stopped while it waited). */
+export function closeAccepted(accepted: Accepted): void {
+  if (accepted instanceof Socket) accepted.destroy();
+  else (accepted.handle as { close(): void }).close();
 }

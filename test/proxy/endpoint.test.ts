@@ -1,0 +1,167 @@
+import assert from 'node:assert/strict';
+import { once } from 'node:events';
+import { createServer, type Server, type Socket } from 'node:net';
+import { test } from 'node:test';
+import { Endpoint, endpointsAvailable, type EndpointOwner } from '../../src/proxy/endpoint.js';
+import { pattern, portOf } from './helpers.js';
+
+// The proxy's sockets are endpoints on libuv's handles (src/proxy/endpoint.ts), built on Node bindings
+// that no public API promises. These tests pin what the proxy relies on, on real sockets, so that a Node
+// that changes them fails here by name rather than somewhere in the conformance suite.
+
+/** Records what an endpoint reports, and lets a test wait for each kind of report. */
+class Recorder implements EndpointOwner {
+  readonly events: string[] = [];
+  error: NodeJS.ErrnoException | null = null;
+  private waiters = new Map<string, () => void>();
+  endpointEnded(): void {
+    this.note('ended');
+  }
+  endpointDrained(): void {
+    this.note('drained');
+  }
+  endpointFailed(_: Endpoint, error: NodeJS.ErrnoException): void {
+    this.error = error;
+    this.note('failed');
+  }
+  endpointConnected(): void {
+    this.note('connected');
+  }
+  endpointClosed(): void {
+    this.note('closed');
+  }
+  until(event: string): Promise<void> {
+    if (this.events.includes(event)) return Promise.resolve();
+    return new Promise((resolve) => this.waiters.set(event, resolve));
+  }
+  private note(event: string): void {
+    this.events.push(event);
+    this.waiters.get(event)?.();
+  }
+}
+
+/** Reads whatever `endpoint` receives into one buffer. */
+function collect(endpoint: Endpoint): { bytes: () => Buffer } {
+  const chunks: Buffer[] = [];
+  const buffer = Buffer.alloc(64 * 1024);
+  endpoint.startReading({ readBuffer: () => buffer, readInto: (n, into) => chunks.push(Buffer.from(into.subarray(0, n))) });
+  return { bytes: () => Buffer.concat(chunks) };
+}
+
+async function listen(onSocket: (socket: Socket) => void): Promise<Server> {
+  const server = createServer({ allowHalfOpen: true }, onSocket);
+  server.listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  return server;
+}
+
+test('this Node exposes the handles the proxy runs on', () => {
+  assert.equal(endpointsAvailable(), true, `Node ${process.version} lacks tcp_wrap/stream_wrap in the shape src/proxy/endpoint.ts uses`);
+});
+
+test('writes made while connecting arrive in order, the FIN after them, and the peer’s reply and FIN come back', async () => {
+  const received: Buffer[] = [];
+  const server = await listen((socket) => {
+    socket.on('data', (chunk: Buffer) => received.push(chunk));
+    socket.on('end', () => socket.end('bye'));
+  });
+  try {
+    const owner = new Recorder();
+    const endpoint = Endpoint.connect('127.0.0.1', portOf(server), owner, Buffer.alloc(1024));
+    const reads = collect(endpoint);
+    const parts = [pattern(10), pattern(100_000), Buffer.from('last')];
+    for (const part of parts) endpoint.write(part);
+    endpoint.end();
+    assert.equal(endpoint.connecting, true, 'the writes were made before the connection was up');
+    await owner.until('closed');
+    assert.deepEqual(Buffer.concat(received), Buffer.concat(parts));
+    assert.equal(reads.bytes().toString(), 'bye');
+    assert.deepEqual(
+      owner.events.filter((event) => event !== 'drained'),
+      ['connected', 'ended', 'closed'],
+    );
+    assert.equal(endpoint.bytesRead, 3);
+  } finally {
+    server.close();
+  }
+});
+
+test('a host name is resolved before connecting', async () => {
+  const server = await listen((socket) => socket.end('hello'));
+  try {
+    const owner = new Recorder();
+    const endpoint = Endpoint.connect('localhost', portOf(server), owner, Buffer.alloc(1024));
+    const reads = collect(endpoint);
+    await owner.until('ended');
+    assert.equal(reads.bytes().toString(), 'hello');
+    endpoint.destroy();
+    await owner.until('closed');
+  } finally {
+    server.close();
+  }
+});
+
+test('a refused connection fails with ECONNREFUSED, then closes', async () => {
+  const server = await listen(() => {});
+  const port = portOf(server);
+  await new Promise((resolve) => server.close(resolve));
+  const owner = new Recorder();
+  const endpoint = Endpoint.connect('127.0.0.1', port, owner, Buffer.alloc(1024));
+  endpoint.write(Buffer.from('never sent'));
+  await owner.until('closed');
+  assert.equal(owner.error?.code, 'ECONNREFUSED');
+  assert.deepEqual(owner.events, ['failed', 'closed']);
+});
+
+test('resetAndDestroy sends the peer a TCP reset', async () => {
+  let peerError: NodeJS.ErrnoException | null = null;
+  const peerClosed = new Promise<void>((resolve) => {
+    void listen((socket) => {
+      socket.on('error', (error: NodeJS.ErrnoException) => (peerError = error));
+      socket.on('close', () => resolve());
+      socket.write('hi');
+    }).then((server) => {
+      const owner = new Recorder();
+      const endpoint = Endpoint.connect('127.0.0.1', portOf(server), owner, Buffer.alloc(1024));
+      endpoint.startReading({ readBuffer: () => Buffer.alloc(16), readInto: () => endpoint.resetAndDestroy() });
+      void owner.until('closed').then(() => server.close());
+    });
+  });
+  await peerClosed;
+  assert.equal((peerError as NodeJS.ErrnoException | null)?.code, 'ECONNRESET');
+});
+
+test('writes the kernel cannot take yet are counted and reported drained once it took them', async () => {
+  let peer: Socket | null = null;
+  const server = await listen((socket) => {
+    peer = socket;
+    socket.pause();
+  });
+  try {
+    const owner = new Recorder();
+    const endpoint = Endpoint.connect('127.0.0.1', portOf(server), owner, Buffer.alloc(1024));
+    await owner.until('connected');
+    const chunk = pattern(1 << 20);
+    let written = 0;
+    // The peer reads nothing, so the kernel's buffers fill and the rest waits in libuv.
+    for (let i = 0; i < 64 && !endpoint.writableNeedDrain; i++) {
+      endpoint.write(chunk);
+      written += chunk.length;
+    }
+    assert.equal(endpoint.writableNeedDrain, true, 'a peer that reads nothing makes the writer wait');
+    assert.ok(endpoint.writableLength > 0);
+    let read = 0;
+    peer!.on('data', (data: Buffer) => (read += data.length));
+    peer!.resume();
+    await owner.until('drained');
+    assert.equal(endpoint.writableLength, 0);
+    assert.equal(endpoint.writableNeedDrain, false);
+    endpoint.end();
+    await once(peer!, 'end');
+    assert.equal(read, written);
+    endpoint.destroy();
+    await owner.until('closed');
+  } finally {
+    server.close();
+  }
+});
