@@ -346,17 +346,23 @@ export class Endpoint {
   }
 
   private send(chunk: Buffer): void {
-    const { WriteWrap, state, kLastWriteWasAsync } = mustBinding();
-    const request = new WriteWrap();
-    request.oncomplete = onWritten;
+    const { state, kLastWriteWasAsync } = binding!;
+    const request = spareWrite ?? newWriteRequest();
     request.endpoint = this;
     request.bytes = chunk.length;
     const status = this.handle.writeBuffer(request, chunk);
-    if (status !== 0) return this.fail(errnoError('write', status));
+    if (status !== 0) {
+      spareWrite = request;
+      return this.fail(errnoError('write', status));
+    }
     if (state[kLastWriteWasAsync]) {
-      // The kernel did not take it all: libuv writes the rest from `chunk` later, so it must stay alive.
+      // The kernel did not take it all: libuv writes the rest from `chunk` later, so it must stay alive,
+      // and the request is libuv's until it completes.
       request.buffer = chunk;
+      spareWrite = null;
       this.addPending(chunk.length);
+    } else {
+      spareWrite = request;
     }
   }
 
@@ -378,6 +384,18 @@ export class Endpoint {
     const status = this.handle.shutdown(request);
     if (status !== 0) this.shutDown(status);
   }
+}
+
+// A write the kernel takes at once never reaches libuv's queue, and its request object is left untouched,
+// so it serves the next write: on loopback nearly every write is one of those, and making a request object
+// (a C++-backed template instance) per write was a measurable share of a small request's cost.
+let spareWrite: WriteRequest | null = null;
+
+function newWriteRequest(): WriteRequest {
+  const request = new (mustBinding().WriteWrap)();
+  request.oncomplete = onWritten;
+  request.buffer = null;
+  return request;
 }
 
 // The callbacks libuv's completions call, shared by every endpoint (a closure per socket would cost memory

@@ -46,10 +46,22 @@ const shared = Buffer.allocUnsafeSlow(READ_BUFFER_SIZE);
 /** The buffer an endpoint reads into first (it is given one before its link exists). */
 export const firstReadBuffer = shared;
 
+// Copies of reads are cut one after another from a slab, as Node's Buffer pool does but without its checks
+// and alignment; a new slab starts when a copy does not fit. A copy still held (a write the kernel has not
+// taken, a toxic's queue) keeps its slab alive, so slabs stay small.
+const SLAB_SIZE = 64 * 1024;
+let slab = Buffer.allocUnsafeSlow(SLAB_SIZE);
+let slabUsed = 0;
+
 function copyOf(buffer: Buffer, n: number): Buffer {
-  const copy = Buffer.allocUnsafe(n);
-  buffer.copy(copy, 0, 0, n);
-  return copy;
+  if (n > SLAB_SIZE - slabUsed) {
+    slab = Buffer.allocUnsafeSlow(Math.max(SLAB_SIZE, n));
+    slabUsed = 0;
+  }
+  const start = slabUsed;
+  slab.set(buffer.subarray(0, n), start);
+  slabUsed += n;
+  return slab.subarray(start, slabUsed);
 }
 
 const NO_STAGES: ReadonlyArray<{ id: string; stage: Stage }> = [];
