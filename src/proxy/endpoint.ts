@@ -96,13 +96,18 @@ function loadBinding(): Binding | null {
 
 const binding = loadBinding();
 
-/** Whether this Node exposes the handles endpoints are built on (Node 20 and 22 do). */
+/** Whether this Node exposes the handles endpoints are built on (Node 20 does: test/proxy/endpoint.test.ts). */
 export function endpointsAvailable(): boolean {
   return binding !== null;
 }
 
+/** Throws, saying why, when this Node lacks the handles endpoints are built on (checked as a proxy starts). */
+export function requireEndpoints(): void {
+  mustBinding();
+}
+
 function mustBinding(): Binding {
-  if (!binding) throw new Error(`gameday proxy needs Node's tcp_wrap and stream_wrap bindings, which Node ${process.version} does not expose; use Node 20 or 22`);
+  if (!binding) throw new Error(`gameday proxy needs Node's tcp_wrap and stream_wrap bindings, which Node ${process.version} does not expose (the proxy is tested on Node 20)`);
   return binding;
 }
 

@@ -4,6 +4,7 @@ import { createServer, isIP, type Server } from 'node:net';
 import type { Logger } from '../observe/log.js';
 import { admission } from './admission.js';
 import { Connection, type ConnectionHost } from './connection.js';
+import { requireEndpoints } from './endpoint.js';
 import { HttpRequestStage, HttpResponseStage } from './http-stage.js';
 import { takeAccepted, type Accepted } from './accept.js';
 import type { PlannedStage } from './link.js';
@@ -99,6 +100,7 @@ export class LiveProxy implements ConnectionHost {
 
   async start(): Promise<void> {
     if (this.server) return;
+    requireEndpoints();
     const { host, port } = parseAddress(this.listen, 'listen');
     // pauseOnConnect: nothing is read from an accepted socket before its handle moves (./accept.ts),
     // for the case where the listener's accepted handles cannot be taken before they become Sockets.
