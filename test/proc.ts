@@ -37,3 +37,8 @@ export function commandLine(pid: number): string {
     return '(ended)';
   }
 }
+
+/** How many file descriptors `pid` holds open now. */
+export function openDescriptors(pid: number): number {
+  return readdirSync(`/proc/${pid}/fd`).length;
+}

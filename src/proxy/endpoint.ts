@@ -1,6 +1,7 @@
 import { lookup } from 'node:dns';
 import { isIP } from 'node:net';
-import { getSystemErrorName } from 'node:util';
+import { constants } from 'node:os';
+import { errnoError, handles, uv, type ConnectRequest, type RequestOwner, type ShutdownRequest, type TcpHandle, type WriteRequest } from './uv-handles.js';
 
 // One side of a proxied connection, on the kernel socket's libuv handle itself rather than a net.Socket.
 //
@@ -11,105 +12,7 @@ import { getSystemErrorName } from 'node:util';
 // per idle connection (issue 17: 6.5 KB against HAProxy's 3.3 KB) and a third of a burst's set-up time.
 // An Endpoint keeps what the proxy uses: reads into a buffer it names (libuv's user-buffer reads, as
 // net.Socket's `onread` option uses them), writes that go straight to the handle and count what the kernel
-// has not taken yet, a half-close (shutdown), close, and a reset (RST).
-//
-// The handles come from Node's `tcp_wrap` and `stream_wrap` bindings, the same ones lib/net.js builds
-// Sockets on, through `process.binding` (whose use Node reports only under --pending-deprecation).
-// `endpointsAvailable()` says whether this Node has them in the shape used here; a test pins it.
-
-interface Binding {
-  TCP: new (type: number) => TcpHandle;
-  TCPConnectWrap: new () => ConnectRequest;
-  WriteWrap: new () => WriteRequest;
-  ShutdownWrap: new () => ShutdownRequest;
-  state: Int32Array;
-  kReadBytesOrError: number;
-  kLastWriteWasAsync: number;
-  socketType: number;
-  eof: number;
-}
-
-/** A libuv TCP handle as Node's tcp_wrap binding exposes it (the methods lib/net.js calls). */
-export interface TcpHandle {
-  onread: ((this: TcpHandle) => Uint8Array | undefined) | null;
-  useUserBuffer(buffer: Uint8Array): void;
-  readStart(): number;
-  readStop(): number;
-  writeBuffer(request: WriteRequest, data: Uint8Array): number;
-  shutdown(request: ShutdownRequest): number;
-  connect(request: ConnectRequest, address: string, port: number): number;
-  connect6(request: ConnectRequest, address: string, port: number): number;
-  setNoDelay(on: boolean): number;
-  close(callback?: (this: TcpHandle) => void): void;
-  reset(callback?: (this: TcpHandle) => void): number;
-}
-
-interface WriteRequest {
-  oncomplete: (this: WriteRequest, status: number) => void;
-  endpoint: Endpoint;
-  bytes: number;
-  buffer: Uint8Array | null;
-}
-
-interface ShutdownRequest {
-  oncomplete: (this: ShutdownRequest, status: number) => void;
-  endpoint: Endpoint;
-}
-
-interface ConnectRequest {
-  oncomplete: (this: ConnectRequest, status: number) => void;
-  endpoint: Endpoint;
-  address: string;
-  port: number;
-}
-
-function loadBinding(): Binding | null {
-  try {
-    const binding = (process as unknown as { binding(name: string): Record<string, unknown> }).binding;
-    const tcp = binding('tcp_wrap') as { TCP: Binding['TCP']; TCPConnectWrap: Binding['TCPConnectWrap']; constants: { SOCKET: number } };
-    const stream = binding('stream_wrap') as {
-      WriteWrap: Binding['WriteWrap'];
-      ShutdownWrap: Binding['ShutdownWrap'];
-      streamBaseState: Int32Array;
-      kReadBytesOrError: number;
-      kLastWriteWasAsync: number;
-    };
-    const uv = binding('uv') as { UV_EOF: number };
-    const parts = [tcp.TCP, tcp.TCPConnectWrap, stream.WriteWrap, stream.ShutdownWrap];
-    if (parts.some((part) => typeof part !== 'function') || !(stream.streamBaseState instanceof Int32Array)) return null;
-    if (typeof tcp.TCP.prototype.useUserBuffer !== 'function' || typeof tcp.TCP.prototype.reset !== 'function') return null;
-    return {
-      TCP: tcp.TCP,
-      TCPConnectWrap: tcp.TCPConnectWrap,
-      WriteWrap: stream.WriteWrap,
-      ShutdownWrap: stream.ShutdownWrap,
-      state: stream.streamBaseState,
-      kReadBytesOrError: stream.kReadBytesOrError,
-      kLastWriteWasAsync: stream.kLastWriteWasAsync,
-      socketType: tcp.constants.SOCKET,
-      eof: uv.UV_EOF,
-    };
-  } catch {
-    return null;
-  }
-}
-
-const binding = loadBinding();
-
-/** Whether this Node exposes the handles endpoints are built on (Node 20 does: test/proxy/endpoint.test.ts). */
-export function endpointsAvailable(): boolean {
-  return binding !== null;
-}
-
-/** Throws, saying why, when this Node lacks the handles endpoints are built on (checked as a proxy starts). */
-export function requireEndpoints(): void {
-  mustBinding();
-}
-
-function mustBinding(): Binding {
-  if (!binding) throw new Error(`gameday proxy needs Node's tcp_wrap and stream_wrap bindings, which Node ${process.version} does not expose (the proxy is tested on Node 20)`);
-  return binding;
-}
+// has not taken yet, a half-close (shutdown), close, and a reset (RST). The handles: ./uv-handles.ts.
 
 /** What an endpoint tells the connection it belongs to. */
 export interface EndpointOwner {
@@ -126,28 +29,20 @@ export interface Reader {
   readInto(n: number, buffer: Buffer): void;
 }
 
+/** How long an upstream address may take to answer before the next address of its name is tried. */
+const ATTEMPT_MS = 250;
+
 // Past this many bytes the kernel has not taken, the writer is asked to wait for `endpointDrained`
 // (net.Socket's default high-water mark).
 const HIGH_WATER_MARK = 16 * 1024;
 
 const endpointOf = Symbol('endpoint');
+const NONE: readonly string[] = [];
+// libuv's error codes are the negated errno values on Unix.
+const UV_ETIMEDOUT = -constants.errno.ETIMEDOUT;
 type Owned<T> = T & { [endpointOf]: Endpoint };
 
-function errnoError(syscall: string, status: number): NodeJS.ErrnoException {
-  let code: string;
-  try {
-    code = getSystemErrorName(status);
-  } catch {
-    code = `E${-status}`;
-  }
-  const error: NodeJS.ErrnoException = new Error(`${syscall} ${code}`);
-  error.code = code;
-  error.errno = status;
-  error.syscall = syscall;
-  return error;
-}
-
-export class Endpoint {
+export class Endpoint implements RequestOwner {
   bytesRead = 0;
   destroyed = false;
   /** The peer sent its FIN. */
@@ -163,7 +58,9 @@ export class Endpoint {
   private buffer: Buffer;
   private reader: Reader | null = null;
 
-  private untried: string[] = [];
+  private untried: readonly string[] = NONE;
+  private attempt: ConnectRequest | null = null;
+  private attemptTimer: NodeJS.Timeout | null = null;
 
   private constructor(
     private handle: TcpHandle,
@@ -190,10 +87,12 @@ export class Endpoint {
   }
 
   /** A new connection to `host:port`; writes made before it connects are held and sent in order. */
-  static connect(host: string, port: number, owner: EndpointOwner, firstBuffer: Buffer): Endpoint {
-    const { TCP, socketType } = mustBinding();
+  static connect(host: string | readonly string[], port: number, owner: EndpointOwner, firstBuffer: Buffer): Endpoint {
+    const { TCP, socketType } = uv();
     const endpoint = new Endpoint(new TCP(socketType), owner, true, firstBuffer);
-    if (isIP(host)) endpoint.dial([host], port);
+    // A failure is reported on a later turn, as net.connect reports it: the owner may still be wiring up.
+    if (typeof host !== 'string') process.nextTick(() => endpoint.dial([...host], port));
+    else if (isIP(host)) process.nextTick(() => endpoint.dial([host], port));
     else {
       // Every address of the name, tried in turn (as net.connect's family autoselection does): "localhost"
       // may name ::1 first while the upstream listens on 127.0.0.1 only.
@@ -248,11 +147,15 @@ export class Endpoint {
     if (!this.connecting && !this.destroyed && !this.readableEnded && this.reader) this.handle.readStart();
   }
 
-  /** Closes the socket at once (what the kernel still holds to send is sent, then a FIN). */
+  /**
+   * Closes the socket at once: what libuv still queued is dropped; what the kernel holds is sent, then a FIN
+   * (an RST instead if bytes the peer sent were never read).
+   */
   destroy(): void {
     if (this.destroyed) return;
     this.destroyed = true;
     this.held = null;
+    this.stopAttempt();
     this.handle.close(onClosed);
   }
 
@@ -263,26 +166,37 @@ export class Endpoint {
     if (this.connecting || (this.writableEnded && !this.shutdownDone)) return this.destroy();
     this.destroyed = true;
     this.held = null;
-    if (this.handle.reset(onClosed) !== 0) this.handle.close(onClosed);
+    // Node marks the handle closing even when the reset fails (a failed SO_LINGER), and then neither closes
+    // it nor lets it be closed; nothing in JavaScript can recover the descriptor, but the connection is
+    // still reported closed so that its place in the admission is given back.
+    if (this.handle.reset(onClosed) !== 0) setImmediate(() => this.closed());
   }
 
-  private dial(addresses: string[], port: number): void {
-    const { TCPConnectWrap } = mustBinding();
+  private dial(addresses: readonly string[], port: number): void {
+    if (this.destroyed) return;
+    if (addresses.length === 0) return this.fail(Object.assign(new Error('getaddrinfo ENOTFOUND'), { code: 'ENOTFOUND', syscall: 'getaddrinfo' }));
+    const { TCPConnectWrap } = uv();
     const request = new TCPConnectWrap();
     request.oncomplete = onConnected;
     request.endpoint = this;
     request.address = addresses[0];
     request.port = port;
+    this.attempt = request;
     this.untried = addresses.slice(1);
     const status = isIP(request.address) === 6 ? this.handle.connect6(request, request.address, port) : this.handle.connect(request, request.address, port);
-    if (status !== 0) this.connected(status, request);
+    if (status !== 0) return this.connected(status, request);
+    // An address that does not answer at all (a dropped SYN) must not hold up the next one for the kernel's
+    // two minutes: as net.connect's family autoselection, each attempt but the last gets 250 ms.
+    if (this.untried.length > 0) this.attemptTimer = setTimeout(onAttemptTimeout, ATTEMPT_MS, this, request).unref();
   }
 
   connected(status: number, request: ConnectRequest): void {
-    if (this.destroyed) return;
+    // A completion of an attempt given up already (its handle closed) is not news.
+    if (this.destroyed || request !== this.attempt) return;
+    this.stopAttempt();
     if (status < 0 && this.untried.length > 0) {
       // A handle whose connect failed cannot connect again: the next address gets a new one.
-      const { TCP, socketType } = mustBinding();
+      const { TCP, socketType } = uv();
       this.handle.close();
       this.handle = new TCP(socketType);
       this.adopt(this.handle);
@@ -316,7 +230,7 @@ export class Endpoint {
       this.buffer = next;
       return next;
     }
-    if (n === mustBinding().eof) {
+    if (n === uv().eof) {
       this.readableEnded = true;
       this.owner.endpointEnded(this);
       if (this.shutdownDone) this.destroy();
@@ -351,24 +265,30 @@ export class Endpoint {
   }
 
   private send(chunk: Buffer): void {
-    const { state, kLastWriteWasAsync } = binding!;
+    if (this.destroyed) return;
+    const { state, kLastWriteWasAsync } = handles!;
     const request = spareWrite ?? newWriteRequest();
+    spareWrite = null;
     request.endpoint = this;
     request.bytes = chunk.length;
     const status = this.handle.writeBuffer(request, chunk);
-    if (status !== 0) {
-      spareWrite = request;
-      return this.fail(errnoError('write', status));
-    }
+    // A failed write may have had Node attach a request of its own to the object: it is not used again.
+    if (status !== 0) return this.fail(errnoError('write', status));
     if (state[kLastWriteWasAsync]) {
       // The kernel did not take it all: libuv writes the rest from `chunk` later, so it must stay alive,
       // and the request is libuv's until it completes.
       request.buffer = chunk;
-      spareWrite = null;
       this.addPending(chunk.length);
     } else {
+      // The spare must not keep this endpoint (and its connection) alive until the next write.
+      request.endpoint = null;
       spareWrite = request;
     }
+  }
+
+  private stopAttempt(): void {
+    if (this.attemptTimer) clearTimeout(this.attemptTimer);
+    this.attemptTimer = null;
   }
 
   private addPending(bytes: number): void {
@@ -382,7 +302,7 @@ export class Endpoint {
   }
 
   private shutdown(): void {
-    const { ShutdownWrap } = mustBinding();
+    const { ShutdownWrap } = uv();
     const request = new ShutdownWrap();
     request.oncomplete = onShutDown;
     request.endpoint = this;
@@ -397,7 +317,7 @@ export class Endpoint {
 let spareWrite: WriteRequest | null = null;
 
 function newWriteRequest(): WriteRequest {
-  const request = new (mustBinding().WriteWrap)();
+  const request = new (uv().WriteWrap)();
   request.oncomplete = onWritten;
   request.buffer = null;
   return request;
@@ -406,16 +326,20 @@ function newWriteRequest(): WriteRequest {
 // The callbacks libuv's completions call, shared by every endpoint (a closure per socket would cost memory
 // in a burst): Node calls them with the handle or the request as `this`, which names its endpoint.
 function onRead(this: TcpHandle): Uint8Array | undefined {
-  const { state, kReadBytesOrError } = binding!;
+  const { state, kReadBytesOrError } = handles!;
   return (this as Owned<TcpHandle>)[endpointOf].received(state[kReadBytesOrError]);
 }
 
 function onWritten(this: WriteRequest, status: number): void {
-  this.endpoint.written(this, status);
+  this.endpoint!.written(this, status);
 }
 
 function onShutDown(this: ShutdownRequest, status: number): void {
   this.endpoint.shutDown(status);
+}
+
+function onAttemptTimeout(endpoint: Endpoint, request: ConnectRequest): void {
+  endpoint.connected(UV_ETIMEDOUT, request);
 }
 
 function onConnected(this: ConnectRequest, status: number): void {

@@ -18,7 +18,7 @@ import type { Sink, Stage, StageContext } from './toxics/toxic.js';
 // socket of the process, and an idle connection holds no buffer at all. Nothing may keep a reference to
 // the shared buffer once `readInto` returns (the next read of any socket overwrites it, and a write that
 // the kernel did not take at once keeps pointing at its bytes), so a chunk read there is copied before it
-// is written — a small copy, from Node's buffer pool. A read that fills the shared buffer marks a bulk
+// is written — a small copy, cut from a slab (`copyOf`). A read that fills the shared buffer marks a bulk
 // transfer: the socket then reads into a buffer of its own, written without a copy and read into again as
 // soon as the write completed (on loopback, nearly always at once); a small read hands it back.
 
@@ -46,20 +46,27 @@ const shared = Buffer.allocUnsafeSlow(READ_BUFFER_SIZE);
 /** The buffer an endpoint reads into first (it is given one before its link exists). */
 export const firstReadBuffer = shared;
 
-// Copies of reads are cut one after another from a slab, as Node's Buffer pool does but without its checks
-// and alignment; a new slab starts when a copy does not fit. A copy still held (a write the kernel has not
-// taken, a toxic's queue) keeps its slab alive, so slabs stay small.
-const SLAB_SIZE = 64 * 1024;
+// Copies of small reads are cut one after another from a slab, as Node's Buffer pool does but without its
+// checks and alignment; a new slab starts when a copy does not fit. A copy still held (a write the kernel
+// has not taken, a toxic's queue) keeps its whole slab alive, so the slab is small and a larger copy gets
+// memory of its own.
+const SLAB_SIZE = 16 * 1024;
 let slab = Buffer.allocUnsafeSlow(SLAB_SIZE);
 let slabUsed = 0;
 
 function copyOf(buffer: Buffer, n: number): Buffer {
+  const source = buffer.subarray(0, n);
+  if (n >= SMALL_READ) {
+    const copy = Buffer.allocUnsafeSlow(n);
+    copy.set(source);
+    return copy;
+  }
   if (n > SLAB_SIZE - slabUsed) {
-    slab = Buffer.allocUnsafeSlow(Math.max(SLAB_SIZE, n));
+    slab = Buffer.allocUnsafeSlow(SLAB_SIZE);
     slabUsed = 0;
   }
   const start = slabUsed;
-  slab.set(buffer.subarray(0, n), start);
+  slab.set(source, start);
   slabUsed += n;
   return slab.subarray(start, slabUsed);
 }

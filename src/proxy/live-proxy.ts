@@ -4,7 +4,7 @@ import { createServer, isIP, type Server } from 'node:net';
 import type { Logger } from '../observe/log.js';
 import { admission } from './admission.js';
 import { Connection, type ConnectionHost } from './connection.js';
-import { requireEndpoints } from './endpoint.js';
+import { requireEndpoints } from './uv-handles.js';
 import { HttpRequestStage, HttpResponseStage } from './http-stage.js';
 import { takeAccepted, type Accepted } from './accept.js';
 import type { PlannedStage } from './link.js';

@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import { connectionLimit } from '../../src/proxy/admission.js';
 import { gamedayBin } from '../cli-process.js';
+import { openDescriptors } from '../proc.js';
 import { echoBehindConfig } from './helpers.js';
 
 /**
@@ -56,10 +57,16 @@ test('a proxy with too few descriptors for every caller at once makes the rest w
   child.stdout.on('data', (chunk) => (out += chunk));
   while (!/echo: 127\.0\.0\.1:\d+/.test(out)) await once(child.stdout, 'data');
   const port = Number(/echo: 127\.0\.0\.1:(\d+)/.exec(out)![1]);
+  const idle = openDescriptors(child.pid!);
   for (let round = 0; round < 2; round++) {
     const { answered, failed } = await callers(port, 200, 500);
     assert.deepEqual(failed, []);
     assert.equal(answered, 200);
+    // Every place is given back: the proxy returns to the descriptors it held idle. (Starting the next
+    // round before would put 150 closing connections and 200 new callers over the limit at once.)
+    const deadline = Date.now() + 10_000;
+    while (openDescriptors(child.pid!) > idle && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 20));
+    assert.equal(openDescriptors(child.pid!), idle, 'the proxy holds no descriptor of a closed caller');
   }
 });
 

@@ -2,10 +2,11 @@ import assert from 'node:assert/strict';
 import { once } from 'node:events';
 import { createServer, type Server, type Socket } from 'node:net';
 import { test } from 'node:test';
-import { Endpoint, endpointsAvailable, type EndpointOwner } from '../../src/proxy/endpoint.js';
+import { Endpoint, type EndpointOwner } from '../../src/proxy/endpoint.js';
+import { endpointsAvailable } from '../../src/proxy/uv-handles.js';
 import { pattern, portOf } from './helpers.js';
 
-// The proxy's sockets are endpoints on libuv's handles (src/proxy/endpoint.ts), built on Node bindings
+// The proxy's sockets are endpoints on libuv's handles (src/proxy/endpoint.ts), built on Node bindings (src/proxy/uv-handles.ts)
 // that no public API promises. These tests pin what the proxy relies on, on real sockets, so that a Node
 // that changes them fails here by name rather than somewhere in the conformance suite.
 
@@ -56,7 +57,7 @@ async function listen(onSocket: (socket: Socket) => void): Promise<Server> {
 }
 
 test('this Node exposes the handles the proxy runs on', () => {
-  assert.equal(endpointsAvailable(), true, `Node ${process.version} lacks tcp_wrap/stream_wrap in the shape src/proxy/endpoint.ts uses`);
+  assert.equal(endpointsAvailable(), true, `Node ${process.version} lacks tcp_wrap/stream_wrap in the shape src/proxy/uv-handles.ts expects`);
 });
 
 test('writes made while connecting arrive in order, the FIN after them, and the peer’s reply and FIN come back', async () => {
@@ -159,6 +160,92 @@ test('writes the kernel cannot take yet are counted and reported drained once it
     endpoint.end();
     await once(peer!, 'end');
     assert.equal(read, written);
+    endpoint.destroy();
+    await owner.until('closed');
+  } finally {
+    server.close();
+  }
+});
+
+test('the addresses of a name are tried in turn: a refused one gives way to the next', async () => {
+  const server = await listen((socket) => socket.end('second'));
+  try {
+    // The server listens on 127.0.0.1 only, so 127.0.0.2 (loopback too) refuses the same port.
+    const owner = new Recorder();
+    const endpoint = Endpoint.connect(['127.0.0.2', '127.0.0.1'], portOf(server), owner, Buffer.alloc(1024));
+    const reads = collect(endpoint);
+    await owner.until('ended');
+    assert.equal(reads.bytes().toString(), 'second');
+    assert.equal(owner.error, null, 'a refused address that is not the last is not a failure');
+    endpoint.destroy();
+    await owner.until('closed');
+  } finally {
+    server.close();
+  }
+});
+
+test('a connect the kernel refuses at once is reported on a later turn, then closed once', async () => {
+  const owner = new Recorder();
+  // A broadcast address: connect() fails synchronously (ENETUNREACH or EACCES), with no packet sent.
+  const endpoint = Endpoint.connect('255.255.255.255', 9, owner, Buffer.alloc(1024));
+  assert.deepEqual(owner.events, [], 'nothing is reported before the caller has wired the endpoint up');
+  await owner.until('closed');
+  assert.ok(owner.error?.code, 'the failure names its code');
+  assert.deepEqual(owner.events, ['failed', 'closed']);
+  assert.equal(endpoint.destroyed, true);
+});
+
+test('destroyed while connecting: closed is reported exactly once and nothing is sent', async () => {
+  let accepted = 0;
+  const server = await listen((socket) => {
+    accepted++;
+    socket.destroy();
+  });
+  try {
+    const owner = new Recorder();
+    const endpoint = Endpoint.connect('127.0.0.1', portOf(server), owner, Buffer.alloc(1024));
+    endpoint.write(Buffer.from('dropped'));
+    endpoint.destroy();
+    await owner.until('closed');
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    assert.deepEqual(owner.events, ['closed']);
+    assert.equal(accepted, 0);
+  } finally {
+    server.close();
+  }
+});
+
+test('a reset asked for after end() closes the socket and still reports closed', async () => {
+  const server = await listen((socket) => socket.resume());
+  try {
+    const owner = new Recorder();
+    const endpoint = Endpoint.connect('127.0.0.1', portOf(server), owner, Buffer.alloc(1024));
+    collect(endpoint);
+    await owner.until('connected');
+    endpoint.write(Buffer.from('bye'));
+    endpoint.end();
+    endpoint.resetAndDestroy();
+    await owner.until('closed');
+    assert.deepEqual(owner.events, ['connected', 'closed']);
+  } finally {
+    server.close();
+  }
+});
+
+test('paused before it connects, an endpoint reads nothing until resumed', async () => {
+  const server = await listen((socket) => socket.end('later'));
+  try {
+    const owner = new Recorder();
+    const endpoint = Endpoint.connect('127.0.0.1', portOf(server), owner, Buffer.alloc(1024));
+    const reads = collect(endpoint);
+    endpoint.pause();
+    await owner.until('connected');
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    assert.equal(reads.bytes().length, 0);
+    assert.equal(owner.events.includes('ended'), false);
+    endpoint.resume();
+    await owner.until('ended');
+    assert.equal(reads.bytes().toString(), 'later');
     endpoint.destroy();
     await owner.until('closed');
   } finally {
