@@ -3,7 +3,8 @@
 // load generators (wrk, redis-benchmark, a connection burst) on core 0; A B pairs after a warm-up,
 // medians and pair-by-pair ratios. Sections: HTTP (./proxy/http.ts), Redis (./proxy/redis.ts), the
 // integrity checks that must stay at 0 mismatches, the latency toxic (./proxy/latency.ts), connection
-// bursts (./proxy/burst.ts) and memory per idle connection (./proxy/memory.ts). The machine's load average
+// bursts (./proxy/burst.ts) and memory per idle connection (./proxy/memory.ts). Run as root, it runs in a
+// network namespace of its own with a fixed accept-queue cap (./proxy/isolate.ts). The machine's load average
 // is printed beside each section, since a shared machine moves every absolute figure.
 import { createHash } from 'node:crypto';
 import { cpSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
@@ -12,6 +13,7 @@ import { join } from 'node:path';
 import { ensureCommands, type Benchmark, type BenchmarkResult, type Figure } from './harness.js';
 import { burstFigures } from './proxy/burst.js';
 import { HTTP_SIZES, httpFigures } from './proxy/http.js';
+import { runIsolated } from './proxy/isolate.js';
 import { BIG_FILE, latencyFigures } from './proxy/latency.js';
 import { memoryFigures } from './proxy/memory.js';
 import { profileRequested, profilerFlags, summarize } from './proxy/profile.js';
@@ -61,6 +63,8 @@ export async function proxyBenchmark(): Promise<Benchmark> {
     nstat: 'iproute2',
   });
   return async (): Promise<BenchmarkResult> => {
+    const isolated = runIsolated((line) => process.stderr.write(`bench proxy: ${line}\n`));
+    if (isolated) return isolated;
     const dir = mkdtempSync(join(tmpdir(), 'gameday-bench-proxy-'));
     const bin = join(process.cwd(), 'bin', 'gameday.js');
     const started = Date.now();
