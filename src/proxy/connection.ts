@@ -39,6 +39,7 @@ export class Connection implements LinkOwner, EndpointOwner {
   private countedDown = 0;
   private closed = false;
   private upstreamConnected = false;
+  private answeringFailure = false;
 
   /** Null when `accepted` has no handle to run on (it is closed then). */
   static start(accepted: Accepted, host: ConnectionHost): Connection | null {
@@ -158,6 +159,8 @@ export class Connection implements LinkOwner, EndpointOwner {
         ),
       );
       this.client.end();
+      // The caller reads the 502 and closes; one who lingers is closed a second later.
+      this.answeringFailure = true;
       setTimeout(() => this.client.destroy(), 1000).unref();
       return;
     }
@@ -176,7 +179,8 @@ export class Connection implements LinkOwner, EndpointOwner {
       return;
     }
     // A side that closed after its FIN: the FIN travels to the other side through the link, behind any
-    // data the toxics still hold. A side that vanished without a FIN takes the other side with it.
-    if (!closed.readableEnded) other.destroy();
+    // data the toxics still hold. A side that vanished without a FIN takes the other side with it, except
+    // a caller still being told, by a 502, that the upstream could not be reached.
+    if (!closed.readableEnded && !(other === this.client && this.answeringFailure)) other.destroy();
   }
 }
