@@ -32,9 +32,6 @@ export async function runProxy(options: ProxyFlags): Promise<void> {
     }
     throw error;
   }
-  const proxies = Object.values(await server.listProxies());
-  console.log(`gameday proxy: control API on ${server.controlUrl} (Toxiproxy-compatible; leases; /metrics)`);
-  for (const proxy of proxies) console.log(`  ${proxy.name}: ${proxy.listen} -> ${proxy.upstream} (${proxy.protocol})`);
   const stop = async (signal: string) => {
     // Reverting must not hang the exit: a wedged close still ends the process (leases die with it).
     setTimeout(() => process.exit(ExitCode.internal), 10_000).unref();
@@ -44,6 +41,10 @@ export async function runProxy(options: ProxyFlags): Promise<void> {
     console.log(`gameday proxy: ${signal}: reverted ${toxics} toxic(s) and ${leases} lease(s), closed every proxy; bye`);
     process.exit(0);
   };
+  // Before the address is printed: whoever starts the proxy may stop it as soon as it reads the line.
   process.once('SIGINT', () => void stop('SIGINT'));
   process.once('SIGTERM', () => void stop('SIGTERM'));
+  const proxies = Object.values(await server.listProxies());
+  console.log(`gameday proxy: control API on ${server.controlUrl} (Toxiproxy-compatible; leases; /metrics)`);
+  for (const proxy of proxies) console.log(`  ${proxy.name}: ${proxy.listen} -> ${proxy.upstream} (${proxy.protocol})`);
 }
