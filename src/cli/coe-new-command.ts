@@ -4,8 +4,9 @@
 // nothing written, when the run or incident is unknown or a file is in the way (without --force).
 import type { Command } from 'commander';
 import { ExitCode } from './command.js';
-import { describeLocation, openStoreFor, storeOption } from './store-option.js';
-import { storeLocation } from '../store/database.js';
+import { storeOption } from './shared-options.js';
+import { describeLocation, openStoreFor } from './store-option.js';
+import { storeLocation } from '../store/location.js';
 import type { Store } from '../store/engine.js';
 import { existsSync } from 'node:fs';
 import { relative } from 'node:path';

@@ -5,10 +5,10 @@
 import { existsSync, writeFileSync } from 'node:fs';
 import { relative } from 'node:path';
 import type { Command } from 'commander';
-import { CoeFileError } from '../coe/front-matter-file.js';
 import type { TrackedItem } from '../coe/tracking.js';
 import { ExitCode } from './command.js';
-import { describeLocation, storeOption, withStore } from './store-option.js';
+import { storeOption } from './shared-options.js';
+import { describeLocation, withStore } from './store-option.js';
 
 export function registerCoeTracking(coe: Command): void {
   storeOption(
@@ -65,6 +65,7 @@ export function registerCoeTracking(coe: Command): void {
         flags.store,
         async (store, location) => {
           const { coeViewOfFile, coeViewOfStored } = await import('../coe/view.js');
+          const { CoeFileError } = await import('../coe/front-matter-file.js');
           const view = existsSync(coe) ? await coeViewOfFile(coe, store) : store ? await coeViewOfStored(store, coe) : undefined;
           if (!view) throw new CoeFileError([{ file: coe, line: 0, column: 0, path: '', message: `no COE file or registered COE "${coe}" (store: ${describeLocation(location)})` }]);
           const { renderCoeDocument } = await import('../coe/render.js');
@@ -82,6 +83,7 @@ export function registerCoeTracking(coe: Command): void {
 
 /** A file that cannot be read, a malformed front matter, an unknown COE: said, exit 3, nothing written. */
 async function fileErrorsExit3(work: () => Promise<unknown>): Promise<void> {
+  const { CoeFileError } = await import('../coe/front-matter-file.js');
   try {
     await work();
   } catch (error) {

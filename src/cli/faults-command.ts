@@ -1,8 +1,6 @@
 // `gameday faults`: the fault kinds from the registry, with the target kind each acts on and its params;
 // `--markdown` prints the tables of docs/experiments.md (a test keeps the two equal).
 import type { Command } from 'commander';
-import { faultList, faultTables } from '../faults/fault-docs.js';
-import { faultRegistry } from '../faults/registry.js';
 import type { CommandRegistration } from './command.js';
 
 export const registerFaults: CommandRegistration = (program: Command) => {
@@ -10,7 +8,8 @@ export const registerFaults: CommandRegistration = (program: Command) => {
     .command('faults')
     .description('List the fault kinds an experiment can use')
     .option('--markdown', 'print the tables of docs/experiments.md (every kind, its target kind and its parameters)')
-    .action((options: { markdown?: boolean }) => {
+    .action(async (options: { markdown?: boolean }) => {
+      const [{ faultList, faultTables }, { faultRegistry }] = await Promise.all([import('../faults/fault-docs.js'), import('../faults/registry.js')]);
       process.stdout.write(options.markdown ? faultTables(faultRegistry) : faultList(faultRegistry));
     });
 };

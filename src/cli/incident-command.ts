@@ -1,14 +1,9 @@
 import type { Command } from 'commander';
-import { IncidentConflictError, IncidentInputError, IncidentNotFoundError, parseIncidentId, parseRole, ROLE_WORDS, ROLES, UPDATE_STATES, type Incident, type UpdateState } from '../incidents/incident.js';
-import { Incidents } from '../incidents/incidents.js';
-import { compactSpan, dueText, figuresOf, FIGURES, FIGURE_WORDS } from '../incidents/response.js';
+import { UPDATE_STATES } from '../incidents/incident.js';
 import { SEVERITIES, SEVERITY } from '../incidents/severity.js';
-import { incidentJson, incidentList, incidentStats, incidentView, incidentViewJson, type IncidentView } from '../incidents/view.js';
-import { defaultActor } from '../levers/lever.js';
-import type { Store } from '../store/engine.js';
-import { parseDuration, UnitError } from '../units/units.js';
-import { ExitCode, type CommandRegistration } from './command.js';
-import { storeOption, withStore } from './store-option.js';
+import type { CommandRegistration } from './command.js';
+import { storeOption } from './shared-options.js';
+import type { DeclareFlags } from './incident-action.js';
 
 // `gameday incident declare|list|show|role|note|update|resolve`: incident command from the terminal, on the
 // store itself — the same rules as the control room's API and pages (src/incidents), so it works with or
@@ -37,207 +32,45 @@ export const registerIncidentCommand: CommandRegistration = (program: Command) =
       .option('--lookback <duration>', 'how far before the declaration the timeline looks for what changed', '30m')
       .option('--update-every <duration>', "the rhythm of status updates (default: the severity's)")
       .option('--drill', 'a drill by hand (a tabletop exercise): kept out of uptime and response figures'),
-  ).action((title: string, flags: DeclareFlags) =>
-    act('declare', flags.store, async (incidents) => {
-      const declared = await incidents.declare({
-        title,
-        severity: flags.severity,
-        components: flags.component,
-        commander: flags.commander ?? flags.by,
-        operations_lead: flags.ops,
-        communications_lead: flags.comms,
-        scribe: flags.scribe,
-        by: flags.by ?? (flags.commander ? defaultActor() : undefined),
-        message: flags.message,
-        startedMs: moment(flags.started, '--started'),
-        detectedMs: moment(flags.detected, '--detected'),
-        lookbackMs: span(flags.lookback, '--lookback'),
-        updateEveryMs: flags.updateEvery === undefined ? undefined : span(flags.updateEvery, '--update-every'),
-        drill: flags.drill,
-      });
-      say(`declared ${declared.ref}: ${declared.drill ? 'drill, ' : ''}${declared.severity} "${declared.title}"${declared.components.length > 0 ? ` on ${declared.components.join(', ')}` : ''}; incident commander ${declared.roles.commander}`);
-      say(`status updates every ${compactSpan(declared.updateEveryMs)}; the timeline: gameday incident show ${declared.id}`);
-    }),
-  );
+  ).action(async (title: string, flags: DeclareFlags) => (await import('./incident-action.js')).declare(title, flags));
 
   verb('list', 'List open incidents (an overdue status update is said), then resolved ones; --stats: response figures')
     .option('--all', 'every resolved incident, not only the last 10')
     .option('--stats', 'time to detect, declare, mitigate and resolve, per incident and over time (drills left out)')
     .option('--per <period>', 'with --stats: month or week', 'month')
     .option('--json', 'print JSON')
-    .action((flags: { all?: boolean; stats?: boolean; per: string; json?: boolean; store?: string }) =>
-      act('list', flags.store, async (incidents) => {
-        if (flags.stats) {
-          if (flags.per !== 'month' && flags.per !== 'week') throw new IncidentInputError(`--per is month or week, got "${flags.per}"`);
-          const stats = await incidentStats(incidents, flags.per);
-          if (flags.json) return say(JSON.stringify(stats, null, 2));
-          return printStats(stats);
-        }
-        const list = await incidentList(incidents, { limit: flags.all ? 100_000 : 10 });
-        if (flags.json) return say(JSON.stringify({ open: list.open.map((l) => incidentJson(l.incident, l.due)), resolved: list.resolved.map((l) => incidentJson(l.incident, l.due)) }, null, 2));
-        say(list.open.length === 0 ? 'no open incident' : `${list.open.length} open:`);
-        for (const { incident: one, due } of list.open) {
-          say(`  ${line(one)}`);
-          if (due) say(`      ${due.lateMs > 0 ? 'OVERDUE ' : ''}${dueText(due, one)}`);
-        }
-        if (list.resolved.length > 0) say(`resolved${flags.all ? '' : ' (the last 10; --all for every one)'}:`);
-        for (const { incident: one } of list.resolved) say(`  ${line(one)}, resolved ${iso(one.moments.resolvedMs!)}`);
-      }),
-    );
+    .action(async (flags: { all?: boolean; stats?: boolean; per: string; json?: boolean; store?: string }) => (await import('./incident-action.js')).list(flags));
 
   verb('show', 'Show an incident: roles, moments, whether a status update is overdue, what changed before it, and its timeline')
     .argument('<id>', 'the incident (7 or INC-7)')
     .option('--json', 'print JSON (what GET /api/incidents/<id> gives)')
-    .action((id: string, flags: { json?: boolean; store?: string }) =>
-      act('show', flags.store, async (incidents) => {
-        const view = await incidentView(incidents, parseIncidentId(id));
-        if (flags.json) return say(JSON.stringify(incidentViewJson(view), null, 2));
-        printView(view);
-      }),
-    );
+    .action(async (id: string, flags: { json?: boolean; store?: string }) => (await import('./incident-action.js')).show(id, flags));
 
   byOption(verb('role', 'Hand a role over (incident commander, operations lead, communications lead, scribe); it lands on the timeline'))
     .argument('<id>', 'the incident')
     .argument('<role>', 'commander (ic), operations-lead (ops), communications-lead (comms) or scribe')
     .argument('<person>', 'who takes it (free text: alice, alice@shop)')
-    .action((id: string, role: string, person: string, flags: { by?: string; store?: string }) =>
-      act('role', flags.store, async (incidents) => {
-        const parsed = parseRole(role);
-        const { incident: changed, changed: moved } = await incidents.assign(parseIncidentId(id), parsed, person, flags.by ?? defaultActor());
-        say(moved ? `${changed.ref}: ${ROLE_WORDS[parsed]} is now ${person}` : `${changed.ref}: ${person} already is the ${ROLE_WORDS[parsed]}; nothing changed`);
-      }),
-    );
+    .action(async (id: string, role: string, person: string, flags: { by?: string; store?: string }) => (await import('./incident-action.js')).role(id, role, person, flags));
 
   byOption(verb('note', 'Add a note (or a decision) to the timeline; also after the resolution'))
     .argument('<id>', 'the incident')
     .argument('<text>', 'the note')
     .option('--decision', 'a decision, not a note')
-    .action((id: string, text: string, flags: { by?: string; decision?: boolean; store?: string }) =>
-      act('note', flags.store, async (incidents) => {
-        const noted = await incidents.note(parseIncidentId(id), text, flags.by ?? defaultActor(), { decision: flags.decision });
-        say(`${noted.ref}: ${flags.decision ? 'decision' : 'note'} added`);
-      }),
-    );
+    .action(async (id: string, text: string, flags: { by?: string; decision?: boolean; store?: string }) => (await import('./incident-action.js')).note(id, text, flags));
 
   byOption(verb('update', 'Post a status update (to the status page and its feeds), optionally with a new state or severity'))
     .argument('<id>', 'the incident')
     .argument('<message>', 'what users should know')
     .option('--state <state>', UPDATE_STATES.join(', '))
     .option('--severity <SEVn>', 'a new severity (its rhythm of updates comes with it)')
-    .action((id: string, message: string, flags: { by?: string; state?: string; severity?: string; store?: string }) =>
-      act('update', flags.store, async (incidents) => {
-        if (flags.state !== undefined && !(UPDATE_STATES as readonly string[]).includes(flags.state)) {
-          throw new IncidentInputError(`--state is one of ${UPDATE_STATES.join(', ')} (resolve with gameday incident resolve), got "${flags.state}"`);
-        }
-        const updated = await incidents.update(parseIncidentId(id), { message, by: flags.by ?? defaultActor(), state: flags.state as UpdateState | undefined, severity: flags.severity });
-        say(`${updated.ref}: ${updated.state}, ${updated.severity}; next update due ${iso(updated.lastUpdateMs + updated.updateEveryMs)}`);
-      }),
-    );
+    .action(async (id: string, message: string, flags: { by?: string; state?: string; severity?: string; store?: string }) => (await import('./incident-action.js')).update(id, message, flags));
 
   byOption(verb('resolve', 'Resolve an incident (its final status update); refused if it already is'))
     .argument('<id>', 'the incident')
     .argument('[message]', 'the final status update', 'Resolved.')
-    .action((id: string, message: string, flags: { by?: string; store?: string }) =>
-      act('resolve', flags.store, async (incidents) => {
-        const resolved = await incidents.resolve(parseIncidentId(id), { by: flags.by ?? defaultActor(), message });
-        const figures = FIGURES.map((f) => `${FIGURE_WORDS[f]} ${compactSpan(figuresOf(resolved)[f])}`).join(', ');
-        say(`${resolved.ref} resolved${resolved.drill ? ' (a drill: left out of the response figures)' : ''}: ${figures}`);
-      }),
-    );
+    .action(async (id: string, message: string, flags: { by?: string; store?: string }) => (await import('./incident-action.js')).resolve(id, message, flags));
 };
-
-interface DeclareFlags {
-  severity: string;
-  component: string[];
-  commander?: string;
-  ops?: string;
-  comms?: string;
-  scribe?: string;
-  by?: string;
-  message?: string;
-  started?: string;
-  detected?: string;
-  lookback: string;
-  updateEvery?: string;
-  drill?: boolean;
-  store?: string;
-}
 
 function collect(value: string, previous: string[]): string[] {
   return [...previous, ...value.split(',').map((v) => v.trim()).filter(Boolean)];
-}
-
-/** Runs `work` on the store; what a user can fix is one line, exit 3, and nothing was changed. */
-async function act(verb: string, store: string | undefined, work: (incidents: Incidents, store: Store) => Promise<void>): Promise<void> {
-  await withStore(`incident ${verb}`, store, async (opened) => {
-    try {
-      await work(new Incidents(opened!), opened!);
-    } catch (error) {
-      if (!(error instanceof IncidentInputError || error instanceof IncidentNotFoundError || error instanceof IncidentConflictError || error instanceof UnitError)) throw error;
-      process.stderr.write(`gameday incident ${verb}: ${error.message}${error instanceof IncidentConflictError ? '' : '\nnothing was changed.'}\n`);
-      process.exitCode = ExitCode.invalid;
-    }
-  });
-}
-
-function say(text: string): void {
-  process.stdout.write(`${text}\n`);
-}
-
-function span(text: string, flag: string): number {
-  try {
-    return parseDuration(text);
-  } catch (error) {
-    throw new IncidentInputError(`${flag}: ${(error as Error).message}`);
-  }
-}
-
-/** An ISO time, or a duration meaning "that long ago". */
-function moment(text: string | undefined, flag: string): number | undefined {
-  if (text === undefined) return undefined;
-  const at = Date.parse(text);
-  if (/^\d{4}-\d\d-\d\d/.test(text) && Number.isFinite(at)) return at;
-  return Date.now() - span(text, flag);
-}
-
-function iso(ms: number): string {
-  return new Date(ms).toISOString();
-}
-
-function line(one: Incident): string {
-  return `${one.ref.padEnd(7)} ${one.severity}${one.drill ? ' [drill]' : ''} ${one.state.padEnd(13)} "${one.title}"${one.components.length > 0 ? ` on ${one.components.join(', ')}` : ''}; commander ${one.roles.commander}; declared ${iso(one.moments.declaredMs)}`;
-}
-
-function printView(view: IncidentView): void {
-  const { incident: one } = view;
-  say(`${one.ref} ${one.drill ? '[drill] ' : ''}${one.severity} (${SEVERITY[one.severity].name}) ${one.state}: "${one.title}"${one.components.length > 0 ? ` on ${one.components.map((c) => view.componentNames.get(c) ?? c).join(', ')}` : ''}`);
-  for (const role of ROLES) say(`  ${ROLE_WORDS[role].padEnd(20)} ${one.roles[role] ?? `— (held by the commander, ${one.roles.commander})`}`);
-  const m = one.moments;
-  say(`  started ${iso(m.startedMs)}, detected ${iso(m.detectedMs)}, declared ${iso(m.declaredMs)}, mitigated ${m.mitigatedMs === null ? '—' : iso(m.mitigatedMs)}, resolved ${m.resolvedMs === null ? '—' : iso(m.resolvedMs)}`);
-  say(`  ${FIGURES.map((f) => `time ${FIGURE_WORDS[f]} ${compactSpan(view.figures[f])}`).join(', ')}`);
-  if (view.due) say(`  ${view.due.lateMs > 0 ? 'OVERDUE: ' : ''}${dueText(view.due, one)}`);
-  const { runs, faults, levers } = view.timeline.whatChanged;
-  say(`what changed in the ${compactSpan(one.lookbackMs)} before the declaration: ${runs.length} run${runs.length === 1 ? '' : 's'}, ${faults.length} fault change${faults.length === 1 ? '' : 's'}, ${levers.length} lever change${levers.length === 1 ? '' : 's'}`);
-  for (const run of runs) say(`  run ${run.id} "${run.title}" ${run.startedAt} → ${run.endedAt ?? 'running'}${run.verdict ? ` (${run.verdict})` : ''}`);
-  for (const entry of [...faults, ...levers].sort((a, b) => a.atMs - b.atMs)) say(`  ${entry.at}  ${entry.text} (${entry.source})`);
-  say('timeline (UTC; "fact" was recorded by the system, "words" written by a person):');
-  const sourceWidth = Math.min(32, Math.max(6, ...view.timeline.entries.map((e) => e.source.length)));
-  let marked = false;
-  for (const entry of view.timeline.entries) {
-    if (!entry.beforeDeclaration && !marked) {
-      marked = true;
-      say('  ── declared ──');
-    }
-    say(`  ${entry.at.slice(0, 23).replace('T', ' ')}  ${(entry.words ? 'words' : 'fact').padEnd(5)}  ${entry.kind.padEnd(16)} ${entry.source.padEnd(sourceWidth)}  ${entry.text}`);
-  }
-}
-
-function printStats(stats: Awaited<ReturnType<typeof incidentStats>>): void {
-  say(`response figures, measured from when the trouble began (${stats.drills} drill${stats.drills === 1 ? '' : 's'} left out):`);
-  if (stats.incidents.length === 0) return say('  no incident yet');
-  for (const f of stats.incidents) say(`  ${f.ref.padEnd(7)} ${f.severity}  ${FIGURES.map((k) => `${FIGURE_WORDS[k]} ${compactSpan(f[k]).padStart(7)}`).join('  ')}  "${f.title}"`);
-  say(`per ${stats.by} (median, worst):`);
-  for (const p of stats.periods) {
-    say(`  ${p.period.padEnd(8)} ${String(p.incidents).padStart(3)} incident${p.incidents === 1 ? ' ' : 's'}  ${FIGURES.map((k) => `${FIGURE_WORDS[k]} ${compactSpan(p.median[k])} (${compactSpan(p.worst[k])})`).join('  ')}`);
-  }
 }

@@ -15,9 +15,6 @@ import { ExitCode } from './command.js';
 export const VALID = 'the experiment is valid';
 export const REACHABLE = 'its targets are reachable';
 
-export const JUNIT_FLAG = '--junit <file>';
-export const JUNIT_HELP = 'also write the run as JUnit XML to <file> for CI: one test case per objective check and guardrail (written for a refused run too)';
-
 export class JUnitOutput {
   private xml?: string;
   /** Found unwritable before the run: the command refused to start, and there is nothing to write. */

@@ -1,7 +1,6 @@
 import type { Command } from 'commander';
-import { ControlPlaneError } from '../control-plane/client.js';
-import { connectLevers, leversUrl, type LeversClient } from '../levers/client.js';
-import { defaultActor, type AuditEntry, type Lever } from '../levers/lever.js';
+import type { LeversClient } from '../levers/client.js';
+import type { AuditEntry, Lever } from '../levers/lever.js';
 import { ExitCode, type CommandRegistration } from './command.js';
 
 // `gameday lever list|pull|reset|audit|declare`: a thin face on the lever service's HTTP API.
@@ -39,7 +38,8 @@ export const registerLeverCommand: CommandRegistration = (program) => {
     change(lever.command(`${action} <name>`).description(action === 'pull' ? 'Pull a lever (shed the work it names)' : 'Reset a lever (resume the work)')).action(
       (name: string, options: Connection & { reason: string; by?: string }) =>
         run(action, options, async (client) => {
-          const result = await client[action](name, { by: options.by ?? defaultActor(), reason: options.reason });
+          const by = options.by ?? (await import('../levers/lever.js')).defaultActor();
+          const result = await client[action](name, { by, reason: options.reason });
           if (options.json) return print(result);
           const item = result.lever;
           print(
@@ -74,6 +74,8 @@ export const registerLeverCommand: CommandRegistration = (program) => {
 };
 
 async function run(verb: string, options: Connection, body: (client: LeversClient) => Promise<void>): Promise<void> {
+  // The client is loaded when a lever verb runs, not whenever gameday starts.
+  const [{ connectLevers, leversUrl }, { ControlPlaneError }] = await Promise.all([import('../levers/client.js'), import('../control-plane/client.js')]);
   const client = connectLevers(leversUrl(options.url), { token: options.token ?? process.env.GAMEDAY_LEVERS_TOKEN });
   try {
     await body(client);

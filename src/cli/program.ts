@@ -21,6 +21,10 @@ import { registerIncidentCommand } from './incident-command.js';
 
 // Each verb lives in its own module beside this one and registers itself; this file only lists them.
 // Building the program apart from parsing argv (main.ts) lets the docs test read every verb and option.
+// A verb's definition (x-command.ts) imports only what its help needs; what it does (x-action.ts, or the
+// modules its action imports) is loaded when it runs, so `gameday proxy` holds the proxy and not the demo
+// world, and `--help` answers at once (test/cli/lazy-load.test.ts). A failure to load an action is an
+// error of that action: main.ts says it in one line, exit 4.
 const registrations: CommandRegistration[] = [
   registerRun,
   registerValidate,

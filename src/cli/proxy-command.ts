@@ -1,9 +1,6 @@
 import type { Command } from 'commander';
-import { createLogger } from '../observe/log.js';
-import { loadProxyConfig, ProxyConfigError } from '../proxy/config.js';
-import { ProxyServer } from '../proxy/server.js';
-import { ProxyApiError } from '../proxy/types.js';
-import { ExitCode, collectHosts, type CommandRegistration } from './command.js';
+import { collectHosts, type CommandRegistration } from './command.js';
+import type { ProxyFlags } from './proxy-action.js';
 
 // `gameday proxy`: the fault proxy as its own process (like a sidecar), until SIGINT/SIGTERM.
 export const registerProxyCommand: CommandRegistration = (program: Command) => {
@@ -15,38 +12,5 @@ export const registerProxyCommand: CommandRegistration = (program: Command) => {
     .option('--token <token>', 'access token; required when --listen is not loopback (or GAMEDAY_PROXY_TOKEN)')
     .option('--allow-host <name>', 'another name the control API is reached by (beyond loopback and --listen); repeatable', collectHosts)
     .option('--backlog <n>', "accept queue length of every proxy's listener (default: the system's most, net.core.somaxconn)")
-    .action(async (options: { listen: string; config?: string; token?: string; allowHost?: string[]; backlog?: string }) => {
-      const token = options.token ?? process.env.GAMEDAY_PROXY_TOKEN;
-      if (options.backlog !== undefined && !/^[1-9]\d*$/.test(options.backlog)) {
-        console.error(`gameday proxy: --backlog must be a positive whole number, got ${JSON.stringify(options.backlog)}`);
-        process.exit(ExitCode.invalid);
-      }
-      const backlog = options.backlog === undefined ? undefined : Number(options.backlog);
-      let server: ProxyServer;
-      try {
-        const config = options.config ? loadProxyConfig(options.config) : undefined;
-        server = await ProxyServer.start({ listen: options.listen, token, config, allowedHosts: options.allowHost, backlog, logger: createLogger('proxy') });
-      } catch (error) {
-        if (error instanceof ProxyConfigError || error instanceof ProxyApiError) {
-          const where = options.config && error instanceof ProxyApiError ? ` (while creating the proxies of ${options.config})` : '';
-          console.error(`gameday proxy: ${error.message}${where}`);
-          process.exit(ExitCode.invalid);
-        }
-        throw error;
-      }
-      const proxies = Object.values(await server.listProxies());
-      console.log(`gameday proxy: control API on ${server.controlUrl} (Toxiproxy-compatible; leases; /metrics)`);
-      for (const proxy of proxies) console.log(`  ${proxy.name}: ${proxy.listen} -> ${proxy.upstream} (${proxy.protocol})`);
-      const stop = async (signal: string) => {
-        // Reverting must not hang the exit: a wedged close still ends the process (leases die with it).
-        setTimeout(() => process.exit(ExitCode.internal), 10_000).unref();
-        const leases = (await server.listLeases()).length;
-        const toxics = Object.values(await server.listProxies()).reduce((sum, proxy) => sum + proxy.toxics.length, 0);
-        await server.close();
-        console.log(`gameday proxy: ${signal}: reverted ${toxics} toxic(s) and ${leases} lease(s), closed every proxy; bye`);
-        process.exit(0);
-      };
-      process.once('SIGINT', () => void stop('SIGINT'));
-      process.once('SIGTERM', () => void stop('SIGTERM'));
-    });
+    .action(async (options: ProxyFlags) => (await import('./proxy-action.js')).runProxy(options));
 };

@@ -1,18 +1,10 @@
 import { existsSync } from 'node:fs';
-import type { Command } from 'commander';
-import { describeLocation, openStore, storeLocation, type StoreLocation } from '../store/database.js';
 import type { Store } from '../store/engine.js';
-import { StoreVersionError } from '../store/migrations.js';
+import { describeLocation, storeLocation, type StoreLocation } from '../store/location.js';
 import { ExitCode } from './command.js';
 
-// `--store` on every verb that reads or writes the store (serve, run, demo, halt, runs, report, store).
-
-export const STORE_FLAG = '--store <file|url>';
-export const STORE_HELP = 'the store: a SQLite file or postgres://user@host/db (default: $GAMEDAY_STORE, else $GAMEDAY_HOME/gameday.db)';
-
-export function storeOption(command: Command): Command {
-  return command.option(STORE_FLAG, STORE_HELP);
-}
+// What `--store` (shared-options.ts) does: opening the store for a verb's action. The engines (SQLite, pg) are
+// loaded when a store is opened, not when a verb that may open one is defined.
 
 /**
  * Opens the store for `verb`. One that is newer than this gameday is said in one line naming the version it
@@ -20,6 +12,7 @@ export function storeOption(command: Command): Command {
  * that cannot be opened at all is thrown on: one line and exit 4 from main.ts, as for any internal failure.
  */
 export async function openStoreFor(verb: string, location: StoreLocation, after = ''): Promise<Store | undefined> {
+  const [{ openStore }, { StoreVersionError }] = await Promise.all([import('../store/database.js'), import('../store/migrations.js')]);
   try {
     return await openStore(location);
   } catch (error) {

@@ -1,21 +1,12 @@
 import { z } from 'zod';
+import { CHAOS_TOOLKIT_STATUSES, HYPOTHESIS_STRATEGIES, ROLLBACK_STRATEGIES } from './chaostoolkit-words.js';
 
 // What a journal records of a Chaos Toolkit run beyond what every run has: the run's verdict in Chaos
 // Toolkit's own words (its journal's `status` and `deviated`, and the exit code `chaos run` would give)
 // and the strategies that decided what ran. The strategies are Chaos Toolkit's words; the experiment
 // reader (src/experiment/chaostoolkit/) accepts exactly these, and the journal records them.
 
-/** `runtime.rollbacks.strategy` and `chaos run --rollback-strategy`: when rollbacks are played. */
-export const ROLLBACK_STRATEGIES = ['default', 'always', 'never', 'deviated'] as const;
-export type RollbackStrategy = (typeof ROLLBACK_STRATEGIES)[number];
-
-/** `runtime.hypothesis.strategy`: when the steady-state hypothesis is checked. */
-export const HYPOTHESIS_STRATEGIES = ['default', 'before-method-only', 'after-method-only', 'during-method-only', 'continuously', 'skip'] as const;
-export type HypothesisStrategy = (typeof HYPOTHESIS_STRATEGIES)[number];
-
-/** Chaos Toolkit's journal status. */
-export const CHAOS_TOOLKIT_STATUSES = ['completed', 'failed', 'aborted', 'interrupted'] as const;
-export type ChaosToolkitStatus = (typeof CHAOS_TOOLKIT_STATUSES)[number];
+export { CHAOS_TOOLKIT_STATUSES, HYPOTHESIS_STRATEGIES, ROLLBACK_STRATEGIES, type ChaosToolkitStatus, type HypothesisStrategy, type RollbackStrategy } from './chaostoolkit-words.js';
 
 export const rollbackStrategySchema = z.enum(ROLLBACK_STRATEGIES);
 export const hypothesisStrategySchema = z.enum(HYPOTHESIS_STRATEGIES);

@@ -15,6 +15,9 @@ export class LoadInputError extends Error {
 export class LoadTargetUnreachableError extends Error {}
 
 // Bounds that keep every run finite and every number meaningful.
+/** The open model's rate when neither --rate nor --stages is given (the usage line of issue 3). */
+export const DEFAULT_RATE = '1000/s';
+
 export const LIMITS = {
   maxDurationMs: 24 * 3_600_000,
   maxRate: 1_000_000,

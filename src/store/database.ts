@@ -1,9 +1,9 @@
 import { mkdirSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
+import { dirname } from 'node:path';
 import type { Store } from './engine.js';
-import { storeFilePath } from './home.js';
 import { migrate } from './migrations.js';
-import { maskPassword, PostgresStore } from './postgres-engine.js';
+import { storeLocation, type StoreLocation } from './location.js';
+import { PostgresStore } from './postgres-engine.js';
 import { capabilities } from './schema.js';
 import { SqliteStore } from './sqlite-engine.js';
 
@@ -12,20 +12,7 @@ import { SqliteStore } from './sqlite-engine.js';
 
 export type { Store } from './engine.js';
 
-export type StoreLocation = { engine: 'sqlite'; path: string } | { engine: 'postgres'; url: string };
-
-/** `--store` if given, else $GAMEDAY_STORE, else <GAMEDAY_HOME>/gameday.db. A postgres:// or postgresql:// URL means PostgreSQL; anything else is a SQLite file. */
-export function storeLocation(given?: string, env: NodeJS.ProcessEnv = process.env): StoreLocation {
-  const spec = given?.trim() || env.GAMEDAY_STORE?.trim();
-  if (spec === ':memory:') return { engine: 'sqlite', path: spec };
-  if (spec && /^postgres(ql)?:\/\//i.test(spec)) return { engine: 'postgres', url: spec };
-  return { engine: 'sqlite', path: spec ? resolve(spec) : storeFilePath() };
-}
-
-/** The location as it may be printed (a password in a URL is masked). */
-export function describeLocation(location: StoreLocation): string {
-  return location.engine === 'sqlite' ? location.path : maskPassword(location.url);
-}
+export { describeLocation, storeLocation, type StoreLocation } from './location.js';
 
 /** Opens the store and brings its tables up to date; refuses (StoreVersionError) a store newer than this code. */
 export async function openStore(where: string | StoreLocation = storeLocation(), options: { migrate?: boolean } = {}): Promise<Store> {

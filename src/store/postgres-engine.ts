@@ -1,4 +1,5 @@
 import pg from 'pg';
+import { maskPassword } from './location.js';
 import { StoreError, type Channel, type Dialect, type Queryable, type SqlValue, type Store, type Transaction, type WorkLock } from './engine.js';
 
 // The shared engine: a PostgreSQL database a team already runs, with the replication and backups it
@@ -227,16 +228,6 @@ export function numbered(sql: string): string {
   cached = out;
   if (numberedCache.size < 1000) numberedCache.set(sql, cached);
   return cached;
-}
-
-export function maskPassword(url: string): string {
-  try {
-    const parsed = new URL(url);
-    if (parsed.password) parsed.password = '***';
-    return parsed.toString();
-  } catch {
-    return url.replace(/:[^:@/]*@/, ':***@');
-  }
 }
 
 /** A stable 31-bit key for a work name (FNV-1a). */

@@ -46,6 +46,9 @@ method:
   await waitFor('the fault injected, in the store', () => direct.get<{ run_id: string }>("SELECT run_id FROM journal_events WHERE type = 'fault.injected'"), (row) => row !== undefined, 30_000);
   const runId = (await direct.get<{ run_id: string }>("SELECT run_id FROM journal_events WHERE type = 'fault.injected'"))!.run_id;
 
+  // The person declares on seeing the shop red: the order asserted below (red, then the declaration) is the
+  // scenario's, not how long a gameday process takes to start.
+  await waitFor('the shop red, recorded', () => direct.get<{ to_status: string }>("SELECT to_status FROM status_changes WHERE component = 'shop' ORDER BY seq DESC LIMIT 1"), (row) => row !== undefined && row.to_status !== 'operational', 30_000);
   const declared = await spawnGameday(['incident', 'declare', 'The shop answers 503', '--severity', 'SEV2', '--component', 'shop', '--by', 'alice', '--comms', 'bob', '--lookback', '10s', '--store', store], home.dir).done;
   assert.equal(declared.code, 0, declared.stderr);
   const id = Number(/declared INC-(\d+)/.exec(declared.stdout)?.[1]);
