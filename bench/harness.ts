@@ -2,7 +2,7 @@
 // A/B pairs after a warm-up, medians and pair-by-pair ratios, one table, one JSON file per benchmark.
 import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 
 export interface Figure {
   benchmark: string;
@@ -40,9 +40,13 @@ export function ratioOfPairs(ours: number[], baseline: number[]): { median: numb
 }
 
 /** Installs Debian packages that provide the given commands, if missing. */
+export function hasCommand(command: string): boolean {
+  return spawnSync('sh', ['-c', `command -v ${command}`], { stdio: 'ignore' }).status === 0;
+}
+
 export function ensureCommands(packagesByCommand: Record<string, string>): void {
   const missing = Object.entries(packagesByCommand)
-    .filter(([command]) => spawnSync('sh', ['-c', `command -v ${command}`]).status !== 0)
+    .filter(([command]) => !hasCommand(command))
     .map(([, pkg]) => pkg);
   if (missing.length === 0) return;
   process.stderr.write(`bench: installing ${missing.join(', ')} with apt-get …\n`);
@@ -80,10 +84,14 @@ export function printTable(results: BenchmarkResult[]): void {
   for (const result of results) console.log(`\n${result.name}: ${result.setup}`);
 }
 
+/** Where a benchmark's result is written (and read back by a bench that re-ran itself elsewhere). */
+export function resultPath(name: string): string {
+  return join(process.cwd(), 'bench', 'results', `${name}.json`);
+}
+
 export function writeResult(result: BenchmarkResult): string {
-  const folder = join(process.cwd(), 'bench', 'results');
-  mkdirSync(folder, { recursive: true });
-  const path = join(folder, `${result.name}.json`);
+  const path = resultPath(result.name);
+  mkdirSync(dirname(path), { recursive: true });
   writeFileSync(path, JSON.stringify({ measuredAt: new Date().toISOString(), ...result }, null, 2));
   return path;
 }

@@ -9,8 +9,7 @@
 // root or `unshare` it runs where it is and the burst figures name the cap they met.
 import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import type { BenchmarkResult } from '../harness.js';
+import { hasCommand, resultPath, type BenchmarkResult } from '../harness.js';
 
 export const ACCEPT_QUEUE = 16_384;
 /** Set in the re-run, so that it runs the bench instead of isolating again, and prints no table of its own. */
@@ -18,7 +17,7 @@ export const ISOLATED_ENV = 'GAMEDAY_BENCH_ISOLATED';
 
 function canIsolate(): boolean {
   if (process.env[ISOLATED_ENV] || process.getuid?.() !== 0) return false;
-  return spawnSync('sh', ['-c', 'command -v unshare && command -v ip && command -v sysctl'], { stdio: 'ignore' }).status === 0;
+  return ['unshare', 'ip', 'sysctl'].every(hasCommand);
 }
 
 /** The proxy bench's result, run in a namespace of its own; null when it cannot be (run it here then). */
@@ -32,6 +31,6 @@ export function runIsolated(say: (line: string) => void): BenchmarkResult | null
     env: { ...process.env, [ISOLATED_ENV]: '1' },
   });
   if (run.status !== 0) throw new Error(`the proxy bench in its own network namespace failed (exit ${run.status ?? run.signal})`);
-  const { measuredAt: _, ...result } = JSON.parse(readFileSync(join(process.cwd(), 'bench', 'results', 'proxy.json'), 'utf8')) as BenchmarkResult & { measuredAt: string };
+  const { measuredAt: _, ...result } = JSON.parse(readFileSync(resultPath('proxy'), 'utf8')) as BenchmarkResult & { measuredAt: string };
   return result;
 }
