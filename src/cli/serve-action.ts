@@ -9,8 +9,8 @@ import type { LeverDeclaration } from '../levers/lever.js';
 import { loadStatusFile, StatusFileError, type LoadedStatusFile } from '../status/config.js';
 import { statusModule } from '../status/status-module.js';
 import { incidentsModule } from '../incidents/incidents-module.js';
-import { isSeverity } from '../incidents/severity.js';
-import { describeLocation, storeLocation } from '../store/database.js';
+import { isSeverity, SEVERITIES } from '../incidents/severity.js';
+import { describeLocation, storeLocation } from '../store/location.js';
 import { StoreVersionError } from '../store/migrations.js';
 import { ExitCode } from './command.js';
 
@@ -27,47 +27,49 @@ export interface ServeOptions {
 }
 
 /** The action of `gameday serve`, loaded when it runs (the verb's definition is in serve-command.ts). */
+/**
+ * The file a flag names, else `fallback` in the working folder if there is one, loaded; `undefined` when
+ * there is neither. An invalid file is said (as `what`), exit 3, and `invalid` is returned.
+ */
+function loadOptional<T>(named: string | undefined, fallback: string, load: (file: string) => T, refused: new (...args: never[]) => Error, what: string): { file?: string; value?: T } | 'invalid' {
+  const file = named ?? (existsSync(fallback) ? fallback : undefined);
+  try {
+    return { file, value: file ? load(file) : undefined };
+  } catch (error) {
+    if (!(error instanceof refused)) throw error;
+    process.stderr.write(`gameday serve: invalid ${what}:\n${error.message}\n`);
+    process.exitCode = ExitCode.invalid;
+    return 'invalid';
+  }
+}
+
+/** What to say when this control room takes or loses a piece of work only one of them does. */
+function workNotice(took: string, lost: string, started: () => boolean): (held: boolean) => void {
+  return (held) => {
+    if (started()) process.stderr.write(`gameday serve: ${held ? took : lost}\n`);
+  };
+}
+
 export async function runServe(options: ServeOptions): Promise<void> {
-  let levers: LeverDeclaration[] = [];
-  const file = options.levers ?? (existsSync('levers.yaml') ? 'levers.yaml' : undefined);
-  try {
-    if (file) levers = loadLeverConfig(file);
-  } catch (error) {
-    if (!(error instanceof LeverConfigError)) throw error;
-    process.stderr.write(`gameday serve: invalid lever declarations:\n${error.message}\n`);
-    process.exitCode = ExitCode.invalid;
-    return;
-  }
-  let status: LoadedStatusFile | undefined;
-  const statusFile = options.status ?? (existsSync('status.yaml') ? 'status.yaml' : undefined);
-  try {
-    if (statusFile) status = loadStatusFile(statusFile);
-  } catch (error) {
-    if (!(error instanceof StatusFileError)) throw error;
-    process.stderr.write(`gameday serve: invalid status page:\n${error.message}\n`);
-    process.exitCode = ExitCode.invalid;
-    return;
-  }
+  const leverFile = loadOptional(options.levers, 'levers.yaml', loadLeverConfig, LeverConfigError, 'lever declarations');
+  if (leverFile === 'invalid') return;
+  const statusFile = loadOptional(options.status, 'status.yaml', loadStatusFile, StatusFileError, 'status page');
+  if (statusFile === 'invalid') return;
+  const file = leverFile.file;
+  const levers: LeverDeclaration[] = leverFile.value ?? [];
+  const status: LoadedStatusFile | undefined = statusFile.value;
   if (!isSeverity(options.alertSeverity)) {
-    process.stderr.write(`gameday serve: --alert-severity is one of SEV1, SEV2, SEV3, SEV4, got "${options.alertSeverity}"\n`);
+    process.stderr.write(`gameday serve: --alert-severity is one of ${SEVERITIES.join(', ')}, got "${options.alertSeverity}"\n`);
     process.exitCode = ExitCode.invalid;
     return;
   }
   let started = false;
   const store = storeLocation(options.store);
   // Said once the control room is up, then on every change: which control room does the work that must happen once.
-  const onExpiryWork = (held: boolean) => {
-    if (!started) return;
-    process.stderr.write(
-      held ? 'gameday serve: this control room took over the lease-expiry work\n' : 'gameday serve: lost the lease-expiry work (the store connection broke); trying to take it again\n',
-    );
-  };
-  const onStatusWork = (held: boolean) => {
-    if (started) process.stderr.write(held ? 'gameday serve: this control room took over the status monitors\n' : 'gameday serve: lost the status monitors; trying to take them again\n');
-  };
-  const onIncidentWork = (held: boolean) => {
-    if (started) process.stderr.write(held ? 'gameday serve: this control room took over declaring incidents from status changes\n' : 'gameday serve: lost the incident triggers; trying to take them again\n');
-  };
+  const isStarted = () => started;
+  const onExpiryWork = workNotice('this control room took over the lease-expiry work', 'lost the lease-expiry work (the store connection broke); trying to take it again', isStarted);
+  const onStatusWork = workNotice('this control room took over the status monitors', 'lost the status monitors; trying to take them again', isStarted);
+  const onIncidentWork = workNotice('this control room took over declaring incidents from status changes', 'lost the incident triggers; trying to take them again', isStarted);
   const incidents = incidentsModule({ onCall: options.onCall, alertSeverity: options.alertSeverity, onWork: onIncidentWork });
   // The dashboard comes last: it shows what the modules before it serve.
   const modules: ModuleFactory[] = [
