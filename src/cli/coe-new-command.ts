@@ -5,8 +5,8 @@
 import type { Command } from 'commander';
 import { ExitCode } from './command.js';
 import { storeOption } from './shared-options.js';
-import { describeLocation, openStoreFor } from './store-option.js';
-import { storeLocation } from '../store/location.js';
+import { openStoreFor } from './store-option.js';
+import { describeLocation, storeLocation } from '../store/location.js';
 import type { Store } from '../store/engine.js';
 import { existsSync } from 'node:fs';
 import { relative } from 'node:path';

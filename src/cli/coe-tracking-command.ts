@@ -8,7 +8,8 @@ import type { Command } from 'commander';
 import type { TrackedItem } from '../coe/tracking.js';
 import { ExitCode } from './command.js';
 import { storeOption } from './shared-options.js';
-import { describeLocation, withStore } from './store-option.js';
+import { describeLocation } from '../store/location.js';
+import { withStore } from './store-option.js';
 
 export function registerCoeTracking(coe: Command): void {
   storeOption(

@@ -5,7 +5,7 @@ export type CommandRegistration = (program: Command) => void;
 
 export { ExitCode } from '../experiment/exit-code.js';
 
-/** `--allow-host a --allow-host b` (or `a,b`): the names a server answers to beyond loopback and its address. */
-export function collectHosts(value: string, previous: string[] = []): string[] {
+/** A repeatable option that also takes commas: `--allow-host a --allow-host b` or `--allow-host a,b`. */
+export function collectList(value: string, previous: string[] = []): string[] {
   return [...previous, ...value.split(',').map((name) => name.trim()).filter(Boolean)];
 }

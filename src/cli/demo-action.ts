@@ -11,7 +11,7 @@ import { TargetError } from '../experiment/target-kinds.js';
 import { runLoad } from '../load/run-load.js';
 import { createLogger } from '../observe/log.js';
 import { writeReports } from '../report/write-reports.js';
-import { storeLocation } from '../store/database.js';
+import { storeLocation } from '../store/location.js';
 import { ExitCode } from './command.js';
 import { afterRun } from './run-end-hooks.js';
 import { formatDebrief } from '../demo/debrief.js';

@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { collectHosts, type CommandRegistration } from './command.js';
+import { collectList, type CommandRegistration } from './command.js';
 import type { FleetCommandOptions } from './fleet-action.js';
 
 // `gameday fleet <fleet.yaml>`: runs the declared services as real processes with the fleet's control
@@ -14,6 +14,6 @@ export const registerFleetCommand: CommandRegistration = (program: Command) => {
     .option('--gateway-control <host:port>', 'gateway control API address', '127.0.0.1:8477')
     .option('--service <name>', 'the service behind the gateway (default: the only one declared)')
     .option('--token <token>', 'access token for the control APIs; required beyond loopback (or GAMEDAY_FLEET_TOKEN)')
-    .option('--allow-host <name>', 'another name the control APIs are reached by (beyond loopback and their addresses); repeatable', collectHosts)
+    .option('--allow-host <name>', 'another name the control APIs are reached by (beyond loopback and their addresses); repeatable', collectList)
     .action(async (file: string, options: FleetCommandOptions) => (await import('./fleet-action.js')).runFleet(file, options));
 };

@@ -1,7 +1,8 @@
 import { haltAllRuns } from '../experiment/halt.js';
 import { RunStore } from '../store/runs.js';
 import { ExitCode } from './command.js';
-import { describeLocation, withStore } from './store-option.js';
+import { describeLocation } from '../store/location.js';
+import { withStore } from './store-option.js';
 
 /** The action of `gameday halt`, loaded when it runs (the verb's definition is in halt-command.ts). */
 export async function runHalt(flags: { store?: string }): Promise<void> {

@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { UPDATE_STATES } from '../incidents/incident.js';
 import { SEVERITIES, SEVERITY } from '../incidents/severity.js';
-import type { CommandRegistration } from './command.js';
+import { collectList, type CommandRegistration } from './command.js';
 import { storeOption } from './shared-options.js';
 import type { DeclareFlags } from './incident-action.js';
 
@@ -21,7 +21,7 @@ export const registerIncidentCommand: CommandRegistration = (program: Command) =
     verb('declare', `Declare an incident; you command it unless --commander names someone.\n\nSeverities:\n${SEVERITY_HELP}`)
       .argument('<title>', 'what is wrong, in a few words')
       .requiredOption('--severity <SEVn>', `one of ${SEVERITIES.join(', ')}`)
-      .option('--component <id>', 'an affected component of the status page (repeatable)', collect, [])
+      .option('--component <id>', 'an affected component of the status page (repeatable)', collectList, [])
       .option('--commander <name>', 'the incident commander (when not given: who declares, --by)')
       .option('--ops <name>', 'the operations lead')
       .option('--comms <name>', 'the communications lead')
@@ -70,7 +70,3 @@ export const registerIncidentCommand: CommandRegistration = (program: Command) =
     .argument('[message]', 'the final status update', 'Resolved.')
     .action(async (id: string, message: string, flags: { by?: string; store?: string }) => (await import('./incident-action.js')).resolve(id, message, flags));
 };
-
-function collect(value: string, previous: string[]): string[] {
-  return [...previous, ...value.split(',').map((v) => v.trim()).filter(Boolean)];
-}

@@ -36,7 +36,7 @@ function readBody(text: string): Buffer | string {
   }
 }
 
-export function toLoadOptions(url: string, flags: Flags): LoadOptions {
+function toLoadOptions(url: string, flags: Flags): LoadOptions {
   // The URL first: with a wrong target, every other complaint is noise.
   checkUrl(url);
   const closed = flags.closed === true;

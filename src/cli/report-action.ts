@@ -2,7 +2,8 @@ import { JournalFileError } from '../journal/journal-file.js';
 import { writeReports } from '../report/write-reports.js';
 import { isRunPath, runJournalFromPath, runJournalFromStore, type RunJournal } from '../store/run-journal.js';
 import { ExitCode } from './command.js';
-import { describeLocation, withStore } from './store-option.js';
+import { describeLocation } from '../store/location.js';
+import { withStore } from './store-option.js';
 
 /** The action of `gameday report`, loaded when it runs (the verb's definition is in report-command.ts). */
 export async function runReport(run: string, flags: { out?: string; store?: string }): Promise<void> {

@@ -6,12 +6,12 @@ import { TargetError } from '../experiment/target-kinds.js';
 import { runLoad } from '../load/run-load.js';
 import { createLogger } from '../observe/log.js';
 import { writeReports } from '../report/write-reports.js';
-import { storeLocation } from '../store/database.js';
+import { storeLocation } from '../store/location.js';
 import type { Store } from '../store/engine.js';
 import { ExitCode } from './command.js';
 import { afterRun } from './run-end-hooks.js';
 import { openStoreFor } from './store-option.js';
-import { ROLLBACK_STRATEGIES, type RollbackStrategy } from '../experiment/chaostoolkit/document.js';
+import { ROLLBACK_STRATEGIES, type RollbackStrategy } from '../journal/chaostoolkit-words.js';
 import { JUnitOutput, REACHABLE, VALID } from './junit-option.js';
 
 /** The action of `gameday run`, loaded when it runs (the verb's definition is in run-command.ts). */

@@ -2,7 +2,8 @@ import { hostname } from 'node:os';
 import { RunStore, type RunRecord } from '../store/runs.js';
 import { processAlive } from '../store/sqlite-engine.js';
 import { ExitCode } from './command.js';
-import { describeLocation, withStore } from './store-option.js';
+import { describeLocation } from '../store/location.js';
+import { withStore } from './store-option.js';
 
 /** The action of `gameday runs`, loaded when it runs (the verb's definition is in runs-command.ts). */
 export async function runRuns(flags: { limit: string; json?: boolean; store?: string }): Promise<void> {

@@ -1,5 +1,5 @@
 import { DEFAULT_CONTROL_ROOM_LISTEN } from '../control-room/listen.js';
-import { collectHosts, type CommandRegistration } from './command.js';
+import { collectList, type CommandRegistration } from './command.js';
 import { STORE_FLAG, STORE_HELP } from './shared-options.js';
 import type { ServeOptions } from './serve-action.js';
 
@@ -18,6 +18,6 @@ export const registerServeCommand: CommandRegistration = (program) => {
     .option('--on-call <name>', 'who commands the incidents machines declare (an alert, a component reaching its level) until a person takes over', 'on-call')
     .option('--alert-severity <SEVn>', "the severity of an alert whose labels name none", 'SEV3')
     .option(STORE_FLAG, STORE_HELP)
-    .option('--allow-host <name>', 'another name the control room is reached by (beyond loopback and --listen); repeatable', collectHosts)
+    .option('--allow-host <name>', 'another name the control room is reached by (beyond loopback and --listen); repeatable', collectList)
     .action(async (options: ServeOptions) => (await import('./serve-action.js')).runServe(options));
 };

@@ -1,5 +1,6 @@
 import { existsSync } from 'node:fs';
-import { describeLocation, openStore, storeLocation } from '../store/database.js';
+import { openStore } from '../store/database.js';
+import { describeLocation, storeLocation } from '../store/location.js';
 import { migrate, StoreVersionError, type PendingMigration } from '../store/migrations.js';
 import { capabilities } from '../store/schema.js';
 import { ExitCode } from './command.js';

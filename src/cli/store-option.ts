@@ -40,4 +40,3 @@ export async function withStore<T>(verb: string, given: string | undefined, work
   }
 }
 
-export { describeLocation };

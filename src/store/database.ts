@@ -12,7 +12,6 @@ import { SqliteStore } from './sqlite-engine.js';
 
 export type { Store } from './engine.js';
 
-export { describeLocation, storeLocation, type StoreLocation } from './location.js';
 
 /** Opens the store and brings its tables up to date; refuses (StoreVersionError) a store newer than this code. */
 export async function openStore(where: string | StoreLocation = storeLocation(), options: { migrate?: boolean } = {}): Promise<Store> {
